@@ -1,0 +1,85 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes: the short, closed list every package uses to classify a
+// failure. Only web maps them to HTTP statuses.
+const (
+	EInvalid      = "invalid"      // the caller sent something wrong
+	ENotFound     = "not_found"    // the thing asked for does not exist
+	EConflict     = "conflict"     // the request clashes with current state
+	EUnauthorized = "unauthorized" // no or bad credentials
+	EForbidden    = "forbidden"    // credentials fine, action not allowed
+	ETooLarge     = "too_large"    // the request body is over the limit
+	EUnavailable  = "unavailable"  // a dependency (a router) cannot be reached
+	EInternal     = "internal"     // a bug or an unexpected failure
+)
+
+// Error is a failure the caller can act on. Code is one of the E* constants;
+// Reason is the finer machine-readable word shown to API clients (for example
+// "parameter_missing"); Param names the request field at fault, if any.
+// Message is written for people and never contains secrets.
+type Error struct {
+	Code    string
+	Reason  string
+	Message string
+	Param   string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Param != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Param)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EInvalid error about the request field param.
+func Invalid(param, reason, format string, args ...any) *Error {
+	return &Error{Code: EInvalid, Reason: reason, Param: param, Message: fmt.Sprintf(format, args...)}
+}
+
+// Missing returns the EInvalid error for a required field that is absent.
+func Missing(param string) *Error {
+	return Invalid(param, ReasonParameterMissing, "%s is required", param)
+}
+
+// NotFound returns the ENotFound error for a missing resource of the given kind.
+func NotFound(kind, id string) *Error {
+	return &Error{Code: ENotFound, Reason: ReasonResourceMissing, Message: fmt.Sprintf("no %s with id %q", kind, id)}
+}
+
+// Reasons used by more than one package.
+const (
+	ReasonParameterMissing = "parameter_missing"
+	ReasonParameterInvalid = "parameter_invalid"
+	ReasonUnknownParameter = "unknown_parameter"
+	ReasonInvalidJSON      = "invalid_json"
+	ReasonResourceMissing  = "resource_missing"
+	ReasonResourceConflict = "resource_conflict"
+	ReasonBodyTooLarge     = "body_too_large"
+	ReasonAuthRequired     = "authentication_required"
+	ReasonInvalidToken     = "invalid_token"
+	ReasonPermissionDenied = "permission_denied"
+)
+
+// ErrorCode returns the code of err when it is (or wraps) an *Error, and
+// EInternal otherwise. A nil err has no code.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}

@@ -1,0 +1,202 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Portal strategies of an instance.
+const (
+	StrategyCoupon = "coupon"
+	StrategyOAuth2 = "oauth2"
+)
+
+// Limits and defaults of instance fields, in seconds.
+const (
+	MinSessionTTL        = 1200
+	MaxSessionTTL        = 604800
+	MinAuthWindowTTL     = 120
+	MaxAuthWindowTTL     = 900
+	DefaultAuthWindowTTL = 300
+	DefaultLocale        = "en"
+)
+
+// Instance is a captive portal: how guests get on (strategy), for how long
+// (SessionTTL), what they see (Theme, TermsText, Locale) and on which
+// routers and guest subnets it applies (Sites).
+type Instance struct {
+	ID                string
+	Name              string
+	Strategy          string
+	SessionTTL        int
+	AuthWindowTTL     int
+	AuthIntegrationID string // "" when none (always for coupon instances)
+	Theme             Theme
+	TermsText         string // "" when none
+	Sites             []InstanceSite
+	Locale            string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// InstanceSite is a site an instance applies to, with the guest subnets
+// it covers there (none means all of the site's hotspot).
+type InstanceSite struct {
+	ID      string
+	Subnets []string
+}
+
+// Theme is the portal's branding: seven colours. Logo and icon images are
+// stored separately and exposed as signed links by the web layer.
+type Theme struct {
+	AccentText         string
+	AccentColor        string
+	TextColor          string
+	SecondaryTextColor string
+	BackgroundColor    string
+	BorderColor        string
+	BoxColor           string
+}
+
+// DefaultTheme is the branding of a new instance.
+func DefaultTheme() Theme {
+	return Theme{
+		AccentText:         "#ffffff",
+		AccentColor:        "#0396d5",
+		TextColor:          "#4f4f4f",
+		SecondaryTextColor: "#8f8f8f",
+		BackgroundColor:    "#f9f9f9",
+		BorderColor:        "#e0e0e0",
+		BoxColor:           "#ffffff",
+	}
+}
+
+// colors pairs each theme colour with its JSON field name.
+func (t *Theme) colors() []struct {
+	param string
+	value *string
+} {
+	return []struct {
+		param string
+		value *string
+	}{
+		{"accent_text", &t.AccentText},
+		{"accent_color", &t.AccentColor},
+		{"text_color", &t.TextColor},
+		{"secondary_text_color", &t.SecondaryTextColor},
+		{"background_color", &t.BackgroundColor},
+		{"border_color", &t.BorderColor},
+		{"box_color", &t.BoxColor},
+	}
+}
+
+// NewInstance returns an instance with every optional field at its default.
+func NewInstance() Instance {
+	return Instance{AuthWindowTTL: DefaultAuthWindowTTL, Theme: DefaultTheme(), Locale: DefaultLocale}
+}
+
+// Normalize trims text, lower-cases colours, fills empty theme colours and
+// the locale with defaults, and drops the auth integration of a coupon
+// instance.
+func (in *Instance) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Strategy == StrategyCoupon {
+		in.AuthIntegrationID = ""
+	}
+	if in.AuthWindowTTL == 0 {
+		in.AuthWindowTTL = DefaultAuthWindowTTL
+	}
+	def := DefaultTheme()
+	defColors := def.colors()
+	for i, c := range in.Theme.colors() {
+		*c.value = strings.ToLower(strings.TrimSpace(*c.value))
+		if *c.value == "" {
+			*c.value = *defColors[i].value
+		}
+	}
+	if in.Locale == "" {
+		in.Locale = DefaultLocale
+	}
+	for i := range in.Sites {
+		for j, s := range in.Sites[i].Subnets {
+			in.Sites[i].Subnets[j] = strings.TrimSpace(s)
+		}
+		if in.Sites[i].Subnets == nil {
+			in.Sites[i].Subnets = []string{}
+		}
+	}
+}
+
+// Validate checks a normalized instance on its own; whether the referenced
+// sites and auth integration exist is the store's to check. It returns
+// EInvalid errors naming the field.
+func (in *Instance) Validate() error {
+	if err := checkName("name", in.Name); err != nil {
+		return err
+	}
+	switch in.Strategy {
+	case StrategyCoupon, StrategyOAuth2:
+	case "":
+		return Missing("strategy")
+	default:
+		return Invalid("strategy", ReasonParameterInvalid, "strategy must be coupon or oauth2")
+	}
+	if in.SessionTTL < MinSessionTTL || in.SessionTTL > MaxSessionTTL {
+		return Invalid("session_ttl", ReasonParameterInvalid, "session_ttl must be between %d and %d seconds", MinSessionTTL, MaxSessionTTL)
+	}
+	if in.AuthWindowTTL < MinAuthWindowTTL || in.AuthWindowTTL > MaxAuthWindowTTL {
+		return Invalid("auth_window_ttl", ReasonParameterInvalid, "auth_window_ttl must be between %d and %d seconds", MinAuthWindowTTL, MaxAuthWindowTTL)
+	}
+	if in.Strategy == StrategyOAuth2 && in.AuthIntegrationID == "" {
+		return Invalid("auth_integration_id", ReasonParameterMissing, "auth_integration_id is required when strategy is oauth2")
+	}
+	for _, c := range in.Theme.colors() {
+		if !IsColor(*c.value) {
+			return Invalid("theme."+c.param, ReasonParameterInvalid, "theme.%s must be a colour like #0396d5 or #fff", c.param)
+		}
+	}
+	if len(in.TermsText) > 20000 {
+		return Invalid("terms_text", ReasonParameterInvalid, "terms_text must be at most 20000 characters")
+	}
+	if !IsLocale(in.Locale) {
+		return Invalid("locale", ReasonParameterInvalid, "locale must be a language tag such as en or pt-BR")
+	}
+	return in.validateSites()
+}
+
+func (in *Instance) validateSites() error {
+	seen := map[string]bool{}
+	for i, s := range in.Sites {
+		param := fmt.Sprintf("sites[%d].id", i)
+		if s.ID == "" {
+			return Missing(param)
+		}
+		if seen[s.ID] {
+			return Invalid(param, ReasonParameterInvalid, "site %s is listed twice", s.ID)
+		}
+		seen[s.ID] = true
+		if len(s.Subnets) > 100 {
+			return Invalid(fmt.Sprintf("sites[%d].subnets", i), ReasonParameterInvalid, "at most 100 subnets per site")
+		}
+		for j, n := range s.Subnets {
+			if err := checkPrefix(fmt.Sprintf("sites[%d].subnets[%d]", i, j), n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// InstanceStore keeps instances. Create and update normalize and validate
+// the instance (EInvalid), including that its sites and auth integration
+// exist and that the integration is used only by oauth2 instances; unknown
+// ids give ENotFound.
+type InstanceStore interface {
+	ListInstances(ctx context.Context) ([]Instance, error)
+	Instance(ctx context.Context, id string) (Instance, error)
+	CreateInstance(ctx context.Context, in Instance) (Instance, error)
+	UpdateInstance(ctx context.Context, id string, change func(*Instance) error) (Instance, error)
+	DeleteInstance(ctx context.Context, id string) error
+}
