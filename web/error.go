@@ -1,0 +1,59 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"gatehouse/app"
+)
+
+// errorBody is the contract's Error schema.
+type errorBody struct {
+	Type    string  `json:"type"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	Param   *string `json:"param"`
+}
+
+// errorKind maps an app error code to its HTTP status, the contract's error
+// type and the default machine code.
+var errorKind = map[string]struct {
+	status int
+	typ    string
+	reason string
+}{
+	app.EInvalid:      {http.StatusBadRequest, "invalid_request_error", app.ReasonParameterInvalid},
+	app.ENotFound:     {http.StatusNotFound, "invalid_request_error", app.ReasonResourceMissing},
+	app.EConflict:     {http.StatusConflict, "invalid_request_error", app.ReasonResourceConflict},
+	app.ETooLarge:     {http.StatusRequestEntityTooLarge, "invalid_request_error", app.ReasonBodyTooLarge},
+	app.EUnauthorized: {http.StatusUnauthorized, "authentication_error", app.ReasonInvalidToken},
+	app.EForbidden:    {http.StatusForbidden, "permission_error", app.ReasonPermissionDenied},
+	app.EUnavailable:  {http.StatusServiceUnavailable, "api_error", "service_unavailable"},
+	app.EInternal:     {http.StatusInternalServerError, "api_error", "internal_error"},
+}
+
+// writeError answers with err in the contract's Error shape. Errors that are
+// not *app.Error are internal: they are logged once here and the client
+// sees only "internal error".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &app.Error{Code: app.EInternal, Message: "internal error"}
+	}
+	kind, ok := errorKind[e.Code]
+	if !ok {
+		kind = errorKind[app.EInternal]
+	}
+	body := errorBody{Type: kind.typ, Code: e.Reason, Message: e.Message}
+	if body.Code == "" {
+		body.Code = kind.reason
+	}
+	if e.Param != "" {
+		body.Param = &e.Param
+	}
+	if kind.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gatehouse"`)
+	}
+	writeJSON(w, kind.status, body)
+}

@@ -1,0 +1,255 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"gatehouse/app"
+	"gatehouse/db"
+	"gatehouse/web"
+)
+
+// contract is the parsed web/openapi.yaml with a router for matching
+// requests to operations; built once for all tests.
+var contract = sync.OnceValues(func() (routers.Router, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(web.OpenAPIDocument)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, err
+	}
+	return gorillamux.NewRouter(doc)
+})
+
+// env is a fully wired gatehouse HTTP server over a real SQLite store in a
+// temporary directory, with one token per role.
+type env struct {
+	t       testing.TB
+	dir     string
+	store   *db.DB
+	srv     *httptest.Server
+	tokens  map[app.Role]string
+	keys    [2][]byte
+	cleanup func()
+}
+
+// newEnv starts the server; dir may be "" for a fresh temporary directory.
+func newEnv(t testing.TB, dir string) *env {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := db.Open(ctx, dir, logger)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	e := &env{t: t, dir: dir, store: store, tokens: map[app.Role]string{}}
+	for i, name := range []string{"jwt-hs256", "link-hmac"} {
+		if e.keys[i], err = store.Key(ctx, name, 32); err != nil {
+			t.Fatalf("key %s: %v", name, err)
+		}
+	}
+	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
+		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store}, logger)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	e.srv = httptest.NewServer(s.Handler())
+	for _, role := range app.Roles {
+		e.tokens[role] = e.newToken(role, time.Hour)
+	}
+	e.cleanup = func() {
+		e.srv.Close()
+		store.Close()
+	}
+	t.Cleanup(func() {
+		if e.cleanup != nil {
+			e.cleanup()
+		}
+	})
+	return e
+}
+
+// restart closes the server and the store and opens both again on the
+// same directory.
+func (e *env) restart() *env {
+	e.t.Helper()
+	e.cleanup()
+	e.cleanup = nil
+	return newEnv(e.t, e.dir)
+}
+
+// newToken creates a token record and returns its bearer string.
+func (e *env) newToken(role app.Role, ttl time.Duration) string {
+	e.t.Helper()
+	rec, err := e.store.CreateToken(context.Background(), "test-"+string(role), role, ttl)
+	if err != nil {
+		e.t.Fatalf("create token: %v", err)
+	}
+	bearer, err := web.SignToken(e.keys[0], rec)
+	if err != nil {
+		e.t.Fatalf("sign token: %v", err)
+	}
+	return bearer
+}
+
+// response is a decoded answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into v, failing the test on error.
+func (r response) json(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// object decodes the body as a JSON object.
+func (r response) object(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.json(t, &m)
+	return m
+}
+
+// call sends a request with the given Authorization header value (raw, may
+// be "") and body (a string is sent verbatim, anything else as JSON), and
+// checks the response against the OpenAPI document.
+func (e *env) call(method, path, auth string, body any) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatalf("marshal: %v", err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatalf("request: %v", err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatalf("read body: %v", err)
+	}
+	r := response{status: res.StatusCode, header: res.Header, body: data}
+	checkContract(e.t, method, path, r)
+	return r
+}
+
+// as calls with the bearer token of role.
+func (e *env) as(role app.Role, method, path string, body any) response {
+	e.t.Helper()
+	return e.call(method, path, "Bearer "+e.tokens[role], body)
+}
+
+// admin calls as admin.
+func (e *env) admin(method, path string, body any) response {
+	e.t.Helper()
+	return e.as(app.RoleAdmin, method, path, body)
+}
+
+// checkContract validates a response against web/openapi.yaml: status
+// documented, body matching the schema, and errors in the Error shape.
+func checkContract(t testing.TB, method, path string, r response) {
+	t.Helper()
+	router, err := contract()
+	if err != nil {
+		t.Fatalf("load openapi.yaml: %v", err)
+	}
+	req, _ := http.NewRequest(method, "http://127.0.0.1:8080"+path, nil)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		if r.status == http.StatusNotFound || r.status == http.StatusMethodNotAllowed {
+			checkErrorShape(t, r)
+			return // an undocumented path correctly refused
+		}
+		t.Fatalf("%s %s is not in openapi.yaml but answered %d", method, path, r.status)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("%s %s → %d does not match the contract: %v\nbody: %s", method, path, r.status, err, r.body)
+	}
+	if r.status >= 400 {
+		checkErrorShape(t, r)
+	}
+}
+
+// checkErrorShape asserts an error response has type, code and message.
+func checkErrorShape(t testing.TB, r response) {
+	t.Helper()
+	var e struct{ Type, Code, Message string }
+	if err := json.Unmarshal(r.body, &e); err != nil || e.Type == "" || e.Code == "" || e.Message == "" {
+		t.Fatalf("status %d body %s is not an Error with type, code and message", r.status, r.body)
+	}
+}
+
+// wantStatus fails unless r has the status want.
+func wantStatus(t testing.TB, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status = %d, want %d; body %s", r.status, want, r.body)
+	}
+}
+
+// wantError fails unless r is an error with the status, code and (when
+// not "") param.
+func wantError(t testing.TB, r response, status int, code, param string) {
+	t.Helper()
+	wantStatus(t, r, status)
+	var e struct {
+		Code  string
+		Param *string
+	}
+	r.json(t, &e)
+	if e.Code != code {
+		t.Fatalf("code = %q, want %q; body %s", e.Code, code, r.body)
+	}
+	if param != "" && (e.Param == nil || *e.Param != param) {
+		t.Fatalf("param = %v, want %q; body %s", e.Param, param, r.body)
+	}
+}

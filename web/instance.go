@@ -1,0 +1,210 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// instanceJSON is the contract's Instance.
+type instanceJSON struct {
+	ID                string             `json:"id"`
+	AuthIntegrationID *string            `json:"auth_integration_id"`
+	Strategy          string             `json:"strategy"`
+	Name              string             `json:"name"`
+	SessionTTL        int                `json:"session_ttl"`
+	AuthWindowTTL     int                `json:"auth_window_ttl"`
+	Theme             themeJSON          `json:"theme"`
+	TermsText         *string            `json:"terms_text"`
+	Sites             []instanceSiteJSON `json:"sites"`
+	CreatedAt         string             `json:"created_at"`
+	PreviewURL        *string            `json:"preview_url"`
+	Locale            string             `json:"locale"`
+}
+
+// themeJSON is the contract's Theme. Logo and icon are absent until images
+// are uploaded.
+type themeJSON struct {
+	Logo               string `json:"logo,omitempty"`
+	Icon               string `json:"icon,omitempty"`
+	AccentText         string `json:"accent_text"`
+	AccentColor        string `json:"accent_color"`
+	TextColor          string `json:"text_color"`
+	SecondaryTextColor string `json:"secondary_text_color"`
+	BackgroundColor    string `json:"background_color"`
+	BorderColor        string `json:"border_color"`
+	BoxColor           string `json:"box_color"`
+}
+
+// instanceSiteJSON is the contract's InstanceSite.
+type instanceSiteJSON struct {
+	ID      string   `json:"id"`
+	Subnets []string `json:"subnets"`
+}
+
+// instanceRequest is InstanceCreateRequest and InstanceUpdateRequest: on
+// update, absent fields keep their stored value.
+type instanceRequest struct {
+	Name              optional[string]             `json:"name"`
+	Strategy          optional[string]             `json:"strategy"`
+	SessionTTL        optional[int]                `json:"session_ttl"`
+	AuthIntegrationID optional[string]             `json:"auth_integration_id"`
+	AuthWindowTTL     optional[int]                `json:"auth_window_ttl"`
+	Theme             optional[themeRequest]       `json:"theme"`
+	TermsText         optional[string]             `json:"terms_text"`
+	Sites             optional[[]instanceSiteJSON] `json:"sites"`
+	Locale            optional[string]             `json:"locale"`
+}
+
+// themeRequest is the writable part of Theme; absent colours keep their value.
+type themeRequest struct {
+	AccentText         optional[string] `json:"accent_text"`
+	AccentColor        optional[string] `json:"accent_color"`
+	TextColor          optional[string] `json:"text_color"`
+	SecondaryTextColor optional[string] `json:"secondary_text_color"`
+	BackgroundColor    optional[string] `json:"background_color"`
+	BorderColor        optional[string] `json:"border_color"`
+	BoxColor           optional[string] `json:"box_color"`
+}
+
+// requireCreate checks the fields the contract requires on create.
+func (req *instanceRequest) requireCreate() error {
+	return requireFields(field{"name", req.Name.given()}, field{"strategy", req.Strategy.given()},
+		field{"session_ttl", req.SessionTTL.given()})
+}
+
+// applyTo copies the fields the client sent onto in.
+func (req *instanceRequest) applyTo(in *app.Instance) {
+	req.Name.apply(&in.Name)
+	req.Strategy.apply(&in.Strategy)
+	req.SessionTTL.apply(&in.SessionTTL)
+	req.AuthIntegrationID.apply(&in.AuthIntegrationID)
+	req.AuthWindowTTL.apply(&in.AuthWindowTTL)
+	req.TermsText.apply(&in.TermsText)
+	req.Locale.apply(&in.Locale)
+	if req.Sites.set {
+		in.Sites = make([]app.InstanceSite, 0, len(req.Sites.value))
+		for _, s := range req.Sites.value {
+			in.Sites = append(in.Sites, app.InstanceSite{ID: s.ID, Subnets: s.Subnets})
+		}
+	}
+	if req.Theme.set && !req.Theme.null {
+		t := req.Theme.value
+		t.AccentText.apply(&in.Theme.AccentText)
+		t.AccentColor.apply(&in.Theme.AccentColor)
+		t.TextColor.apply(&in.Theme.TextColor)
+		t.SecondaryTextColor.apply(&in.Theme.SecondaryTextColor)
+		t.BackgroundColor.apply(&in.Theme.BackgroundColor)
+		t.BorderColor.apply(&in.Theme.BorderColor)
+		t.BoxColor.apply(&in.Theme.BoxColor)
+	} else if req.Theme.null {
+		in.Theme = app.DefaultTheme()
+	}
+}
+
+// decodeInstanceCreate turns a create request body into a new instance
+// with defaults for what the client left out. The store validates it.
+func decodeInstanceCreate(r *http.Request) (app.Instance, error) {
+	var req instanceRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return app.Instance{}, err
+	}
+	if err := req.requireCreate(); err != nil {
+		return app.Instance{}, err
+	}
+	in := app.NewInstance()
+	req.applyTo(&in)
+	return in, nil
+}
+
+func (s *Server) instanceJSON(in app.Instance) instanceJSON {
+	t := in.Theme
+	out := instanceJSON{
+		ID:                in.ID,
+		AuthIntegrationID: stringPtr(in.AuthIntegrationID),
+		Strategy:          in.Strategy,
+		Name:              in.Name,
+		SessionTTL:        in.SessionTTL,
+		AuthWindowTTL:     in.AuthWindowTTL,
+		Theme: themeJSON{
+			AccentText: t.AccentText, AccentColor: t.AccentColor, TextColor: t.TextColor,
+			SecondaryTextColor: t.SecondaryTextColor, BackgroundColor: t.BackgroundColor,
+			BorderColor: t.BorderColor, BoxColor: t.BoxColor,
+		},
+		TermsText: stringPtr(in.TermsText),
+		Sites:     make([]instanceSiteJSON, 0, len(in.Sites)),
+		CreatedAt: timeString(in.CreatedAt),
+		Locale:    in.Locale,
+	}
+	for _, site := range in.Sites {
+		subnets := site.Subnets
+		if subnets == nil {
+			subnets = []string{}
+		}
+		out.Sites = append(out.Sites, instanceSiteJSON{ID: site.ID, Subnets: subnets})
+	}
+	return out
+}
+
+func (s *Server) listInstances(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	list, err := s.deps.Instances.ListInstances(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]instanceJSON, 0, len(list))
+	for _, in := range list {
+		out = append(out, s.instanceJSON(in))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	in, err := decodeInstanceCreate(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err = s.deps.Instances.CreateInstance(r.Context(), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.instanceJSON(in))
+}
+
+func (s *Server) getInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.instanceJSON(in))
+}
+
+func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req instanceRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err := s.deps.Instances.UpdateInstance(r.Context(), p.ByName("instanceId"), func(in *app.Instance) error {
+		req.applyTo(in)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.instanceJSON(in))
+}
+
+func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	if err := s.deps.Instances.DeleteInstance(r.Context(), p.ByName("instanceId")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

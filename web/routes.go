@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// route is one endpoint. An empty action marks a public route; any other
+// needs a bearer token whose role may perform the action.
+type route struct {
+	method    string
+	path      string
+	action    app.Action
+	handle    httprouter.Handle
+	bodyLimit int64
+}
+
+// routes lists every endpoint gatehouse serves. It is the one place to
+// look for what exists and who may call it; web/openapi.yaml documents the
+// same list and a test keeps the two in step.
+func (s *Server) routes() []route {
+	const (
+		get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
+	)
+	return []route{
+		{method: get, path: "/healthz", handle: s.healthz},
+		{method: get, path: "/openapi.yaml", handle: s.openAPI},
+
+		{method: get, path: "/captive/instances", action: app.ActReadInstances, handle: s.listInstances},
+		{method: post, path: "/captive/instances", action: app.ActManageInstances, handle: s.createInstance},
+		{method: get, path: "/captive/instances/:instanceId", action: app.ActReadInstances, handle: s.getInstance},
+		{method: put, path: "/captive/instances/:instanceId", action: app.ActManageInstances, handle: s.updateInstance},
+		{method: del, path: "/captive/instances/:instanceId", action: app.ActManageInstances, handle: s.deleteInstance},
+
+		{method: get, path: "/captive/auth-integrations", action: app.ActReadIntegrations, handle: s.listAuthIntegrations},
+		{method: post, path: "/captive/auth-integrations", action: app.ActManageIntegrations, handle: s.createAuthIntegration},
+		{method: get, path: "/captive/auth-integrations/:authIntegrationId", action: app.ActReadIntegrations, handle: s.getAuthIntegration},
+		{method: put, path: "/captive/auth-integrations/:authIntegrationId", action: app.ActManageIntegrations, handle: s.updateAuthIntegration},
+		{method: del, path: "/captive/auth-integrations/:authIntegrationId", action: app.ActManageIntegrations, handle: s.deleteAuthIntegration},
+
+		{method: get, path: "/captive/sites", action: app.ActReadSites, handle: s.listSites},
+		{method: post, path: "/captive/sites", action: app.ActManageSites, handle: s.createSite},
+		{method: get, path: "/captive/sites/:siteId", action: app.ActReadSites, handle: s.getSite},
+		{method: put, path: "/captive/sites/:siteId", action: app.ActManageSites, handle: s.updateSite},
+		{method: del, path: "/captive/sites/:siteId", action: app.ActManageSites, handle: s.deleteSite},
+
+		{method: get, path: "/captive/walled-garden/:siteId", action: app.ActReadWalledGarden, handle: s.listWalledGarden},
+		{method: post, path: "/captive/walled-garden/:siteId", action: app.ActManageWalledGarden, handle: s.createWalledGardenEntry},
+		{method: get, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActReadWalledGarden, handle: s.getWalledGardenEntry},
+		{method: put, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActManageWalledGarden, handle: s.updateWalledGardenEntry},
+		{method: del, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActManageWalledGarden, handle: s.deleteWalledGardenEntry},
+
+		{method: get, path: "/captive/tokens", action: app.ActManageTokens, handle: s.listTokens},
+		{method: post, path: "/captive/tokens", action: app.ActManageTokens, handle: s.createToken},
+		{method: del, path: "/captive/tokens/:tokenId", action: app.ActManageTokens, handle: s.revokeToken},
+	}
+}

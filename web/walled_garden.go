@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// walledGardenJSON is the contract's WalledGardenEntry.
+type walledGardenJSON struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Type      *string `json:"type"`
+	IPAddress string  `json:"ip_address"`
+	CreatedAt string  `json:"created_at"`
+	Host      *string `json:"host"`
+}
+
+// walledGardenRequest is WalledGardenEntryCreateRequest; on update absent
+// fields keep their value.
+type walledGardenRequest struct {
+	Name      optional[string] `json:"name"`
+	IPAddress optional[string] `json:"ip_address"`
+	Type      optional[string] `json:"type"`
+	Host      optional[string] `json:"host"`
+}
+
+func (req *walledGardenRequest) applyTo(e *app.WalledGardenEntry) {
+	req.Name.apply(&e.Name)
+	req.IPAddress.apply(&e.IPAddress)
+	req.Type.apply(&e.Type)
+	req.Host.apply(&e.Host)
+}
+
+func walledGardenToJSON(e app.WalledGardenEntry) walledGardenJSON {
+	return walledGardenJSON{
+		ID:        e.ID,
+		Name:      e.Name,
+		Type:      stringPtr(e.Type),
+		IPAddress: e.IPAddress,
+		CreatedAt: timeString(e.CreatedAt),
+		Host:      stringPtr(e.Host),
+	}
+}
+
+func (s *Server) listWalledGarden(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	list, err := s.deps.WalledGarden.ListWalledGarden(r.Context(), p.ByName("siteId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]walledGardenJSON, 0, len(list))
+	for _, e := range list {
+		out = append(out, walledGardenToJSON(e))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req walledGardenRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// ip_address is required unless the host extension is used instead.
+	if err := requireFields(field{"name", req.Name.given()}, field{"ip_address", req.IPAddress.given() || req.Host.given()}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e := app.WalledGardenEntry{SiteID: p.ByName("siteId")}
+	req.applyTo(&e)
+	e, err := s.deps.WalledGarden.CreateWalledGardenEntry(r.Context(), e)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, walledGardenToJSON(e))
+}
+
+func (s *Server) getWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	e, err := s.deps.WalledGarden.WalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, walledGardenToJSON(e))
+}
+
+func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req walledGardenRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.deps.WalledGarden.UpdateWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"),
+		func(e *app.WalledGardenEntry) error {
+			req.applyTo(e)
+			return nil
+		})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, walledGardenToJSON(e))
+}
+
+func (s *Server) deleteWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	if err := s.deps.WalledGarden.DeleteWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,86 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"gatehouse/app"
+)
+
+func TestWalledGardenLifecycle(t *testing.T) {
+	e := newEnv(t, "")
+	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
+	other := createSite(t, e, map[string]any{"name": "Bar", "host": "192.0.2.11", "username": "api"})["id"].(string)
+	base := "/captive/walled-garden/" + site
+
+	r := e.admin(http.MethodPost, base, map[string]any{"name": "Google Auth", "ip_address": "172.217.16.0/24"})
+	wantStatus(t, r, http.StatusCreated)
+	entry := r.object(t)
+	id := entry["id"].(string)
+	if entry["type"] != "captive-auth" || entry["host"] != nil {
+		t.Errorf("defaults: type=%v host=%v, want captive-auth null", entry["type"], entry["host"])
+	}
+	r = e.admin(http.MethodPost, base, map[string]any{"name": "Google", "host": "*.Google.com", "type": "captive-portal"})
+	wantStatus(t, r, http.StatusCreated)
+	if h := r.object(t)["host"]; h != "*.google.com" {
+		t.Errorf("host = %v, want *.google.com", h)
+	}
+
+	r = e.admin(http.MethodPut, base+"/"+id, map[string]any{"ip_address": "8.8.8.8"})
+	wantStatus(t, r, http.StatusOK)
+	if got := r.object(t); got["ip_address"] != "8.8.8.8" || got["name"] != "Google Auth" {
+		t.Fatalf("partial update: %s", r.body)
+	}
+	var list []map[string]any
+	e.admin(http.MethodGet, base, nil).json(t, &list)
+	if len(list) != 2 {
+		t.Fatalf("list = %v, want 2 entries", list)
+	}
+	// Entries are scoped to their site.
+	wantError(t, e.admin(http.MethodGet, "/captive/walled-garden/"+other+"/"+id, nil), http.StatusNotFound, "resource_missing", "")
+	wantError(t, e.admin(http.MethodDelete, "/captive/walled-garden/"+other+"/"+id, nil), http.StatusNotFound, "resource_missing", "")
+	wantStatus(t, e.admin(http.MethodGet, base+"/"+id, nil), http.StatusOK)
+	wantStatus(t, e.admin(http.MethodDelete, base+"/"+id, nil), http.StatusNoContent)
+	wantError(t, e.admin(http.MethodGet, base+"/"+id, nil), http.StatusNotFound, "resource_missing", "")
+
+	// Operators manage the walled garden; front desk does not.
+	wantStatus(t, e.as(app.RoleOperator, http.MethodPost, base, map[string]any{"name": "x", "ip_address": "1.1.1.1"}), http.StatusCreated)
+	wantError(t, e.as(app.RoleFrontdesk, http.MethodGet, base, nil), http.StatusForbidden, "permission_denied", "")
+
+	// Deleting the site removes its entries with it.
+	wantStatus(t, e.admin(http.MethodDelete, "/captive/sites/"+site, nil), http.StatusNoContent)
+	wantError(t, e.admin(http.MethodGet, base, nil), http.StatusNotFound, "resource_missing", "")
+}
+
+func TestWalledGardenBadInput(t *testing.T) {
+	e := newEnv(t, "")
+	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
+	base := "/captive/walled-garden/" + site
+	cases := []struct {
+		name  string
+		body  any
+		code  string
+		param string
+	}{
+		{"missing name", map[string]any{"ip_address": "1.2.3.4"}, "parameter_missing", "name"},
+		{"missing address", map[string]any{"name": "n"}, "parameter_missing", "ip_address"},
+		{"bad ip", map[string]any{"name": "n", "ip_address": "1.2.3"}, "parameter_invalid", "ip_address"},
+		{"bad cidr", map[string]any{"name": "n", "ip_address": "1.2.3.0/40"}, "parameter_invalid", "ip_address"},
+		{"cidr host bits", map[string]any{"name": "n", "ip_address": "10.0.0.7/8"}, "parameter_invalid", "ip_address"},
+		{"bad type", map[string]any{"name": "n", "ip_address": "1.2.3.4", "type": "always"}, "parameter_invalid", "type"},
+		{"bad host", map[string]any{"name": "n", "host": "exa mple.com"}, "parameter_invalid", "host"},
+		{"wildcard in middle", map[string]any{"name": "n", "host": "a.*.com"}, "parameter_invalid", "host"},
+		{"numeric host", map[string]any{"name": "n", "host": "1.2.3.999"}, "parameter_invalid", "host"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			wantError(t, e.admin(http.MethodPost, base, tc.body), http.StatusBadRequest, tc.code, tc.param)
+		})
+	}
+	if r := e.admin(http.MethodGet, base, nil); string(r.body) != "[]\n" {
+		t.Fatalf("bad input created entries: %s", r.body)
+	}
+	missing := "/captive/walled-garden/0190c0de-0000-7000-8000-000000000000"
+	wantError(t, e.admin(http.MethodGet, missing, nil), http.StatusNotFound, "resource_missing", "")
+	wantError(t, e.admin(http.MethodPost, missing, map[string]any{"name": "n", "ip_address": "1.2.3.4"}), http.StatusNotFound, "resource_missing", "")
+}
