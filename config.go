@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is gatehouse's configuration: built-in defaults, overlaid by the
+// TOML file, then by GATEHOUSE_<SECTION>_<KEY> environment variables, then
+// by command-line flags. Fields tagged redact:"true" are secrets and are
+// never printed.
+type Config struct {
+	Server  ServerConfig  `toml:"server"`
+	Storage StorageConfig `toml:"storage"`
+	Log     LogConfig     `toml:"log"`
+}
+
+// ServerConfig is the [server] section.
+type ServerConfig struct {
+	Listen  string `toml:"listen"`
+	BaseURL string `toml:"base_url"`
+}
+
+// StorageConfig is the [storage] section.
+type StorageConfig struct {
+	DataDir string `toml:"data_dir"`
+}
+
+// LogConfig is the [log] section.
+type LogConfig struct {
+	Level  string `toml:"level"`
+	Format string `toml:"format"`
+}
+
+// Duration is a time.Duration written as "30s" or "720h" in TOML and
+// environment variables.
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 30s or 24h", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// defaultConfig is the configuration with no file, environment or flags.
+func defaultConfig() Config {
+	return Config{
+		Server:  ServerConfig{Listen: "127.0.0.1:8080"},
+		Storage: StorageConfig{DataDir: "gatehouse-data"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// loadConfig builds the effective configuration from the file at path (if
+// not empty), the environment (getenv) and finally validates it. Errors name
+// the offending key.
+func loadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config: %w", err)
+		}
+		md, err := toml.Decode(string(data), &cfg)
+		if err != nil {
+			return cfg, fmt.Errorf("config file %s: %w", path, err)
+		}
+		if undecoded := md.Undecoded(); len(undecoded) > 0 {
+			return cfg, fmt.Errorf("config file %s: unknown key %s", path, undecoded[0])
+		}
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// finish fills derived defaults and validates; call it after flags are applied.
+func (c *Config) finish() error {
+	if c.Server.BaseURL == "" {
+		c.Server.BaseURL = "http://" + publicHostPort(c.Server.Listen)
+	}
+	c.Server.BaseURL = strings.TrimRight(c.Server.BaseURL, "/")
+	return c.validate()
+}
+
+// publicHostPort turns a listen address into something a browser can use:
+// an unspecified host (":8080", "0.0.0.0:8080") becomes 127.0.0.1.
+func publicHostPort(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// validate checks every key and names the first bad one.
+func (c *Config) validate() error {
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...))
+	}
+	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil || port == "" {
+		return bad("server.listen", "%q must be host:port, for example 127.0.0.1:8080", c.Server.Listen)
+	}
+	u, err := url.Parse(c.Server.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return bad("server.base_url", "%q must be an absolute http or https URL such as https://wifi.example.com", c.Server.BaseURL)
+	}
+	if strings.TrimSpace(c.Storage.DataDir) == "" {
+		return bad("storage.data_dir", "must not be empty")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return bad("log.format", "%q must be text or json", c.Log.Format)
+	}
+	return nil
+}
+
+// applyEnv overrides every key for which GATEHOUSE_<SECTION>_<KEY> is set.
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	return eachKey(cfg, func(section, key string, v reflect.Value, _ reflect.StructField) error {
+		name := "GATEHOUSE_" + strings.ToUpper(section+"_"+key)
+		raw := getenv(name)
+		if raw == "" {
+			return nil
+		}
+		if err := setValue(v, raw); err != nil {
+			return fmt.Errorf("environment %s (%s.%s): %w", name, section, key, err)
+		}
+		return nil
+	})
+}
+
+// eachKey calls fn for every section.key of cfg.
+func eachKey(cfg *Config, fn func(section, key string, v reflect.Value, f reflect.StructField) error) error {
+	root := reflect.ValueOf(cfg).Elem()
+	for i := 0; i < root.NumField(); i++ {
+		section := root.Type().Field(i).Tag.Get("toml")
+		sv := root.Field(i)
+		for j := 0; j < sv.NumField(); j++ {
+			f := sv.Type().Field(j)
+			if err := fn(section, f.Tag.Get("toml"), sv.Field(j), f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// setValue parses raw into v according to v's type.
+func setValue(v reflect.Value, raw string) error {
+	if u, ok := v.Addr().Interface().(interface{ UnmarshalText([]byte) error }); ok {
+		return u.UnmarshalText([]byte(raw))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(raw)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", raw)
+		}
+		v.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", raw)
+		}
+		v.SetBool(b)
+	default:
+		return errors.New("unsupported type")
+	}
+	return nil
+}
+
+// redacted returns the configuration as TOML with secrets replaced.
+func (c Config) redacted() (string, error) {
+	cp := c
+	redactValue(reflect.ValueOf(&cp).Elem())
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(cp); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// redactValue replaces every non-empty string field tagged redact:"true"
+// in the struct v (and its nested structs) with "<redacted>".
+func redactValue(v reflect.Value) {
+	for i := 0; i < v.NumField(); i++ {
+		f, fv := v.Type().Field(i), v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Struct:
+			redactValue(fv)
+		case f.Tag.Get("redact") == "true" && fv.Kind() == reflect.String && fv.String() != "":
+			fv.SetString("<redacted>")
+		}
+	}
+}
