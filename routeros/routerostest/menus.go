@@ -1,0 +1,241 @@
+package routerostest
+
+// The menus the fake knows, their properties and commands (ROUTEROS.md §2).
+
+// kind is how a property value is checked and normalised.
+type kind int
+
+const (
+	kText        kind = iota // any text; the empty string unsets it
+	kTime                    // RouterOS time; empty is invalid
+	kTimeNone                // RouterOS time or "none"
+	kInt                     // non-negative decimal integer
+	kIntUnlimit              // integer or "unlimited"
+	kBool                    // yes/no/true/false by prefix, printed true/false
+	kEnum                    // one of values, by unique prefix
+	kRef                     // a name in menu ref (or one of values), by unique prefix
+	kMAC                     // AA:BB:CC:DD:EE:FF, printed upper case
+	kIP                      // IPv4 address
+	kReadOnly                // printed, never accepted from the API
+	kReadOnlyNum             // read-only counter, compared numerically
+)
+
+// field describes one property of a menu.
+type field struct {
+	name   string
+	kind   kind
+	def    string   // printed when the row has no value ("" = absent)
+	values []string // enum values, or extra values of a reference ("all")
+	ref    string   // menu whose names a kRef property refers to
+	// unsetAs is a value that is stored as "no value" (server=all).
+	unsetAs string
+}
+
+// menu is the schema of one API menu.
+type menu struct {
+	path      string
+	fields    []field
+	cmds      []string
+	singleton bool // no rows, no .id (system/identity, system/resource)
+	byName    bool // .id may be given as the row's name
+	ordered   bool // add accepts place-before
+	// unique reports the trap for a row that clashes with another row.
+	unique func(a, b map[string]string) *Trap
+	// required properties for add.
+	required []string
+}
+
+var (
+	tableCmds   = []string{"print", "add", "set", "remove", "enable", "disable", "unset"}
+	noDisable   = []string{"print", "add", "set", "remove", "unset"}
+	readRemove  = []string{"print", "remove"}
+	builtinName = func(a, b map[string]string) *Trap {
+		if a["name"] == b["name"] {
+			return &Trap{Message: "failure: already have such name"}
+		}
+		return nil
+	}
+)
+
+func comment() field  { return field{name: "comment"} }
+func disabled() field { return field{name: "disabled", kind: kBool, def: "false"} }
+func ro(name, def string) field {
+	return field{name: name, kind: kReadOnly, def: def}
+}
+func counter(name, def string) field {
+	return field{name: name, kind: kReadOnlyNum, def: def}
+}
+
+const (
+	menuServer     = "/ip/hotspot"
+	menuServerProf = "/ip/hotspot/profile"
+	menuUser       = "/ip/hotspot/user"
+	menuProfile    = "/ip/hotspot/user/profile"
+	menuWalled     = "/ip/hotspot/walled-garden"
+	menuWalledIP   = "/ip/hotspot/walled-garden/ip"
+	menuBinding    = "/ip/hotspot/ip-binding"
+	menuActive     = "/ip/hotspot/active"
+	menuHost       = "/ip/hotspot/host"
+	menuCookie     = "/ip/hotspot/cookie"
+	menuIdentity   = "/system/identity"
+	menuResource   = "/system/resource"
+)
+
+// menus returns fresh schemas; each Router builds its own tables from them.
+func menus() []*menu {
+	return []*menu{
+		{path: menuServer, cmds: tableCmds, byName: true, unique: builtinName, required: []string{"name"},
+			fields: []field{
+				{name: "name"}, {name: "interface"}, {name: "address-pool", def: "none"},
+				{name: "profile", kind: kRef, ref: menuServerProf, def: "default"},
+				{name: "idle-timeout", kind: kTimeNone, def: "5m"},
+				{name: "keepalive-timeout", kind: kTimeNone, def: "none"},
+				{name: "login-timeout", kind: kTimeNone, def: "none"},
+				{name: "addresses-per-mac", kind: kIntUnlimit, def: "2"},
+				ro("invalid", "false"), ro("HTTPS", "false"), disabled(), comment(),
+			}},
+		{path: menuServerProf, cmds: noDisable, byName: true, unique: builtinName, required: []string{"name"},
+			fields: []field{
+				{name: "name"}, {name: "hotspot-address"}, {name: "dns-name"},
+				{name: "html-directory", def: "hotspot"}, {name: "html-directory-override"},
+				{name: "login-by", def: "cookie,http-chap"},
+				{name: "http-cookie-lifetime", kind: kTime, def: "3d"},
+				{name: "mac-auth-mode", kind: kEnum, def: "mac-as-username",
+					values: []string{"mac-as-username", "mac-as-username-and-password"}},
+				{name: "mac-auth-password"}, {name: "rate-limit"},
+				{name: "split-user-domain", kind: kBool, def: "false"},
+				{name: "use-radius", kind: kBool, def: "false"},
+				{name: "trial-uptime-limit", kind: kTime, def: "30m"},
+				{name: "trial-uptime-reset", kind: kTime, def: "1d"},
+				{name: "trial-user-profile", kind: kRef, ref: menuProfile, def: "default"},
+				ro("default", "false"), comment(),
+			}},
+		{path: menuUser, cmds: append(tableCmds[:len(tableCmds):len(tableCmds)], "reset-counters"),
+			byName: true, unique: sameUserName, required: []string{"name"},
+			fields: []field{
+				{name: "server", kind: kRef, ref: menuServer, values: []string{"all"}, unsetAs: "all"},
+				{name: "name"}, {name: "password"},
+				{name: "address", kind: kIP}, {name: "mac-address", kind: kMAC},
+				{name: "profile", kind: kRef, ref: menuProfile, def: "default"},
+				{name: "routes"}, {name: "email"},
+				{name: "limit-uptime", kind: kTime},
+				{name: "limit-bytes-in", kind: kInt}, {name: "limit-bytes-out", kind: kInt},
+				{name: "limit-bytes-total", kind: kInt},
+				counter("uptime", "0s"), counter("bytes-in", "0"), counter("bytes-out", "0"),
+				counter("packets-in", "0"), counter("packets-out", "0"),
+				ro("dynamic", "false"), disabled(), comment(),
+			}},
+		{path: menuProfile, cmds: noDisable, byName: true, unique: builtinName, required: []string{"name"},
+			fields: []field{
+				{name: "name"}, {name: "address-pool", def: "none"},
+				{name: "shared-users", kind: kIntUnlimit, def: "1"},
+				{name: "rate-limit"},
+				{name: "session-timeout", kind: kTime},
+				{name: "idle-timeout", kind: kTimeNone, def: "none"},
+				{name: "keepalive-timeout", kind: kTimeNone, def: "2m"},
+				{name: "status-autorefresh", kind: kTimeNone, def: "1m"},
+				{name: "add-mac-cookie", kind: kBool, def: "true"},
+				{name: "mac-cookie-timeout", kind: kTime, def: "3d"},
+				{name: "address-list"}, {name: "incoming-filter"}, {name: "outgoing-filter"},
+				{name: "incoming-packet-mark"}, {name: "outgoing-packet-mark"},
+				{name: "open-status-page", kind: kEnum, def: "always", values: []string{"always", "http-login"}},
+				{name: "on-login"}, {name: "on-logout"},
+				{name: "parent-queue"}, {name: "queue-type"}, {name: "insert-queue-before"},
+				{name: "transparent-proxy", kind: kBool, def: "false"},
+				{name: "advertise", kind: kBool, def: "false"},
+				{name: "advertise-url"}, {name: "advertise-interval"}, {name: "advertise-timeout"},
+				{name: "advertise-intrusive"},
+				ro("default", "false"), comment(),
+			}},
+		{path: menuWalled, cmds: tableCmds, ordered: true,
+			fields: []field{
+				{name: "action", kind: kEnum, def: "allow", values: []string{"allow", "deny"}},
+				{name: "server", kind: kRef, ref: menuServer},
+				{name: "src-address"}, {name: "dst-address"}, {name: "method"},
+				{name: "dst-host"}, {name: "dst-port"}, {name: "path"},
+				counter("hits", "0"), ro("dynamic", "false"), disabled(), comment(),
+			}},
+		{path: menuWalledIP, cmds: tableCmds, ordered: true,
+			fields: []field{
+				{name: "action", kind: kEnum, def: "accept", values: []string{"accept", "drop", "reject"}},
+				{name: "server", kind: kRef, ref: menuServer},
+				{name: "src-address"}, {name: "src-address-list"},
+				{name: "dst-address"}, {name: "dst-address-list"},
+				{name: "dst-host"}, {name: "protocol"}, {name: "dst-port"},
+				ro("invalid", "false"), ro("dynamic", "false"), disabled(), comment(),
+			}},
+		{path: menuBinding, cmds: tableCmds, ordered: true,
+			fields: []field{
+				{name: "mac-address", kind: kMAC}, {name: "address"}, {name: "to-address"},
+				{name: "server", kind: kRef, ref: menuServer, values: []string{"all"}, unsetAs: "all"},
+				{name: "type", kind: kEnum, values: []string{"regular", "bypassed", "blocked"}},
+				disabled(), comment(),
+			}},
+		{path: menuActive, cmds: []string{"print", "remove", "login"},
+			fields: []field{
+				ro("server", ""), ro("user", ""), ro("domain", ""), ro("address", ""),
+				ro("mac-address", ""), ro("login-by", ""), counter("uptime", "0s"),
+				counter("idle-time", "0s"), counter("session-time-left", ""),
+				counter("idle-timeout", ""), counter("keepalive-timeout", ""),
+				counter("limit-bytes-in", ""), counter("limit-bytes-out", ""),
+				counter("limit-bytes-total", ""),
+				counter("bytes-in", "0"), counter("bytes-out", "0"),
+				counter("packets-in", "0"), counter("packets-out", "0"),
+				ro("radius", "false"), ro("blocked", "false"), ro("comment", ""),
+			}},
+		{path: menuHost, cmds: readRemove,
+			fields: []field{
+				ro("mac-address", ""), ro("address", ""), ro("to-address", ""), ro("server", ""),
+				ro("authorized", "false"), ro("bypassed", "false"), ro("found-by", ""),
+				counter("idle-time", "0s"), counter("idle-timeout", ""),
+				counter("keepalive-timeout", ""), counter("host-dead-time", "0s"),
+				counter("bytes-in", "0"), counter("bytes-out", "0"),
+				counter("packets-in", "0"), counter("packets-out", "0"),
+				ro("dynamic", "true"), ro("comment", ""),
+			}},
+		{path: menuCookie, cmds: readRemove,
+			fields: []field{
+				ro("user", ""), ro("domain", ""), ro("mac-address", ""), counter("expires-in", ""),
+			}},
+		{path: menuIdentity, cmds: []string{"print", "set"}, singleton: true,
+			fields: []field{{name: "name"}}},
+		{path: menuResource, cmds: []string{"print"}, singleton: true,
+			fields: []field{
+				counter("uptime", ""), ro("version", ""), ro("build-time", ""),
+				ro("factory-software", ""), counter("free-memory", ""), counter("total-memory", ""),
+				ro("cpu", ""), counter("cpu-count", ""), counter("cpu-frequency", ""),
+				counter("cpu-load", ""), counter("free-hdd-space", ""),
+				counter("total-hdd-space", ""), ro("architecture-name", ""),
+				ro("board-name", ""), ro("platform", ""),
+			}},
+	}
+}
+
+// sameUserName: hotspot user names are unique per server; a missing server
+// means "all", which only clashes with another "all" user (ROUTEROS.md §6
+// leaves the all-vs-specific case open).
+func sameUserName(a, b map[string]string) *Trap {
+	if a["name"] == b["name"] && a["server"] == b["server"] {
+		return &Trap{Message: "failure: already have user with this name for this server"}
+	}
+	return nil
+}
+
+// builtinRows are the rows a fresh router has after /ip hotspot setup.
+func builtinRows(identity string) map[string][]map[string]string {
+	return map[string][]map[string]string{
+		menuServerProf: {
+			{"name": "default", "default": "true"},
+			{"name": "hsprof1", "hotspot-address": "10.5.50.1", "login-by": "cookie,http-chap,http-pap"},
+		},
+		menuServer: {
+			{"name": "hotspot1", "interface": "bridge", "address-pool": "hs-pool-1", "profile": "hsprof1"},
+		},
+		menuProfile: {
+			{"name": "default", "default": "true"},
+		},
+		menuIdentity: {
+			{"name": identity},
+		},
+	}
+}
