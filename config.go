@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"reflect"
@@ -23,6 +24,8 @@ type Config struct {
 	Server  ServerConfig  `toml:"server"`
 	Storage StorageConfig `toml:"storage"`
 	Log     LogConfig     `toml:"log"`
+	Coupons CouponsConfig `toml:"coupons"`
+	SMTP    SMTPConfig    `toml:"smtp"`
 }
 
 // ServerConfig is the [server] section.
@@ -40,6 +43,22 @@ type StorageConfig struct {
 type LogConfig struct {
 	Level  string `toml:"level"`
 	Format string `toml:"format"`
+}
+
+// CouponsConfig is the [coupons] section.
+type CouponsConfig struct {
+	Retention Duration `toml:"retention"`
+}
+
+// SMTPConfig is the [smtp] section: the mail server that sends schedule
+// notifications. Empty host means e-mail notifications wait until it is set.
+type SMTPConfig struct {
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	Username string `toml:"username"`
+	Password string `toml:"password" redact:"true"`
+	From     string `toml:"from"`
+	TLS      string `toml:"tls"`
 }
 
 // Duration is a time.Duration written as "30s" or "720h" in TOML and
@@ -65,6 +84,8 @@ func defaultConfig() Config {
 		Server:  ServerConfig{Listen: "127.0.0.1:8080"},
 		Storage: StorageConfig{DataDir: "gatehouse-data"},
 		Log:     LogConfig{Level: "info", Format: "text"},
+		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
+		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 	}
 }
 
@@ -138,6 +159,22 @@ func (c *Config) validate() error {
 	case "text", "json":
 	default:
 		return bad("log.format", "%q must be text or json", c.Log.Format)
+	}
+	if c.Coupons.Retention.Duration < time.Hour {
+		return bad("coupons.retention", "%s must be at least 1h", c.Coupons.Retention)
+	}
+	if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+		return bad("smtp.port", "%d must be between 1 and 65535", c.SMTP.Port)
+	}
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		return bad("smtp.tls", "%q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	if c.SMTP.Host != "" {
+		if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+			return bad("smtp.from", "%q is not an e-mail address", c.SMTP.From)
+		}
 	}
 	return nil
 }

@@ -37,6 +37,8 @@ type Instance struct {
 	TermsText         string // "" when none
 	Sites             []InstanceSite
 	Locale            string
+	CouponLength      int    // length of new coupon codes (extension)
+	CouponCharset     string // CharsetAlnum, CharsetDigits or CharsetLetters (extension)
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -94,7 +96,8 @@ func (t *Theme) colors() []struct {
 
 // NewInstance returns an instance with every optional field at its default.
 func NewInstance() Instance {
-	return Instance{AuthWindowTTL: DefaultAuthWindowTTL, Theme: DefaultTheme(), Locale: DefaultLocale}
+	return Instance{AuthWindowTTL: DefaultAuthWindowTTL, Theme: DefaultTheme(), Locale: DefaultLocale,
+		CouponLength: DefaultCouponLength, CouponCharset: CharsetAlnum}
 }
 
 // Normalize trims text, lower-cases colours, fills empty theme colours and
@@ -118,6 +121,12 @@ func (in *Instance) Normalize() {
 	}
 	if in.Locale == "" {
 		in.Locale = DefaultLocale
+	}
+	if in.CouponLength == 0 {
+		in.CouponLength = DefaultCouponLength
+	}
+	if in.CouponCharset == "" {
+		in.CouponCharset = CharsetAlnum
 	}
 	for i := range in.Sites {
 		for j, s := range in.Sites[i].Subnets {
@@ -162,6 +171,12 @@ func (in *Instance) Validate() error {
 	}
 	if !IsLocale(in.Locale) {
 		return Invalid("locale", ReasonParameterInvalid, "locale must be a language tag such as en or pt-BR")
+	}
+	if in.CouponLength < MinCouponLength || in.CouponLength > MaxCouponLength {
+		return Invalid("coupon_length", ReasonParameterInvalid, "coupon_length must be between %d and %d", MinCouponLength, MaxCouponLength)
+	}
+	if _, err := alphabet(in.CouponCharset); err != nil {
+		return err
 	}
 	return in.validateSites()
 }

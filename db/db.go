@@ -52,6 +52,7 @@ type DB struct {
 	secret *sealer // encrypts secrets at rest
 	logger *slog.Logger
 	path   string // the database file
+	lists  listCache
 }
 
 // Open opens the store in dataDir, creating the directory (mode 0700), the
@@ -177,6 +178,7 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx, now time
 	if err := tx.Commit(); err != nil {
 		return mapError(op, err)
 	}
+	db.lists.invalidate()
 	return nil
 }
 

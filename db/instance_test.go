@@ -54,7 +54,8 @@ func TestInstanceCRUD(t *testing.T) {
 			{ID: s2.ID, Subnets: []string{"10.0.0.0/24", "192.168.88.0/24"}},
 			{ID: s1.ID, Subnets: []string{}},
 		},
-		Locale: app.DefaultLocale, CreatedAt: got.CreatedAt, UpdatedAt: got.CreatedAt}
+		Locale: app.DefaultLocale, CouponLength: app.DefaultCouponLength, CouponCharset: app.CharsetAlnum,
+		CreatedAt: got.CreatedAt, UpdatedAt: got.CreatedAt}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CreateInstance:\n got %+v\nwant %+v", got, want)
 	}

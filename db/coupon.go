@@ -1,0 +1,206 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gatehouse/app"
+)
+
+var _ app.CouponStore = (*DB)(nil)
+
+// maxCodeAttempts bounds the draws for one coupon when codes collide; only
+// an almost full code space (very short numeric codes) gets near it.
+const maxCodeAttempts = 50
+
+const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at`
+
+// couponFilter is the WHERE clause and arguments of a status filter at
+// time now. EInvalid for an unknown status.
+func couponFilter(status string, now time.Time) (string, []any, error) {
+	switch status {
+	case app.CouponValid:
+		return `revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?`, []any{micros(now)}, nil
+	case app.CouponRedeemed:
+		return `revoked_at IS NULL AND redeemed_at IS NOT NULL`, nil, nil
+	case app.CouponExpired:
+		return `revoked_at IS NULL AND redeemed_at IS NULL AND expires_at <= ?`, []any{micros(now)}, nil
+	case app.CouponRevoked:
+		return `revoked_at IS NOT NULL`, nil, nil
+	case app.CouponAll:
+		return `1`, nil, nil
+	}
+	_, err := app.CheckCouponStatus(status)
+	return "", nil, err
+}
+
+// CreateCoupons issues count coupons of a coupon-strategy instance, valid
+// for minutesValid minutes, in one transaction. ENotFound for an unknown
+// instance; EInvalid for a bad count or duration or (strategy_mismatch) a
+// non-coupon instance.
+func (db *DB) CreateCoupons(ctx context.Context, instanceID string, count, minutesValid int) ([]app.Coupon, error) {
+	var out []app.Coupon
+	err := db.write(ctx, "create coupons", func(tx *sql.Tx, now time.Time) error {
+		in, err := couponInstance(ctx, tx, instanceID)
+		if err != nil {
+			return err
+		}
+		if err := app.CheckCouponBatch(count, minutesValid, app.MaxCouponBatch); err != nil {
+			return err
+		}
+		out, err = insertCoupons(ctx, tx, in, couponBatch{count: count, minutes: minutesValid}, now)
+		return err
+	})
+	return out, err
+}
+
+// couponInstance loads an instance that must use the coupon strategy.
+func couponInstance(ctx context.Context, tx *sql.Tx, instanceID string) (app.Instance, error) {
+	in, err := getInstance(ctx, tx, instanceID)
+	if err != nil {
+		return in, err
+	}
+	if in.Strategy != app.StrategyCoupon {
+		return in, app.Invalid("", app.ReasonStrategyMismatch,
+			"instance %q uses the %s strategy; coupons belong to coupon instances", in.Name, in.Strategy)
+	}
+	return in, nil
+}
+
+// couponBatch describes coupons to insert.
+type couponBatch struct {
+	count, minutes    int
+	scheduleID, runID string
+}
+
+// insertCoupons draws and inserts a batch of the instance's coupons in tx.
+// A code that collides with a stored one is drawn again.
+func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBatch, now time.Time) ([]app.Coupon, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO coupons (`+couponColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (code) DO NOTHING`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	expires := now.Add(time.Duration(b.minutes) * time.Minute)
+	out := make([]app.Coupon, 0, b.count)
+	for range b.count {
+		id, err := newID()
+		if err != nil {
+			return nil, err
+		}
+		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires}
+		for attempt := 0; ; attempt++ {
+			if attempt == maxCodeAttempts {
+				return nil, app.Invalid("coupon_length", app.ReasonParameterInvalid,
+					"no unused %d-character %s codes are left; make codes longer", in.CouponLength, in.CouponCharset)
+			}
+			if c.Code, err = app.NewCouponCode(rand.Reader, in.CouponLength, in.CouponCharset); err != nil {
+				return nil, fmt.Errorf("draw coupon code: %w", err)
+			}
+			res, err := stmt.ExecContext(ctx, c.ID, c.InstanceID, nullString(c.ScheduleID), nullString(c.RunID),
+				c.Code, micros(now), micros(expires))
+			if err != nil {
+				return nil, err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return nil, err
+			} else if n == 1 {
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// ListCoupons returns an instance's coupons in the given status (or all),
+// oldest first. ENotFound for an unknown instance; EInvalid for an unknown
+// status.
+func (db *DB) ListCoupons(ctx context.Context, instanceID, status string) ([]app.Coupon, error) {
+	where, args, err := couponFilter(status, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := []app.Coupon{}
+	err = db.read(ctx, "list coupons", func(tx *sql.Tx) error {
+		found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, instanceID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return app.NotFound("instance", instanceID)
+		}
+		cid, _ := canonicalID(instanceID)
+		out, err = queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
+			WHERE instance_id = ? AND `+where+` ORDER BY created_at, id`, append([]any{cid}, args...)...)
+		return err
+	})
+	return out, err
+}
+
+// queryCoupons runs a SELECT of couponColumns.
+func queryCoupons(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]app.Coupon, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.Coupon{}
+	for rows.Next() {
+		var (
+			c                 app.Coupon
+			schedule, run     sql.NullString
+			created, expires  int64
+			redeemed, revoked sql.NullInt64
+		)
+		if err := rows.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked); err != nil {
+			return nil, err
+		}
+		c.ScheduleID, c.RunID = schedule.String, run.String
+		c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
+		c.RedeemedAt, c.RevokedAt = fromNullMicros(redeemed), fromNullMicros(revoked)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RevokeCoupon revokes a coupon of an instance; the first revocation time
+// is kept. ENotFound when the instance has no such coupon.
+func (db *DB) RevokeCoupon(ctx context.Context, instanceID, couponID string) error {
+	return db.write(ctx, "revoke coupon", func(tx *sql.Tx, now time.Time) error {
+		iid, ok1 := canonicalID(instanceID)
+		cid, ok2 := canonicalID(couponID)
+		if !ok1 || !ok2 {
+			return app.NotFound("coupon", couponID)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE coupons SET revoked_at = COALESCE(revoked_at, ?)
+			WHERE id = ? AND instance_id = ?`, micros(now), cid, iid)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "coupon", couponID)
+	})
+}
+
+// PurgeCoupons deletes the coupons that ended before endedBefore: revoked,
+// expired unredeemed, or redeemed and past their session.
+func (db *DB) PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error) {
+	var n int64
+	err := db.write(ctx, "purge coupons", func(tx *sql.Tx, _ time.Time) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM coupons WHERE id IN (
+			SELECT c.id FROM coupons c JOIN instances i ON i.id = c.instance_id
+			WHERE COALESCE(c.revoked_at,
+				CASE WHEN c.redeemed_at IS NULL THEN c.expires_at
+				     ELSE c.redeemed_at + i.session_ttl * 1000000 END) < ?)`, micros(endedBefore))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

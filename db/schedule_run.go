@@ -1,0 +1,180 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gatehouse/app"
+)
+
+// RunSchedule generates one batch of a schedule for slotKey in one
+// transaction: the run record, its coupons, and one outbox delivery per
+// channel of the schedule's notification group. A slot that already ran
+// returns that run with created false and no coupons, so racing runners
+// (cron, run now, a second process) generate it once. ENotFound for an
+// unknown schedule; EInvalid (strategy_mismatch) when its instance no
+// longer uses coupons.
+func (db *DB) RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error) {
+	var (
+		run     app.ScheduleRun
+		coupons []app.Coupon
+		created bool
+	)
+	err := db.write(ctx, "run schedule", func(tx *sql.Tx, now time.Time) error {
+		sid, ok := canonicalID(scheduleID)
+		if !ok {
+			return app.NotFound("coupon schedule", scheduleID)
+		}
+		list, err := querySchedules(ctx, tx, `WHERE id = ?`, sid)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return app.NotFound("coupon schedule", scheduleID)
+		}
+		s := list[0]
+		var ranAt int64
+		err = tx.QueryRowContext(ctx, `SELECT id, ran_at, generated FROM schedule_runs
+			WHERE schedule_id = ? AND slot_key = ?`, s.ID, slotKey).Scan(&run.ID, &ranAt, &run.Generated)
+		if err == nil {
+			run.ScheduleID, run.SlotKey, run.RanAt = s.ID, slotKey, fromMicros(ranAt)
+			return nil // already generated
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		in, err := couponInstance(ctx, tx, s.InstanceID)
+		if err != nil {
+			return err
+		}
+		runID, err := newID()
+		if err != nil {
+			return err
+		}
+		run = app.ScheduleRun{ID: runID, ScheduleID: s.ID, SlotKey: slotKey, RanAt: now, Generated: s.Count, Available: s.Count}
+		_, err = tx.ExecContext(ctx, `INSERT INTO schedule_runs (id, schedule_id, slot_key, ran_at, generated)
+			VALUES (?, ?, ?, ?, ?)`, run.ID, s.ID, slotKey, micros(now), s.Count)
+		if err != nil {
+			return err
+		}
+		coupons, err = insertCoupons(ctx, tx, in, couponBatch{count: s.Count, minutes: s.ValidForMinutes, scheduleID: s.ID, runID: run.ID}, now)
+		if err != nil {
+			return err
+		}
+		created = true
+		return insertDeliveries(ctx, tx, s, run, now)
+	})
+	return run, coupons, created, err
+}
+
+// insertDeliveries queues the notifications of a run: one for the group's
+// webhook and one per e-mail address.
+func insertDeliveries(ctx context.Context, tx *sql.Tx, s app.Schedule, run app.ScheduleRun, now time.Time) error {
+	if s.NotificationGroupID == "" {
+		return nil
+	}
+	var emailsJSON, webhook string
+	err := tx.QueryRowContext(ctx, `SELECT emails, webhook_url FROM notification_groups WHERE id = ?`,
+		s.NotificationGroupID).Scan(&emailsJSON, &webhook)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the group was deleted; nobody to tell
+	}
+	if err != nil {
+		return err
+	}
+	var emails []string
+	if err := json.Unmarshal([]byte(emailsJSON), &emails); err != nil {
+		return fmt.Errorf("emails of notification group %s: %w", s.NotificationGroupID, err)
+	}
+	type target struct{ channel, to string }
+	var targets []target
+	if webhook != "" {
+		targets = append(targets, target{app.ChannelWebhook, webhook})
+	}
+	for _, e := range emails {
+		targets = append(targets, target{app.ChannelEmail, e})
+	}
+	for _, t := range targets {
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO notification_deliveries (id, group_id, channel, target,
+			instance_id, schedule_id, run_id, count, ran_at, next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, s.NotificationGroupID, t.channel, t.to, s.InstanceID, s.ID, run.ID, run.Generated,
+			micros(run.RanAt), micros(now), micros(now))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScheduleCoupons returns the valid coupons a schedule generated, oldest
+// first; the caller must not modify the slice. ENotFound for an unknown
+// schedule. It is the hot path of signed coupon links: answers are cached
+// until the next write (see listCache), and a miss is one statement (its
+// own snapshot) that tells "no schedule" from "no valid coupons" by a left
+// join and reads only the columns a valid coupon needs.
+func (db *DB) ScheduleCoupons(ctx context.Context, scheduleID string) ([]app.Coupon, error) {
+	sid, ok := canonicalID(scheduleID)
+	if !ok {
+		return nil, app.NotFound("coupon schedule", scheduleID)
+	}
+	now := time.Now()
+	if list, ok := db.lists.get(sid, now); ok {
+		return list, nil
+	}
+	gen := db.lists.generation()
+	list, err := db.queryScheduleCoupons(ctx, sid, now)
+	if err != nil {
+		if app.ErrorCode(err) == app.ENotFound {
+			return nil, app.NotFound("coupon schedule", scheduleID)
+		}
+		return nil, err
+	}
+	db.lists.put(sid, gen, list)
+	return list, nil
+}
+
+// queryScheduleCoupons reads the valid coupons of schedule sid at now.
+func (db *DB) queryScheduleCoupons(ctx context.Context, sid string, now time.Time) ([]app.Coupon, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT s.instance_id, c.id, c.code, c.created_at, c.expires_at
+		FROM coupon_schedules s LEFT JOIN coupons c ON c.schedule_id = s.id
+			AND c.revoked_at IS NULL AND c.redeemed_at IS NULL AND c.expires_at > ?
+		WHERE s.id = ? ORDER BY c.created_at, c.id`, micros(now), sid)
+	if err != nil {
+		return nil, mapError("list schedule coupons", err)
+	}
+	defer rows.Close()
+	found := false
+	out := []app.Coupon{}
+	for rows.Next() {
+		found = true
+		var (
+			instanceID       string
+			id, code         sql.NullString
+			created, expires sql.NullInt64
+		)
+		if err := rows.Scan(&instanceID, &id, &code, &created, &expires); err != nil {
+			return nil, mapError("list schedule coupons", err)
+		}
+		if !id.Valid {
+			continue // the schedule exists but has no valid coupons
+		}
+		out = append(out, app.Coupon{ID: id.String, InstanceID: instanceID, ScheduleID: sid, Code: code.String,
+			CreatedAt: fromMicros(created.Int64), ExpiresAt: fromMicros(expires.Int64)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError("list schedule coupons", err)
+	}
+	if !found {
+		return nil, app.NotFound("coupon schedule", sid)
+	}
+	return out, nil
+}
