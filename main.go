@@ -14,16 +14,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
+	_ "time/tzdata" // IANA zones for coupon schedules, even where the OS has none
 
 	"gatehouse/db"
-	"gatehouse/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -140,93 +137,6 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
-	var cf commonFlags
-	fs := newFlagSet("serve", stderr, &cf)
-	listen := fs.String("listen", "", "listen address (overrides server.listen)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := cf.configure(getenv, func(c *Config) {
-		if *listen != "" {
-			c.Server.Listen = *listen
-		}
-	})
-	if err != nil {
-		return err
-	}
-	logger := newLogger(cfg.Log, stderr)
-
-	store, err := db.Open(ctx, cfg.Storage.DataDir, logger)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
-	handler, err := newHandler(ctx, cfg, store, logger)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Server.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s (server.listen): %w", cfg.Server.Listen, err)
-	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	logger.Info("gatehouse started", "version", buildVersion(), "listen", ln.Addr().String(),
-		"base_url", cfg.Server.BaseURL, "data_dir", cfg.Storage.DataDir)
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	select {
-	case err := <-serveErr:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn("http shutdown incomplete", "err", err)
-	}
-	logger.Info("stopped")
-	return nil
-}
-
-// newHandler builds the HTTP handler over store.
-func newHandler(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (http.Handler, error) {
-	tokenKey, err := store.Key(ctx, keyTokens, keySize)
-	if err != nil {
-		return nil, err
-	}
-	linkKey, err := store.Key(ctx, keyLinks, keySize)
-	if err != nil {
-		return nil, err
-	}
-	srv, err := web.New(web.Config{
-		BaseURL:  cfg.Server.BaseURL,
-		TokenKey: tokenKey,
-		LinkKey:  linkKey,
-		Version:  buildVersion(),
-	}, web.Deps{
-		Sites:            store,
-		Instances:        store,
-		AuthIntegrations: store,
-		WalledGarden:     store,
-		Tokens:           store,
-	}, logger)
-	if err != nil {
-		return nil, err
-	}
-	return srv.Handler(), nil
 }
 
 func cmdConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) error {

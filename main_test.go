@@ -148,13 +148,13 @@ func TestCLIErrors(t *testing.T) {
 }
 
 // TestDependencyRule enforces DESIGN.md: app imports no project package,
-// and the adapters (db, routeros, scheduler, web) import only app.
+// and the adapters (db, notify, routeros, scheduler, web) import only app.
 func TestDependencyRule(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	adapters := map[string]bool{"db": true, "routeros": true, "scheduler": true, "web": true}
+	adapters := map[string]bool{"db": true, "notify": true, "routeros": true, "scheduler": true, "web": true}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg := topDir(fields[0])

@@ -34,13 +34,16 @@ type NotificationGroup struct {
 	UpdatedAt     time.Time
 }
 
-// Normalize trims names and addresses and drops empty ones.
+// Normalize trims names and addresses and drops empty and repeated ones.
 func (g *NotificationGroup) Normalize() {
 	g.Name = strings.TrimSpace(g.Name)
 	g.WebhookURL = strings.TrimSpace(g.WebhookURL)
 	emails := make([]string, 0, len(g.Emails))
+	seen := map[string]bool{}
 	for _, e := range g.Emails {
-		if e = strings.TrimSpace(e); e != "" {
+		e = strings.TrimSpace(e)
+		if key := strings.ToLower(e); e != "" && !seen[key] {
+			seen[key] = true
 			emails = append(emails, e)
 		}
 	}
@@ -62,6 +65,9 @@ func (g *NotificationGroup) Validate() error {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return Invalid("emails", ReasonParameterInvalid, "%q is not an e-mail address", e)
 		}
+	}
+	if g.WebhookSecret != "" && (len(g.WebhookSecret) < 16 || len(g.WebhookSecret) > 200) {
+		return Invalid("webhook_secret", ReasonParameterInvalid, "webhook_secret must be 16 to 200 characters")
 	}
 	if g.WebhookURL != "" {
 		u, err := url.Parse(g.WebhookURL)

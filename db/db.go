@@ -44,8 +44,9 @@ const (
 const readerConns = 4
 
 // DB is the SQLite store. It implements app.SiteStore, app.InstanceStore,
-// app.AuthIntegrationStore, app.WalledGardenStore, app.TokenStore and
-// app.KeyStore. It is safe for concurrent use; Close it when done.
+// app.AuthIntegrationStore, app.WalledGardenStore, app.TokenStore,
+// app.KeyStore, app.CouponStore, app.ScheduleStore, app.NotificationStore
+// and app.SiteUserStore. It is safe for concurrent use; Close it when done.
 type DB struct {
 	writer *sql.DB // one connection: every write transaction
 	reader *sql.DB // query-only pool: every read transaction

@@ -198,6 +198,7 @@ func (db *DB) countSecrets(ctx context.Context) (int, error) {
 	err := db.writer.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM sites WHERE password IS NOT NULL) +
 		(SELECT count(*) FROM auth_integrations WHERE client_secret IS NOT NULL) +
+		(SELECT count(*) FROM notification_groups WHERE webhook_secret IS NOT NULL) +
 		(SELECT count(*) FROM keys)`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count encrypted secrets: %w", err)

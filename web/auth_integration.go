@@ -59,7 +59,7 @@ func (s *Server) authIntegrationJSON(a app.AuthIntegration) authIntegrationJSON 
 		Name:      a.Name,
 		Type:      a.Type,
 		Config:    authIntegrationConfigJSON{ClientID: a.ClientID, Tenant: a.Tenant},
-		TestURL:   s.links.url(http.MethodGet, "/oauth2/test/"+a.ID, nil, testLinkTTL),
+		TestURL:   s.links.URL(http.MethodGet, "/oauth2/test/"+a.ID, nil, testLinkTTL),
 		CreatedAt: timeString(a.CreatedAt),
 	}
 }

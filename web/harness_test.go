@@ -20,6 +20,7 @@ import (
 
 	"gatehouse/app"
 	"gatehouse/db"
+	"gatehouse/scheduler"
 	"gatehouse/web"
 )
 
@@ -37,16 +38,27 @@ var contract = sync.OnceValues(func() (routers.Router, error) {
 	return gorillamux.NewRouter(doc)
 })
 
+func init() {
+	// Printable pages are checked for their status and content type only.
+	openapi3filter.RegisterBodyDecoder("text/html", func(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+		b, err := io.ReadAll(body)
+		return string(b), err
+	})
+}
+
 // env is a fully wired gatehouse HTTP server over a real SQLite store in a
 // temporary directory, with one token per role.
 type env struct {
-	t       testing.TB
-	dir     string
-	store   *db.DB
-	srv     *httptest.Server
-	tokens  map[app.Role]string
-	keys    [2][]byte
-	cleanup func()
+	t     testing.TB
+	dir   string
+	store *db.DB
+	srv   *httptest.Server
+	// scheduler runs "run now" and follows schedule edits; its timers are
+	// not started, so nothing runs on its own during a test.
+	scheduler *scheduler.Scheduler
+	tokens    map[app.Role]string
+	keys      [2][]byte
+	cleanup   func()
 }
 
 // newEnv starts the server; dir may be "" for a fresh temporary directory.
@@ -62,13 +74,15 @@ func newEnv(t testing.TB, dir string) *env {
 		t.Fatalf("open store: %v", err)
 	}
 	e := &env{t: t, dir: dir, store: store, tokens: map[app.Role]string{}}
+	e.scheduler = scheduler.New(store, nil, scheduler.Config{}, logger)
 	for i, name := range []string{"jwt-hs256", "link-hmac"} {
 		if e.keys[i], err = store.Key(ctx, name, 32); err != nil {
 			t.Fatalf("key %s: %v", name, err)
 		}
 	}
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
-		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store}, logger)
+		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
+			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -22,6 +22,8 @@ type instanceJSON struct {
 	CreatedAt         string             `json:"created_at"`
 	PreviewURL        *string            `json:"preview_url"`
 	Locale            string             `json:"locale"`
+	CouponLength      int                `json:"coupon_length"`
+	CouponCharset     string             `json:"coupon_charset"`
 }
 
 // themeJSON is the contract's Theme. Logo and icon are absent until images
@@ -56,6 +58,8 @@ type instanceRequest struct {
 	TermsText         optional[string]             `json:"terms_text"`
 	Sites             optional[[]instanceSiteJSON] `json:"sites"`
 	Locale            optional[string]             `json:"locale"`
+	CouponLength      optional[int]                `json:"coupon_length"`
+	CouponCharset     optional[string]             `json:"coupon_charset"`
 }
 
 // themeRequest is the writable part of Theme; absent colours keep their value.
@@ -84,6 +88,8 @@ func (req *instanceRequest) applyTo(in *app.Instance) {
 	req.AuthWindowTTL.apply(&in.AuthWindowTTL)
 	req.TermsText.apply(&in.TermsText)
 	req.Locale.apply(&in.Locale)
+	req.CouponLength.apply(&in.CouponLength)
+	req.CouponCharset.apply(&in.CouponCharset)
 	if req.Sites.set {
 		in.Sites = make([]app.InstanceSite, 0, len(req.Sites.value))
 		for _, s := range req.Sites.value {
@@ -137,6 +143,9 @@ func (s *Server) instanceJSON(in app.Instance) instanceJSON {
 		Sites:     make([]instanceSiteJSON, 0, len(in.Sites)),
 		CreatedAt: timeString(in.CreatedAt),
 		Locale:    in.Locale,
+
+		CouponLength:  in.CouponLength,
+		CouponCharset: in.CouponCharset,
 	}
 	for _, site := range in.Sites {
 		subnets := site.Subnets

@@ -35,6 +35,19 @@ func (s *Server) routes() []route {
 		{method: put, path: "/captive/instances/:instanceId", action: app.ActManageInstances, handle: s.updateInstance},
 		{method: del, path: "/captive/instances/:instanceId", action: app.ActManageInstances, handle: s.deleteInstance},
 
+		{method: get, path: "/captive/instances/:instanceId/coupons", action: app.ActListCoupons, handle: s.listCoupons},
+		{method: post, path: "/captive/instances/:instanceId/coupons", action: app.ActCreateCoupons, handle: s.createCoupons},
+		{method: del, path: "/captive/instances/:instanceId/coupons/:couponId", action: app.ActRevokeCoupons, handle: s.revokeCoupon},
+		{method: get, path: "/captive/coupons", handle: s.signedCoupons},
+
+		{method: get, path: "/captive/instances/:instanceId/coupon-schedules", action: app.ActReadSchedules, handle: s.listSchedules},
+		{method: post, path: "/captive/instances/:instanceId/coupon-schedules", action: app.ActManageSchedules, handle: s.createSchedule},
+		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId", action: app.ActReadSchedules, handle: s.getSchedule},
+		{method: put, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId", action: app.ActManageSchedules, handle: s.updateSchedule},
+		{method: del, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId", action: app.ActManageSchedules, handle: s.deleteSchedule},
+		{method: post, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/run", action: app.ActManageSchedules, handle: s.runSchedule},
+		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url", action: app.ActReadSchedules, handle: s.generateScheduleURL},
+
 		{method: get, path: "/captive/auth-integrations", action: app.ActReadIntegrations, handle: s.listAuthIntegrations},
 		{method: post, path: "/captive/auth-integrations", action: app.ActManageIntegrations, handle: s.createAuthIntegration},
 		{method: get, path: "/captive/auth-integrations/:authIntegrationId", action: app.ActReadIntegrations, handle: s.getAuthIntegration},
@@ -52,6 +65,12 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActReadWalledGarden, handle: s.getWalledGardenEntry},
 		{method: put, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActManageWalledGarden, handle: s.updateWalledGardenEntry},
 		{method: del, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActManageWalledGarden, handle: s.deleteWalledGardenEntry},
+
+		{method: get, path: "/captive/notification-groups", action: app.ActManageSchedules, handle: s.listNotificationGroups},
+		{method: post, path: "/captive/notification-groups", action: app.ActManageSchedules, handle: s.createNotificationGroup},
+		{method: get, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.getNotificationGroup},
+		{method: put, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.updateNotificationGroup},
+		{method: del, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.deleteNotificationGroup},
 
 		{method: get, path: "/captive/tokens", action: app.ActManageTokens, handle: s.listTokens},
 		{method: post, path: "/captive/tokens", action: app.ActManageTokens, handle: s.createToken},

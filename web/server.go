@@ -10,6 +10,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,20 @@ type Deps struct {
 	AuthIntegrations app.AuthIntegrationStore
 	WalledGarden     app.WalledGardenStore
 	Tokens           app.TokenStore
+	Coupons          app.CouponStore
+	Schedules        app.ScheduleStore
+	Notifications    app.NotificationStore
+	// Runner runs coupon schedules ("run now") and learns of schedule
+	// changes; nil disables both (tests of other resources).
+	Runner ScheduleRunner
+}
+
+// ScheduleRunner is what the HTTP layer needs of the scheduler.
+type ScheduleRunner interface {
+	// RunNow generates one batch of the schedule immediately.
+	RunNow(ctx context.Context, scheduleID string) ([]app.Coupon, error)
+	// ScheduleChanged tells the scheduler to (re)load or drop a schedule.
+	ScheduleChanged(scheduleID string)
 }
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -53,7 +68,7 @@ type Server struct {
 	deps     Deps
 	logger   *slog.Logger
 	tokenKey []byte
-	links    *links
+	links    *app.LinkSigner
 	version  string
 	now      func() time.Time
 	handler  http.Handler
@@ -75,7 +90,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		deps:     deps,
 		logger:   logger.With("component", "web"),
 		tokenKey: cfg.TokenKey,
-		links:    &links{baseURL: cfg.BaseURL, key: cfg.LinkKey, now: cfg.Now},
+		links:    &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},
 		version:  cfg.Version,
 		now:      cfg.Now,
 	}

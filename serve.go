@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"gatehouse/app"
+	"gatehouse/db"
+	"gatehouse/notify"
+	"gatehouse/scheduler"
+	"gatehouse/web"
+)
+
+// shutdownTimeout bounds the graceful stop of each component.
+const shutdownTimeout = 15 * time.Second
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+	var cf commonFlags
+	fs := newFlagSet("serve", stderr, &cf)
+	listen := fs.String("listen", "", "listen address (overrides server.listen)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := cf.configure(getenv, func(c *Config) {
+		if *listen != "" {
+			c.Server.Listen = *listen
+		}
+	})
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.Log, stderr)
+
+	store, err := db.Open(ctx, cfg.Storage.DataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sys, err := wire(ctx, cfg, store, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (server.listen): %w", cfg.Server.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           sys.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	sys.notifier.Start()
+	if err := sys.scheduler.Start(ctx); err != nil {
+		return errors.Join(err, sys.notifier.Close(context.Background()))
+	}
+	logger.Info("gatehouse started", "version", buildVersion(), "listen", ln.Addr().String(),
+		"base_url", cfg.Server.BaseURL, "data_dir", cfg.Storage.DataDir)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err = <-serveErr:
+		err = fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sys.stop(srv, logger)
+	logger.Info("stopped")
+	return err
+}
+
+// system is the running appliance: the HTTP handler and the background
+// workers, all over one store.
+type system struct {
+	handler   http.Handler
+	scheduler *scheduler.Scheduler
+	notifier  *notify.Notifier
+}
+
+// wire builds the components over store.
+func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*system, error) {
+	tokenKey, err := store.Key(ctx, keyTokens, keySize)
+	if err != nil {
+		return nil, err
+	}
+	linkKey, err := store.Key(ctx, keyLinks, keySize)
+	if err != nil {
+		return nil, err
+	}
+	links := &app.LinkSigner{BaseURL: cfg.Server.BaseURL, Key: linkKey, Now: time.Now}
+	smtp := notify.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
+		Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS}
+	if err := smtp.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	notifier := notify.New(notify.Config{SMTP: smtp, Links: links}, store, logger)
+	sched := scheduler.New(store, notifier, scheduler.Config{Retention: cfg.Coupons.Retention.Duration}, logger)
+	srv, err := web.New(web.Config{
+		BaseURL:  cfg.Server.BaseURL,
+		TokenKey: tokenKey,
+		LinkKey:  linkKey,
+		Version:  buildVersion(),
+	}, web.Deps{
+		Sites:            store,
+		Instances:        store,
+		AuthIntegrations: store,
+		WalledGarden:     store,
+		Tokens:           store,
+		Coupons:          store,
+		Schedules:        store,
+		Notifications:    store,
+		Runner:           sched,
+	}, logger)
+	if err != nil {
+		return nil, err
+	}
+	return &system{handler: srv.Handler(), scheduler: sched, notifier: notifier}, nil
+}
+
+// stop shuts the system down in order: no new requests, then no new
+// runs, then the notifier (a send cut short goes out after the next
+// start: the outbox keeps it); the store closes after.
+func (sys *system) stop(srv *http.Server, logger *slog.Logger) {
+	for _, step := range []struct {
+		name string
+		stop func(context.Context) error
+	}{
+		{"http server", srv.Shutdown},
+		{"scheduler", sys.scheduler.Close},
+		{"notifier", sys.notifier.Close},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		if err := step.stop(ctx); err != nil {
+			logger.Warn("stop incomplete", "component", step.name, "err", err)
+		}
+		cancel()
+	}
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// couponJSON is the contract's Coupon (status, revoked_at and schedule_id
+// are extensions).
+type couponJSON struct {
+	ID         string  `json:"id"`
+	Code       string  `json:"code"`
+	ExpiresAt  string  `json:"expires_at"`
+	RedeemedAt *string `json:"redeemed_at"`
+	CreatedAt  string  `json:"created_at"`
+	Status     string  `json:"status"`
+	RevokedAt  *string `json:"revoked_at"`
+	ScheduleID *string `json:"schedule_id"`
+}
+
+// couponRequest is the contract's CouponCreateRequest.
+type couponRequest struct {
+	MinutesValid optional[int] `json:"minutes_valid"`
+	Count        optional[int] `json:"count"`
+}
+
+func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
+	out := make([]couponJSON, 0, len(list))
+	for _, c := range list {
+		out = append(out, couponJSON{
+			ID:         c.ID,
+			Code:       c.Code,
+			ExpiresAt:  timeString(c.ExpiresAt),
+			RedeemedAt: timePtr(c.RedeemedAt),
+			CreatedAt:  timeString(c.CreatedAt),
+			Status:     c.Status(now),
+			RevokedAt:  timePtr(c.RevokedAt),
+			ScheduleID: stringPtr(c.ScheduleID),
+		})
+	}
+	return out
+}
+
+func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req couponRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := requireFields(field{"minutes_valid", req.MinutesValid.given()}, field{"count", req.Count.given()}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.deps.Coupons.CreateCoupons(r.Context(), p.ByName("instanceId"), req.Count.value, req.MinutesValid.value)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, couponsToJSON(list, s.now()))
+}
+
+func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	status, err := app.CheckCouponStatus(r.URL.Query().Get("status"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.deps.Coupons.ListCoupons(r.Context(), p.ByName("instanceId"), status)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeCouponCSV(w, list, s.now())
+		return
+	}
+	writeJSON(w, http.StatusOK, couponsToJSON(list, s.now()))
+}
+
+func (s *Server) revokeCoupon(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	if err := s.deps.Coupons.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// wantsCSV reports whether the client prefers CSV to JSON.
+func wantsCSV(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "text/csv") && !strings.Contains(accept, "application/json")
+}
+
+// writeCouponCSV writes coupons as CSV with a header row.
+func writeCouponCSV(w http.ResponseWriter, list []app.Coupon, now time.Time) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="coupons.csv"`)
+	w.WriteHeader(http.StatusOK)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"code", "status", "expires_at", "redeemed_at", "created_at", "id"})
+	for _, c := range list {
+		redeemed := ""
+		if c.RedeemedAt != nil {
+			redeemed = timeString(*c.RedeemedAt)
+		}
+		_ = cw.Write([]string{csvCell(c.Code), c.Status(now), timeString(c.ExpiresAt), redeemed, timeString(c.CreatedAt), c.ID})
+	}
+	cw.Flush() // write errors mean the client went away
+}
+
+// csvCell defuses spreadsheet formulas: a cell that starts with = + - @
+// or a control character is prefixed with a quote, so a spreadsheet shows
+// it as text instead of evaluating it.
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}

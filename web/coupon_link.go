@@ -1,0 +1,63 @@
+package web
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+//go:embed templates/coupons.html
+var templateFiles embed.FS
+
+var couponPage = template.Must(template.ParseFS(templateFiles, "templates/coupons.html"))
+
+// couponLinkPage is what the printable coupon list shows.
+type couponLinkPage struct {
+	Now     string
+	Coupons []struct{ Code, Until string }
+}
+
+// signedCoupons serves GET /captive/coupons: a schedule's valid coupons
+// for whoever holds a signed link, without a token. The signature is
+// checked before anything is read from the database. format (json, csv,
+// html) is presentation only and outside the signature.
+func (s *Server) signedCoupons(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	q := r.URL.Query()
+	if err := s.links.Verify(http.MethodGet, app.CouponListPath, q, "sid"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	format := q.Get("format")
+	switch format {
+	case "", "json", "csv", "html":
+	default:
+		s.writeError(w, r, app.Invalid("format", app.ReasonParameterInvalid, "format must be json, csv or html"))
+		return
+	}
+	list, err := s.deps.Schedules.ScheduleCoupons(r.Context(), q.Get("sid"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.now()
+	switch format {
+	case "csv":
+		writeCouponCSV(w, list, now)
+	case "html":
+		page := couponLinkPage{Now: now.UTC().Format("2006-01-02 15:04")}
+		for _, c := range list {
+			page.Coupons = append(page.Coupons, struct{ Code, Until string }{c.Code, c.ExpiresAt.UTC().Format("2006-01-02 15:04")})
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		if err := couponPage.Execute(w, page); err != nil {
+			s.logger.WarnContext(r.Context(), "render coupon page", "err", err)
+		}
+	default:
+		writeJSON(w, http.StatusOK, couponsToJSON(list, now))
+	}
+}
