@@ -21,11 +21,20 @@ import (
 // by command-line flags. Fields tagged redact:"true" are secrets and are
 // never printed.
 type Config struct {
-	Server  ServerConfig  `toml:"server"`
-	Storage StorageConfig `toml:"storage"`
-	Log     LogConfig     `toml:"log"`
-	Coupons CouponsConfig `toml:"coupons"`
-	SMTP    SMTPConfig    `toml:"smtp"`
+	Server   ServerConfig   `toml:"server"`
+	Storage  StorageConfig  `toml:"storage"`
+	Log      LogConfig      `toml:"log"`
+	Coupons  CouponsConfig  `toml:"coupons"`
+	SMTP     SMTPConfig     `toml:"smtp"`
+	RouterOS RouterOSConfig `toml:"routeros"`
+}
+
+// RouterOSConfig is the [routeros] section: how gatehouse talks to routers.
+type RouterOSConfig struct {
+	SyncInterval   Duration `toml:"sync_interval"`
+	DialTimeout    Duration `toml:"dial_timeout"`
+	CommandTimeout Duration `toml:"command_timeout"`
+	Connections    int      `toml:"connections"`
 }
 
 // ServerConfig is the [server] section.
@@ -86,6 +95,8 @@ func defaultConfig() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
+		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
+			CommandTimeout: Duration{10 * time.Second}, Connections: 4},
 	}
 }
 
@@ -170,6 +181,18 @@ func (c *Config) validate() error {
 	case "starttls", "tls", "none":
 	default:
 		return bad("smtp.tls", "%q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"routeros.sync_interval", c.RouterOS.SyncInterval.Duration}, {"routeros.dial_timeout", c.RouterOS.DialTimeout.Duration},
+		{"routeros.command_timeout", c.RouterOS.CommandTimeout.Duration}} {
+		if d.v < time.Second {
+			return bad(d.key, "%s must be at least 1s", d.v)
+		}
+	}
+	if c.RouterOS.Connections < 1 || c.RouterOS.Connections > 16 {
+		return bad("routeros.connections", "%d must be between 1 and 16", c.RouterOS.Connections)
 	}
 	if c.SMTP.Host != "" {
 		if _, err := mail.ParseAddress(c.SMTP.From); err != nil {

@@ -96,7 +96,7 @@ func TestReadmeFlow(t *testing.T) {
 		t.Fatalf("last line of token create is not a JWT: %q", out)
 	}
 	status, site := request(t, http.MethodPost, "http://"+addr+"/captive/sites", token,
-		`{"name":"Lobby","host":"192.0.2.10","username":"api","password":"s3cret"}`)
+		`{"name":"Lobby","host":"127.0.0.1","username":"api","password":"s3cret"}`)
 	if status != http.StatusCreated {
 		t.Fatalf("create site: %d %v", status, site)
 	}

@@ -13,6 +13,7 @@ import (
 	"gatehouse/app"
 	"gatehouse/db"
 	"gatehouse/notify"
+	"gatehouse/routeros"
 	"gatehouse/scheduler"
 	"gatehouse/web"
 )
@@ -62,6 +63,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := sys.scheduler.Start(ctx); err != nil {
 		return errors.Join(err, sys.notifier.Close(context.Background()))
 	}
+	if err := sys.reconciler.Start(ctx); err != nil {
+		return errors.Join(err, sys.scheduler.Close(context.Background()), sys.notifier.Close(context.Background()))
+	}
 	logger.Info("gatehouse started", "version", buildVersion(), "listen", ln.Addr().String(),
 		"base_url", cfg.Server.BaseURL, "data_dir", cfg.Storage.DataDir)
 
@@ -81,9 +85,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 // system is the running appliance: the HTTP handler and the background
 // workers, all over one store.
 type system struct {
-	handler   http.Handler
-	scheduler *scheduler.Scheduler
-	notifier  *notify.Notifier
+	handler    http.Handler
+	scheduler  *scheduler.Scheduler
+	notifier   *notify.Notifier
+	reconciler *scheduler.Reconciler
+}
+
+// kickers tells several workers that something changed.
+type kickers []interface{ Kick() }
+
+// Kick implements scheduler.Notifier.
+func (ks kickers) Kick() {
+	for _, k := range ks {
+		k.Kick()
+	}
 }
 
 // wire builds the components over store.
@@ -103,7 +118,13 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	notifier := notify.New(notify.Config{SMTP: smtp, Links: links}, store, logger)
-	sched := scheduler.New(store, notifier, scheduler.Config{Retention: cfg.Coupons.Retention.Duration}, logger)
+	rcfg := routeros.Config{DialTimeout: cfg.RouterOS.DialTimeout.Duration, CommandTimeout: cfg.RouterOS.CommandTimeout.Duration,
+		Conns: cfg.RouterOS.Connections, Logger: logger}
+	reconciler := scheduler.NewReconciler(store, func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) },
+		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration}, logger)
+	// A schedule run tells the notifier (e-mails, webhooks) and the
+	// routers (new coupons to push).
+	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration}, logger)
 	srv, err := web.New(web.Config{
 		BaseURL:  cfg.Server.BaseURL,
 		TokenKey: tokenKey,
@@ -118,12 +139,14 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		Coupons:          store,
 		Schedules:        store,
 		Notifications:    store,
+		SiteUsers:        store,
+		Routers:          reconciler,
 		Runner:           sched,
 	}, logger)
 	if err != nil {
 		return nil, err
 	}
-	return &system{handler: srv.Handler(), scheduler: sched, notifier: notifier}, nil
+	return &system{handler: srv.Handler(), scheduler: sched, notifier: notifier, reconciler: reconciler}, nil
 }
 
 // stop shuts the system down in order: no new requests, then no new
@@ -136,6 +159,7 @@ func (sys *system) stop(srv *http.Server, logger *slog.Logger) {
 	}{
 		{"http server", srv.Shutdown},
 		{"scheduler", sys.scheduler.Close},
+		{"reconciler", sys.reconciler.Close},
 		{"notifier", sys.notifier.Close},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)

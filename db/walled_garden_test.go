@@ -98,7 +98,7 @@ func TestWalledGardenNotFound(t *testing.T) {
 	ctx := t.Context()
 	a := mustCreateSite(t, db, testSite("a"))
 	b := mustCreateSite(t, db, testSite("b"))
-	wa := mustCreateEntry(t, db, a.ID, "x", "192.0.2.10", "")
+	wa := mustCreateEntry(t, db, a.ID, "x", "127.0.0.1", "")
 	noop := func(*app.WalledGardenEntry) error { return nil }
 
 	tests := []struct {

@@ -62,6 +62,7 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	writeJSON(w, http.StatusCreated, couponsToJSON(list, s.now()))
 }
 
@@ -88,6 +89,7 @@ func (s *Server) revokeCoupon(w http.ResponseWriter, r *http.Request, p httprout
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"gatehouse/app"
 	"gatehouse/db"
+	"gatehouse/routeros"
 	"gatehouse/scheduler"
 	"gatehouse/web"
 )
@@ -56,9 +57,11 @@ type env struct {
 	// scheduler runs "run now" and follows schedule edits; its timers are
 	// not started, so nothing runs on its own during a test.
 	scheduler *scheduler.Scheduler
-	tokens    map[app.Role]string
-	keys      [2][]byte
-	cleanup   func()
+	// reconciler pushes to routers; test sites point at loopback only.
+	reconciler *scheduler.Reconciler
+	tokens     map[app.Role]string
+	keys       [2][]byte
+	cleanup    func()
 }
 
 // newEnv starts the server; dir may be "" for a fresh temporary directory.
@@ -75,6 +78,13 @@ func newEnv(t testing.TB, dir string) *env {
 	}
 	e := &env{t: t, dir: dir, store: store, tokens: map[app.Role]string{}}
 	e.scheduler = scheduler.New(store, nil, scheduler.Config{}, logger)
+	e.reconciler = scheduler.NewReconciler(store, func(site app.Site) scheduler.Router {
+		return routeros.NewRouter(site, routeros.Config{CommandTimeout: time.Second, DialTimeout: time.Second,
+			RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+	}, scheduler.ReconcilerConfig{Interval: time.Hour}, logger)
+	if err := e.reconciler.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for i, name := range []string{"jwt-hs256", "link-hmac"} {
 		if e.keys[i], err = store.Key(ctx, name, 32); err != nil {
 			t.Fatalf("key %s: %v", name, err)
@@ -82,7 +92,8 @@ func newEnv(t testing.TB, dir string) *env {
 	}
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
 		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
-			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler}, logger)
+			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler,
+			SiteUsers: store, Routers: e.reconciler}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -92,6 +103,7 @@ func newEnv(t testing.TB, dir string) *env {
 	}
 	e.cleanup = func() {
 		e.srv.Close()
+		e.reconciler.Close(context.Background())
 		store.Close()
 	}
 	t.Cleanup(func() {

@@ -181,6 +181,7 @@ func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httpro
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	writeJSON(w, http.StatusCreated, s.instanceJSON(in))
 }
 
@@ -207,6 +208,7 @@ func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httpro
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	writeJSON(w, http.StatusOK, s.instanceJSON(in))
 }
 
@@ -215,5 +217,6 @@ func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request, p httpro
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -25,7 +25,7 @@ func createIntegration(t testing.TB, e *env) string {
 
 func TestInstanceLifecycle(t *testing.T) {
 	e := newEnv(t, "")
-	siteID := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
+	siteID := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})["id"].(string)
 	in := createInstance(t, e, map[string]any{
 		"name": "Guest WiFi", "strategy": "coupon", "session_ttl": 3600,
 		"auth_integration_id": "c4d5e6f7-8a9b-0c1d-2e3f-4a5b6c7d8e9f", // dropped: coupon instances have none
@@ -85,7 +85,7 @@ func TestInstanceLifecycle(t *testing.T) {
 
 func TestInstanceBadInput(t *testing.T) {
 	e := newEnv(t, "")
-	siteID := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
+	siteID := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})["id"].(string)
 	valid := func(extra map[string]any) map[string]any {
 		m := map[string]any{"name": "Guest", "strategy": "coupon", "session_ttl": 3600}
 		for k, v := range extra {

@@ -60,6 +60,10 @@ func (s *Server) routes() []route {
 		{method: put, path: "/captive/sites/:siteId", action: app.ActManageSites, handle: s.updateSite},
 		{method: del, path: "/captive/sites/:siteId", action: app.ActManageSites, handle: s.deleteSite},
 
+		{method: post, path: "/captive/sites/:siteId/sync", action: app.ActSyncSites, handle: s.syncSite},
+		{method: get, path: "/captive/sites/:siteId/users", action: app.ActListSiteUsers, handle: s.listSiteUsers},
+		{method: del, path: "/captive/sites/:siteId/users/:userId", action: app.ActDisconnectUsers, handle: s.disconnectSiteUser},
+
 		{method: get, path: "/captive/walled-garden/:siteId", action: app.ActReadWalledGarden, handle: s.listWalledGarden},
 		{method: post, path: "/captive/walled-garden/:siteId", action: app.ActManageWalledGarden, handle: s.createWalledGardenEntry},
 		{method: get, path: "/captive/walled-garden/:siteId/:walledGardenEntryId", action: app.ActReadWalledGarden, handle: s.getWalledGardenEntry},

@@ -32,6 +32,9 @@ type Deps struct {
 	Coupons          app.CouponStore
 	Schedules        app.ScheduleStore
 	Notifications    app.NotificationStore
+	SiteUsers        app.SiteUserStore
+	// Routers reconciles routers; nil in tests that need no router.
+	Routers RouterControl
 	// Runner runs coupon schedules ("run now") and learns of schedule
 	// changes; nil disables both (tests of other resources).
 	Runner ScheduleRunner

@@ -133,6 +133,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter
 		s.writeError(w, r, err)
 		return
 	}
+	s.sitesChanged()
 	writeJSON(w, http.StatusCreated, siteToJSON(site))
 }
 
@@ -159,6 +160,7 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter
 		s.writeError(w, r, err)
 		return
 	}
+	s.sitesChanged()
 	writeJSON(w, http.StatusOK, siteToJSON(site))
 }
 
@@ -167,5 +169,6 @@ func (s *Server) deleteSite(w http.ResponseWriter, r *http.Request, p httprouter
 		s.writeError(w, r, err)
 		return
 	}
+	s.sitesChanged()
 	w.WriteHeader(http.StatusNoContent)
 }

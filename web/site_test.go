@@ -17,7 +17,7 @@ func createSite(t testing.TB, e *env, body map[string]any) map[string]any {
 
 func TestSiteLifecycle(t *testing.T) {
 	e := newEnv(t, "")
-	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api", "password": "s3cret"})
+	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api", "password": "s3cret"})
 	id := site["id"].(string)
 	if got := site["port"]; got != float64(8728) {
 		t.Errorf("default port = %v, want 8728", got)
@@ -72,7 +72,7 @@ func TestSiteLifecycle(t *testing.T) {
 func TestSiteBadInput(t *testing.T) {
 	e := newEnv(t, "")
 	valid := func(extra map[string]any) map[string]any {
-		m := map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"}
+		m := map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"}
 		for k, v := range extra {
 			if v == nil {
 				delete(m, k)
@@ -120,7 +120,7 @@ func TestSiteBadInput(t *testing.T) {
 	wantError(t, e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"host": ""}), http.StatusBadRequest, "parameter_missing", "host")
 	wantError(t, e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"port": -1}), http.StatusBadRequest, "parameter_invalid", "port")
 	again := e.admin(http.MethodGet, "/captive/sites/"+id, nil).object(t)
-	if again["host"] != "192.0.2.10" || again["port"] != float64(8728) {
+	if again["host"] != "127.0.0.1" || again["port"] != float64(8728) {
 		t.Fatalf("failed update changed the site: %v", again)
 	}
 	wantError(t, e.admin(http.MethodGet, "/captive/sites/not-a-uuid", nil), http.StatusNotFound, "resource_missing", "")
@@ -135,7 +135,7 @@ func TestSiteBodyTooLarge(t *testing.T) {
 
 func TestSiteRoles(t *testing.T) {
 	e := newEnv(t, "")
-	body := map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"}
+	body := map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"}
 	wantError(t, e.as(app.RoleOperator, http.MethodPost, "/captive/sites", body), http.StatusForbidden, "permission_denied", "")
 	wantError(t, e.as(app.RoleFrontdesk, http.MethodGet, "/captive/sites", nil), http.StatusForbidden, "permission_denied", "")
 	id := createSite(t, e, body)["id"].(string)

@@ -76,6 +76,7 @@ func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	writeJSON(w, http.StatusCreated, walledGardenToJSON(e))
 }
 
@@ -103,6 +104,7 @@ func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	writeJSON(w, http.StatusOK, walledGardenToJSON(e))
 }
 
@@ -111,5 +113,6 @@ func (s *Server) deleteWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 		s.writeError(w, r, err)
 		return
 	}
+	s.changed()
 	w.WriteHeader(http.StatusNoContent)
 }

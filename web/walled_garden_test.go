@@ -9,8 +9,8 @@ import (
 
 func TestWalledGardenLifecycle(t *testing.T) {
 	e := newEnv(t, "")
-	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
-	other := createSite(t, e, map[string]any{"name": "Bar", "host": "192.0.2.11", "username": "api"})["id"].(string)
+	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})["id"].(string)
+	other := createSite(t, e, map[string]any{"name": "Bar", "host": "127.0.0.2", "username": "api"})["id"].(string)
 	base := "/captive/walled-garden/" + site
 
 	r := e.admin(http.MethodPost, base, map[string]any{"name": "Google Auth", "ip_address": "172.217.16.0/24"})
@@ -54,7 +54,7 @@ func TestWalledGardenLifecycle(t *testing.T) {
 
 func TestWalledGardenBadInput(t *testing.T) {
 	e := newEnv(t, "")
-	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "192.0.2.10", "username": "api"})["id"].(string)
+	site := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})["id"].(string)
 	base := "/captive/walled-garden/" + site
 	cases := []struct {
 		name  string

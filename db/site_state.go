@@ -1,0 +1,103 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gatehouse/app"
+)
+
+// SiteState returns what the router of a site should hold at now: a user
+// profile per instance that applies to the site, a hotspot user per coupon
+// of those instances that can still be used (unused and unexpired, or
+// redeemed and within its session), and the site's walled garden.
+// ENotFound for an unknown site.
+func (db *DB) SiteState(ctx context.Context, siteID string, now time.Time) (app.RouterState, error) {
+	var st app.RouterState
+	err := db.read(ctx, "read site state", func(tx *sql.Tx) error {
+		site, err := db.getSite(ctx, tx, siteID)
+		if err != nil {
+			return err
+		}
+		if st.Profiles, err = siteProfiles(ctx, tx, site.ID); err != nil {
+			return err
+		}
+		if st.Users, err = siteCouponUsers(ctx, tx, site, now); err != nil {
+			return err
+		}
+		st.Garden, err = siteGardenRules(ctx, tx, site.ID)
+		return err
+	})
+	return st, err
+}
+
+func siteProfiles(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterProfile, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.session_ttl FROM instances i
+		JOIN instance_sites s ON s.instance_id = i.id WHERE s.site_id = ? ORDER BY i.id`, siteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.RouterProfile{}
+	for rows.Next() {
+		var id string
+		var ttl int
+		if err := rows.Scan(&id, &ttl); err != nil {
+			return nil, err
+		}
+		out = append(out, app.RouterProfile{Name: app.ProfileName(id), SessionTimeout: time.Duration(ttl) * time.Second,
+			SharedUsers: 1, Comment: app.ProfileComment(id)})
+	}
+	return out, rows.Err()
+}
+
+func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.code, c.instance_id, i.session_ttl, c.redeemed_mac
+		FROM coupons c
+		JOIN instances i ON i.id = c.instance_id AND i.strategy = 'coupon'
+		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = ?
+		WHERE c.revoked_at IS NULL AND (
+			(c.redeemed_at IS NULL AND c.expires_at > ?) OR
+			(c.redeemed_at IS NOT NULL AND c.redeemed_at + i.session_ttl * 1000000 > ?))
+		ORDER BY c.created_at, c.id`, site.ID, micros(now), micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.RouterUser{}
+	for rows.Next() {
+		var id, code, instanceID, mac string
+		var ttl int
+		if err := rows.Scan(&id, &code, &instanceID, &ttl, &mac); err != nil {
+			return nil, err
+		}
+		out = append(out, app.RouterUser{Name: code, Password: code, Profile: app.ProfileName(instanceID),
+			Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
+			Comment: app.CouponComment(id)})
+	}
+	return out, rows.Err()
+}
+
+func siteGardenRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterGardenRule, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, ip_address, host FROM walled_garden
+		WHERE site_id = ? ORDER BY created_at, id`, siteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.RouterGardenRule{}
+	for rows.Next() {
+		var id, ip, host string
+		if err := rows.Scan(&id, &ip, &host); err != nil {
+			return nil, err
+		}
+		if ip != "" {
+			out = append(out, app.RouterGardenRule{DstAddress: ip, Comment: app.WalledGardenComment(id)})
+		}
+		if host != "" {
+			out = append(out, app.RouterGardenRule{DstHost: host, Comment: app.WalledGardenComment(id)})
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,109 @@
+package routeros
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gatehouse/app"
+)
+
+// Menus gatehouse writes to.
+const (
+	menuProfile   = "/ip/hotspot/user/profile"
+	menuUser      = "/ip/hotspot/user"
+	menuGardenIP  = "/ip/hotspot/walled-garden/ip"
+	menuGarden    = "/ip/hotspot/walled-garden"
+	menuActive    = "/ip/hotspot/active"
+	menuCookie    = "/ip/hotspot/cookie"
+	maxSyncErrors = 20
+)
+
+// Router is the hotspot of one router, as the reconciler uses it: who is
+// online, what gatehouse owns, and making that match the database. It
+// implements scheduler.Router.
+type Router struct {
+	c    *Client
+	host string
+}
+
+// NewRouter returns the Router of a site; it connects on first use.
+func NewRouter(site app.Site, cfg Config) *Router {
+	t := Target{Host: site.Host, Port: site.Port, Username: site.Username, Password: site.Password,
+		TLS: site.TLS, Fingerprint: site.TLSFingerprint}
+	return &Router{c: New(t, cfg), host: t.Addr()}
+}
+
+// Close drops the router's connections.
+func (r *Router) Close() error { return r.c.Close() }
+
+// Info reads the router's identity and RouterOS version.
+func (r *Router) Info(ctx context.Context) (app.RouterInfo, error) {
+	res := r.c.RunAll(ctx, [][]string{
+		{"/system/identity/print"},
+		{"/system/resource/print", "=.proplist=version"},
+	})
+	for _, x := range res {
+		if x.Err != nil {
+			return app.RouterInfo{}, fmt.Errorf("read router info of %s: %w", r.host, x.Err)
+		}
+	}
+	var info app.RouterInfo
+	if rows := res[0].Reply.Rows; len(rows) > 0 {
+		info.Identity = rows[0]["name"]
+	}
+	if rows := res[1].Reply.Rows; len(rows) > 0 {
+		info.Version = rows[0]["version"]
+	}
+	return info, nil
+}
+
+// Sessions lists the hotspot's active sessions.
+func (r *Router) Sessions(ctx context.Context) ([]app.HotspotSession, error) {
+	rep, err := r.c.Run(ctx, menuActive+"/print", "=.proplist=.id,user,address,mac-address,uptime,bytes-in,bytes-out")
+	if err != nil {
+		return nil, fmt.Errorf("read active sessions of %s: %w", r.host, err)
+	}
+	out := make([]app.HotspotSession, 0, len(rep.Rows))
+	for _, row := range rep.Rows {
+		uptime, _ := parseDuration(row["uptime"])
+		in, _ := strconv.ParseInt(row["bytes-in"], 10, 64)
+		bytesOut, _ := strconv.ParseInt(row["bytes-out"], 10, 64)
+		out = append(out, app.HotspotSession{RouterID: row[".id"], User: row["user"], Address: row["address"],
+			MACAddress: strings.ToUpper(row["mac-address"]), Uptime: uptime, BytesIn: in, BytesOut: bytesOut})
+	}
+	return out, nil
+}
+
+// Disconnect ends the active sessions of a hotspot user (only the
+// device mac when it is not "") and removes the user's cookies, so the
+// device does not log straight back in.
+func (r *Router) Disconnect(ctx context.Context, user, mac string) error {
+	return r.endSessions(ctx, map[string]bool{user: true}, mac)
+}
+
+// endSessions removes the active sessions and cookies of the given users.
+func (r *Router) endSessions(ctx context.Context, users map[string]bool, mac string) error {
+	res := r.c.RunAll(ctx, [][]string{
+		{menuActive + "/print", "=.proplist=.id,user,mac-address"},
+		{menuCookie + "/print", "=.proplist=.id,user,mac-address"},
+	})
+	var cmds [][]string
+	for i, menu := range []string{menuActive, menuCookie} {
+		if res[i].Err != nil {
+			return fmt.Errorf("read %s of %s: %w", menu, r.host, res[i].Err)
+		}
+		for _, row := range res[i].Reply.Rows {
+			if users[row["user"]] && (mac == "" || strings.EqualFold(row["mac-address"], mac)) {
+				cmds = append(cmds, []string{menu + "/remove", "=.id=" + row[".id"]})
+			}
+		}
+	}
+	for _, x := range r.c.RunAll(ctx, cmds) {
+		if x.Err != nil && app.ErrorCode(x.Err) != app.ENotFound { // already gone is fine
+			return fmt.Errorf("end sessions on %s: %w", r.host, x.Err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// RouterControl is what the HTTP layer needs of the router reconciler.
+type RouterControl interface {
+	// Sync reconciles a site's router now and reports what changed.
+	Sync(ctx context.Context, siteID string) (app.SyncResult, error)
+	// Disconnect ends a site user's session on the router; EUnavailable
+	// when the router cannot be reached (and then nothing changed).
+	Disconnect(ctx context.Context, siteID, userID string) (app.SiteUser, error)
+	// Kick asks every router for a pass soon: what they should hold changed.
+	Kick()
+	// SitesChanged tells the reconciler a site was added, edited or removed.
+	SitesChanged()
+}
+
+// changed tells the reconciler that what routers should hold changed.
+func (s *Server) changed() {
+	if s.deps.Routers != nil {
+		s.deps.Routers.Kick()
+	}
+}
+
+// sitesChanged tells the reconciler that the set of routers changed.
+func (s *Server) sitesChanged() {
+	if s.deps.Routers != nil {
+		s.deps.Routers.SitesChanged()
+	}
+}
+
+// siteUserJSON is the contract's SiteUser.
+type siteUserJSON struct {
+	ID         string  `json:"id"`
+	SiteID     string  `json:"site_id"`
+	InstanceID *string `json:"instance_id"`
+	CouponID   *string `json:"coupon_id"`
+	Username   string  `json:"username"`
+	Identity   *string `json:"identity"`
+	IPAddress  *string `json:"ip_address"`
+	MACAddress *string `json:"mac_address"`
+	LoginAt    *string `json:"login_at"`
+	ExpiresAt  *string `json:"expires_at"`
+	LogoutAt   *string `json:"logout_at"`
+	Active     bool    `json:"active"`
+	BytesIn    int64   `json:"bytes_in"`
+	BytesOut   int64   `json:"bytes_out"`
+}
+
+func siteUserToJSON(u app.SiteUser) siteUserJSON {
+	return siteUserJSON{
+		ID: u.ID, SiteID: u.SiteID, InstanceID: stringPtr(u.InstanceID), CouponID: stringPtr(u.CouponID),
+		Username: u.Username, Identity: stringPtr(u.Identity), IPAddress: stringPtr(u.IPAddress),
+		MACAddress: stringPtr(u.MACAddress), LoginAt: timePtr(u.LoginAt), ExpiresAt: timePtr(u.ExpiresAt),
+		LogoutAt: timePtr(u.LogoutAt), Active: u.Active, BytesIn: u.BytesIn, BytesOut: u.BytesOut,
+	}
+}
+
+// queryBool reads an optional true/false query parameter.
+func queryBool(r *http.Request, name string) (bool, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, app.Invalid(name, app.ReasonParameterInvalid, "%s must be true or false", name)
+	}
+	return b, nil
+}
+
+func (s *Server) listSiteUsers(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	active, err := queryBool(r, "active")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.deps.SiteUsers.ListSiteUsers(r.Context(), p.ByName("siteId"), active)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]siteUserJSON, 0, len(list))
+	for _, u := range list {
+		out = append(out, siteUserToJSON(u))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// disconnectSiteUser ends a guest's session; ?revoke=true also revokes
+// the coupon so it cannot log in again.
+func (s *Server) disconnectSiteUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	revoke, err := queryBool(r, "revoke")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.deps.Routers.Disconnect(r.Context(), p.ByName("siteId"), p.ByName("userId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if revoke && u.CouponID != "" && u.InstanceID != "" {
+		if err := s.deps.Coupons.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.changed()
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// syncResultJSON is the contract's SyncResult.
+type syncResultJSON struct {
+	SiteID     string   `json:"site_id"`
+	StartedAt  string   `json:"started_at"`
+	FinishedAt string   `json:"finished_at"`
+	Added      int      `json:"added"`
+	Updated    int      `json:"updated"`
+	Removed    int      `json:"removed"`
+	Errors     []string `json:"errors"`
+}
+
+func (s *Server) syncSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	res, err := s.deps.Routers.Sync(r.Context(), p.ByName("siteId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	errs := res.Errors
+	if errs == nil {
+		errs = []string{}
+	}
+	writeJSON(w, http.StatusOK, syncResultJSON{SiteID: res.SiteID, StartedAt: timeString(res.StartedAt),
+		FinishedAt: timeString(res.FinishedAt), Added: res.Added, Updated: res.Updated, Removed: res.Removed, Errors: errs})
+}
