@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"gatehouse/app"
@@ -121,7 +122,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 	rcfg := routeros.Config{DialTimeout: cfg.RouterOS.DialTimeout.Duration, CommandTimeout: cfg.RouterOS.CommandTimeout.Duration,
 		Conns: cfg.RouterOS.Connections, Logger: logger}
 	reconciler := scheduler.NewReconciler(store, func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) },
-		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration}, logger)
+		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration, PortalHost: portalHost(cfg.Server.BaseURL)}, logger)
 	// A schedule run tells the notifier (e-mails, webhooks) and the
 	// routers (new coupons to push).
 	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration}, logger)
@@ -140,6 +141,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		Schedules:        store,
 		Notifications:    store,
 		SiteUsers:        store,
+		Portal:           store,
 		Routers:          reconciler,
 		Runner:           sched,
 	}, logger)
@@ -168,4 +170,13 @@ func (sys *system) stop(srv *http.Server, logger *slog.Logger) {
 		}
 		cancel()
 	}
+}
+
+// portalHost is the host part of the base URL guests reach the portal at.
+func portalHost(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }

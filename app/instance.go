@@ -39,6 +39,8 @@ type Instance struct {
 	Locale            string
 	CouponLength      int    // length of new coupon codes (extension)
 	CouponCharset     string // CharsetAlnum, CharsetDigits or CharsetLetters (extension)
+	LogoVersion       string // Image.Version of the uploaded logo, "" when none (read-only, set by the store)
+	IconVersion       string // Image.Version of the uploaded icon, "" when none (read-only, set by the store)
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -214,4 +216,6 @@ type InstanceStore interface {
 	CreateInstance(ctx context.Context, in Instance) (Instance, error)
 	UpdateInstance(ctx context.Context, id string, change func(*Instance) error) (Instance, error)
 	DeleteInstance(ctx context.Context, id string) error
+	// ImageStore keeps the instances' logos and icons.
+	ImageStore
 }

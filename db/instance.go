@@ -49,7 +49,7 @@ func (db *DB) ListInstances(ctx context.Context) ([]app.Instance, error) {
 				list[i].Sites = s
 			}
 		}
-		return nil
+		return loadImageVersions(ctx, tx, list)
 	})
 	if err != nil {
 		return nil, err
@@ -242,7 +242,11 @@ func getInstance(ctx context.Context, tx *sql.Tx, id string) (app.Instance, erro
 	if s := sites[cid]; s != nil {
 		in.Sites = s
 	}
-	return in, nil
+	one := []app.Instance{in}
+	if err := loadImageVersions(ctx, tx, one); err != nil {
+		return app.Instance{}, err
+	}
+	return one[0], nil
 }
 
 // instanceSites runs query, which selects instance_id, site_id and subnets

@@ -107,3 +107,26 @@ func (r *Router) endSessions(ctx context.Context, users map[string]bool, mac str
 	}
 	return nil
 }
+
+// LoginGuest logs a guest's device in without the router's login page
+// (/ip/hotspot/active/login), for portals opened without the router's
+// parameters. When mac is "" the device is looked up by ip among the
+// hotspot's hosts. ENotFound when the hotspot does not know the device;
+// EInvalid with the router's reason when it refuses the login.
+func (r *Router) LoginGuest(ctx context.Context, user, password, ip, mac string) error {
+	if mac == "" {
+		rep, err := r.c.Run(ctx, "/ip/hotspot/host/print", "?address="+ip, "=.proplist=mac-address")
+		if err != nil {
+			return fmt.Errorf("find hotspot host %s on %s: %w", ip, r.host, err)
+		}
+		if len(rep.Rows) == 0 || rep.Rows[0]["mac-address"] == "" {
+			return app.Errorf(app.ENotFound, "the hotspot does not know a device with address %s", ip)
+		}
+		mac = rep.Rows[0]["mac-address"]
+	}
+	_, err := r.c.Run(ctx, menuActive+"/login", "=user="+user, "=password="+password, "=ip="+ip, "=mac-address="+mac)
+	if err != nil {
+		return fmt.Errorf("log in %s at %s: %w", ip, r.host, err)
+	}
+	return nil
+}

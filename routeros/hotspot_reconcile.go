@@ -42,14 +42,20 @@ func tables(want app.RouterState) (profiles table, rest []table) {
 		users.want[u.Comment] = map[string]string{"name": u.Name, "password": u.Password, "profile": u.Profile,
 			"server": u.Server, "limit-uptime": formatDuration(u.LimitUptime), "mac-address": mac}
 	}
-	gardenIP := table{menu: menuGardenIP, proplist: ".id,dst-address,action,comment", want: map[string]map[string]string{}, same: sameValue}
+	gardenIP := table{menu: menuGardenIP, proplist: ".id,dst-address,dst-host,action,comment", want: map[string]map[string]string{}, same: sameValue}
 	garden := table{menu: menuGarden, proplist: ".id,dst-host,action,comment", want: map[string]map[string]string{}, same: sameValue}
 	for _, g := range want.Garden {
 		if g.DstAddress != "" {
 			gardenIP.want[g.Comment] = map[string]string{"dst-address": g.DstAddress, "action": "accept"}
 		}
 		if g.DstHost != "" {
+			// HTTP requests are matched by name; an IP-level rule with the
+			// name (resolved by the router) lets HTTPS through too. The
+			// IP level takes no wildcards.
 			garden.want[g.Comment] = map[string]string{"dst-host": g.DstHost, "action": "allow"}
+			if !strings.Contains(g.DstHost, "*") {
+				gardenIP.want[g.Comment+"/host"] = map[string]string{"dst-host": g.DstHost, "action": "accept"}
+			}
 		}
 	}
 	return profiles, []table{users, gardenIP, garden}

@@ -25,6 +25,9 @@ type Router interface {
 	// Disconnect ends the active sessions of a hotspot user (only those of
 	// mac when it is not "") and removes their cookies.
 	Disconnect(ctx context.Context, user, mac string) error
+	// LoginGuest logs a device in without the router's login page (mac
+	// "" means: look it up by ip).
+	LoginGuest(ctx context.Context, user, password, ip, mac string) error
 	// Close drops the router's connections.
 	Close() error
 }
@@ -50,6 +53,10 @@ type ReconcilerConfig struct {
 	Interval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PortalHost is the host name or address of gatehouse's own portal;
+	// every site that an instance uses gets it in its walled garden, so
+	// guests can reach the portal before they log in. "" adds nothing.
+	PortalHost string
 }
 
 // Reconciler keeps every site's router in step with the database, like a
@@ -201,6 +208,24 @@ func (r *Reconciler) Sync(ctx context.Context, siteID string) (app.SyncResult, e
 		}
 	}
 	return w.pass(ctx)
+}
+
+// LoginGuest logs a guest's device in at a site through the router's API.
+// If the router refuses because the coupon's user has not been pushed yet,
+// it reconciles the site once and tries again.
+func (r *Reconciler) LoginGuest(ctx context.Context, siteID, user, password, ip, mac string) error {
+	w, err := r.worker(siteID)
+	if err != nil {
+		return err
+	}
+	err = w.router.LoginGuest(ctx, user, password, ip, mac)
+	if app.ErrorCode(err) != app.EInvalid {
+		return err
+	}
+	if _, serr := w.pass(ctx); serr != nil {
+		return err
+	}
+	return w.router.LoginGuest(ctx, user, password, ip, mac)
 }
 
 // Disconnect ends a site user's session on the router and records it. A

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,8 +20,20 @@ func TestReconcilePushesAndConverges(t *testing.T) {
 	}
 	r.converge() // the worker's first pass may do the work; then nothing is left
 	r.wantUsers(coupons, "staff")
-	if n := len(r.router.Rows("/ip/hotspot/walled-garden/ip")) + len(r.router.Rows("/ip/hotspot/walled-garden")); n != 2 {
-		t.Fatalf("walled garden rules on the router: %d, want 2", n)
+	// 8.8.8.8 and the portal by name at IP level (HTTPS), *.google.com and
+	// the portal at HTTP level.
+	ipRules, hostRules := r.router.Rows("/ip/hotspot/walled-garden/ip"), r.router.Rows("/ip/hotspot/walled-garden")
+	if len(ipRules) != 2 || len(hostRules) != 2 {
+		t.Fatalf("walled garden on the router: ip %v, host %v; want 2 and 2", ipRules, hostRules)
+	}
+	portal := 0
+	for _, row := range append(ipRules, hostRules...) {
+		if row["dst-host"] == "gatehouse.test" && strings.HasPrefix(row["comment"], app.PortalComment) {
+			portal++
+		}
+	}
+	if portal != 2 {
+		t.Fatalf("portal host rules = %d, want 2 (HTTP and IP level)", portal)
 	}
 	// A pass reports exactly what it changed.
 	more := r.coupons(5)

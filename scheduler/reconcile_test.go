@@ -59,7 +59,7 @@ func (r *rig) newReconciler(cmdTimeout time.Duration) *scheduler.Reconciler {
 		return routeros.NewRouter(site, routeros.Config{CommandTimeout: cmdTimeout, DialTimeout: time.Second,
 			RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond})
 	}
-	rec := scheduler.NewReconciler(r.store, dial, scheduler.ReconcilerConfig{Interval: time.Hour}, logger)
+	rec := scheduler.NewReconciler(r.store, dial, scheduler.ReconcilerConfig{Interval: time.Hour, PortalHost: "gatehouse.test"}, logger)
 	if err := rec.Start(r.t.Context()); err != nil {
 		r.t.Fatal(err)
 	}

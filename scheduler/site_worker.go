@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -112,6 +113,9 @@ func (w *siteWorker) reconcile(ctx context.Context) (app.SyncResult, error) {
 	if err != nil {
 		return app.SyncResult{SiteID: w.site.ID, StartedAt: started}, err
 	}
+	if len(want.Profiles) > 0 && w.r.cfg.PortalHost != "" {
+		want.Garden = append(want.Garden, portalRules(w.r.cfg.PortalHost)...)
+	}
 	res, err := w.router.Reconcile(ctx, want)
 	res.SiteID, res.StartedAt, res.FinishedAt = w.site.ID, started, w.r.cfg.Now()
 	if res.Errors == nil {
@@ -149,4 +153,13 @@ func (w *siteWorker) record(res app.SyncResult, err error) {
 	if err := w.r.store.SetSiteStatus(w.ctx, w.site.ID, st); err != nil && app.ErrorCode(err) != app.ENotFound {
 		w.logger.Error("record site status", "err", err)
 	}
+}
+
+// portalRules open the walled garden to gatehouse's portal: by address
+// when the portal is reached by IP, by name otherwise.
+func portalRules(host string) []app.RouterGardenRule {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return []app.RouterGardenRule{{DstAddress: host, Comment: app.PortalComment}}
+	}
+	return []app.RouterGardenRule{{DstHost: host, Comment: app.PortalComment}}
 }

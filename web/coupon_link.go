@@ -10,7 +10,7 @@ import (
 	"gatehouse/app"
 )
 
-//go:embed templates/coupons.html
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 var couponPage = template.Must(template.ParseFS(templateFiles, "templates/coupons.html"))

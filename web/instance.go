@@ -26,8 +26,8 @@ type instanceJSON struct {
 	CouponCharset     string             `json:"coupon_charset"`
 }
 
-// themeJSON is the contract's Theme. Logo and icon are absent until images
-// are uploaded.
+// themeJSON is the contract's Theme. Logo and icon are signed links to the
+// uploaded images, absent until an image is uploaded.
 type themeJSON struct {
 	Logo               string `json:"logo,omitempty"`
 	Icon               string `json:"icon,omitempty"`
@@ -139,14 +139,16 @@ func (s *Server) instanceJSON(in app.Instance) instanceJSON {
 			SecondaryTextColor: t.SecondaryTextColor, BackgroundColor: t.BackgroundColor,
 			BorderColor: t.BorderColor, BoxColor: t.BoxColor,
 		},
-		TermsText: stringPtr(in.TermsText),
-		Sites:     make([]instanceSiteJSON, 0, len(in.Sites)),
-		CreatedAt: timeString(in.CreatedAt),
-		Locale:    in.Locale,
+		TermsText:  stringPtr(in.TermsText),
+		Sites:      make([]instanceSiteJSON, 0, len(in.Sites)),
+		CreatedAt:  timeString(in.CreatedAt),
+		PreviewURL: stringPtr(s.previewURL(in.ID)),
+		Locale:     in.Locale,
 
 		CouponLength:  in.CouponLength,
 		CouponCharset: in.CouponCharset,
 	}
+	out.Theme.Logo, out.Theme.Icon = s.imageURLs(in)
 	for _, site := range in.Sites {
 		subnets := site.Subnets
 		if subnets == nil {

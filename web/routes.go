@@ -48,6 +48,9 @@ func (s *Server) routes() []route {
 		{method: post, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/run", action: app.ActManageSchedules, handle: s.runSchedule},
 		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url", action: app.ActReadSchedules, handle: s.generateScheduleURL},
 
+		{method: post, path: "/captive/instances/:instanceId/images/:type", action: app.ActManageInstances, handle: s.uploadImage, bodyLimit: maxImageBody},
+		{method: get, path: "/captive/instances/:instanceId/hotspot/login.html", action: app.ActReadInstances, handle: s.hotspotLoginHTML},
+
 		{method: get, path: "/captive/auth-integrations", action: app.ActReadIntegrations, handle: s.listAuthIntegrations},
 		{method: post, path: "/captive/auth-integrations", action: app.ActManageIntegrations, handle: s.createAuthIntegration},
 		{method: get, path: "/captive/auth-integrations/:authIntegrationId", action: app.ActReadIntegrations, handle: s.getAuthIntegration},
@@ -75,6 +78,11 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.getNotificationGroup},
 		{method: put, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.updateNotificationGroup},
 		{method: del, path: "/captive/notification-groups/:notificationGroupId", action: app.ActManageSchedules, handle: s.deleteNotificationGroup},
+
+		{method: get, path: "/portal/:instanceId", handle: s.portalPage},
+		{method: post, path: "/portal/:instanceId/login", handle: s.portalLogin},
+		{method: get, path: "/portal/:instanceId/preview", handle: s.portalPreview},
+		{method: get, path: "/portal/:instanceId/images/:type", handle: s.portalImage},
 
 		{method: get, path: "/captive/tokens", action: app.ActManageTokens, handle: s.listTokens},
 		{method: post, path: "/captive/tokens", action: app.ActManageTokens, handle: s.createToken},

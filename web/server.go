@@ -33,6 +33,7 @@ type Deps struct {
 	Schedules        app.ScheduleStore
 	Notifications    app.NotificationStore
 	SiteUsers        app.SiteUserStore
+	Portal           app.PortalStore
 	// Routers reconciles routers; nil in tests that need no router.
 	Routers RouterControl
 	// Runner runs coupon schedules ("run now") and learns of schedule
@@ -75,6 +76,7 @@ type Server struct {
 	version  string
 	now      func() time.Time
 	handler  http.Handler
+	portal   portalLimits
 }
 
 // New builds the server and its routes. It returns an error when the
@@ -96,6 +98,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		links:    &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},
 		version:  cfg.Version,
 		now:      cfg.Now,
+		portal:   newPortalLimits(),
 	}
 	router := httprouter.New()
 	router.RedirectTrailingSlash = false

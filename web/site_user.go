@@ -21,6 +21,8 @@ type RouterControl interface {
 	Kick()
 	// SitesChanged tells the reconciler a site was added, edited or removed.
 	SitesChanged()
+	// LoginGuest logs a guest's device in through a site's router API.
+	LoginGuest(ctx context.Context, siteID, user, password, ip, mac string) error
 }
 
 // changed tells the reconciler that what routers should hold changed.

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Reasons a guest's coupon is refused at the portal. They are EInvalid
+// errors; the portal turns them into a message in the guest's language.
+const (
+	ReasonCouponUnknown = "coupon_unknown"
+	ReasonCouponExpired = "coupon_expired"
+	ReasonCouponUsed    = "coupon_used"
+	ReasonCouponRevoked = "coupon_revoked"
+)
+
+// Redemption is a coupon in use by a guest's device.
+type Redemption struct {
+	Coupon      Coupon
+	SessionEnds time.Time
+	// Resumed is true when the same device had already redeemed the coupon
+	// and its session is still running: it is let back on.
+	Resumed bool
+}
+
+// Remaining is how much of the session is left at now.
+func (r Redemption) Remaining(now time.Time) time.Duration {
+	return max(r.SessionEnds.Sub(now), 0)
+}
+
+// RedeemRequest is a guest's attempt to use a code at the portal.
+type RedeemRequest struct {
+	InstanceID string
+	Code       string // as typed; normalized by the store
+	SiteID     string // "" when unknown
+	MAC        string // "" when unknown
+	At         time.Time
+}
+
+// PortalStore is what the guest portal needs of the database.
+type PortalStore interface {
+	// Redeem uses a coupon in one transaction: a valid code is marked
+	// redeemed by this device; the same device may come back during its
+	// session (Resumed). Errors: EInvalid with ReasonCouponUnknown,
+	// ReasonCouponExpired, ReasonCouponUsed or ReasonCouponRevoked, and
+	// nothing changes; ENotFound for an unknown instance.
+	Redeem(ctx context.Context, req RedeemRequest) (Redemption, error)
+	// ActiveRedemption finds the running session of a device on an
+	// instance; ENotFound when there is none.
+	ActiveRedemption(ctx context.Context, instanceID, mac string, now time.Time) (Redemption, error)
+}

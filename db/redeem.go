@@ -1,0 +1,109 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"gatehouse/app"
+)
+
+var _ app.PortalStore = (*DB)(nil)
+
+// Redeem uses a coupon for a guest's device in one transaction. Two
+// guests submitting the same code at once are serialized by the single
+// writer: exactly one redeems it, the other is told it is used. Errors:
+// EInvalid with app.ReasonCoupon* reasons (nothing changes), ENotFound for
+// an unknown instance.
+func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption, error) {
+	var out app.Redemption
+	err := db.write(ctx, "redeem coupon", func(tx *sql.Tx, _ time.Time) error {
+		in, err := getInstance(ctx, tx, req.InstanceID)
+		if err != nil {
+			return err
+		}
+		ttl := time.Duration(in.SessionTTL) * time.Second
+		code := app.NormalizeCouponCode(req.Code)
+		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons WHERE instance_id = ? AND code = ?`, in.ID, code)
+		if err != nil {
+			return err
+		}
+		if code == "" || len(list) == 0 {
+			return refuse(app.ReasonCouponUnknown, "this code is not known")
+		}
+		c := list[0]
+		mac := strings.ToUpper(req.MAC)
+		var redeemedMAC string
+		if err := tx.QueryRowContext(ctx, `SELECT redeemed_mac FROM coupons WHERE id = ?`, c.ID).Scan(&redeemedMAC); err != nil {
+			return err
+		}
+		switch c.Status(req.At) {
+		case app.CouponRevoked:
+			return refuse(app.ReasonCouponRevoked, "this code has been withdrawn")
+		case app.CouponExpired:
+			return refuse(app.ReasonCouponExpired, "this code has expired")
+		case app.CouponRedeemed:
+			ends := c.RedeemedAt.Add(ttl)
+			if mac != "" && redeemedMAC == mac && req.At.Before(ends) {
+				out = app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}
+				return nil
+			}
+			return refuse(app.ReasonCouponUsed, "this code has already been used")
+		}
+		var site sql.NullString
+		if id, ok := canonicalID(req.SiteID); ok {
+			site = sql.NullString{String: id, Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE coupons SET redeemed_at = ?, redeemed_site_id = ?, redeemed_mac = ?
+			WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL`, micros(req.At), site, mac, c.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return refuse(app.ReasonCouponUsed, "this code has already been used")
+		}
+		at := req.At.UTC().Truncate(time.Microsecond)
+		c.RedeemedAt = &at
+		out = app.Redemption{Coupon: c, SessionEnds: at.Add(ttl)}
+		return nil
+	})
+	return out, err
+}
+
+func refuse(reason, msg string) error {
+	return &app.Error{Code: app.EInvalid, Reason: reason, Param: "code", Message: msg}
+}
+
+// ActiveRedemption finds the coupon a device is using on an instance
+// whose session is still running at now. ENotFound when there is none.
+func (db *DB) ActiveRedemption(ctx context.Context, instanceID, mac string, now time.Time) (app.Redemption, error) {
+	var out app.Redemption
+	err := db.read(ctx, "find active redemption", func(tx *sql.Tx) error {
+		iid, ok := canonicalID(instanceID)
+		if !ok || mac == "" {
+			return app.NotFound("session", mac)
+		}
+		var ttl int
+		err := tx.QueryRowContext(ctx, `SELECT session_ttl FROM instances WHERE id = ?`, iid).Scan(&ttl)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.NotFound("instance", instanceID)
+		}
+		if err != nil {
+			return err
+		}
+		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
+			WHERE instance_id = ? AND redeemed_mac = ? AND revoked_at IS NULL AND redeemed_at > ?
+			ORDER BY redeemed_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now.Add(-time.Duration(ttl)*time.Second)))
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return app.NotFound("session", mac)
+		}
+		out = app.Redemption{Coupon: list[0], SessionEnds: list[0].RedeemedAt.Add(time.Duration(ttl) * time.Second)}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html"))
+
+// previewLinkTTL is how long an instance's preview_url works.
+const previewLinkTTL = time.Hour
+
+// routerParams are the variables the router's login.html passes to the
+// portal; they travel through the form as hidden fields.
+var routerParams = []string{"site", "mac", "ip", "link-login-only", "link-orig", "chap-id", "chap-challenge", "error"}
+
+// hiddenField is one router parameter carried by the login form.
+type hiddenField struct{ Name, Value string }
+
+// portalView is what the portal page shows.
+type portalView struct {
+	Lang, Nonce, Name, Action string
+	T                         map[string]string
+	Theme                     app.Theme
+	LogoURL, IconURL          string
+	Terms                     string
+	TermsAccepted             bool
+	Numeric, OAuth, Preview   bool
+	Error, Code, Placeholder  string
+	Hidden                    []hiddenField
+	Online                    bool
+	Remaining                 string
+	LinkOrig                  string
+}
+
+// handoffView is the page that hands the browser back to the router.
+type handoffView struct {
+	Lang, Nonce                       string
+	T                                 map[string]string
+	Theme                             app.Theme
+	LoginURL, Username, Password, Dst string
+}
+
+// portalRequest is one guest request: the instance, the router's
+// parameters and the guest's language.
+type portalRequest struct {
+	inst   app.Instance
+	params url.Values
+	lang   string
+}
+
+// loadPortal reads the instance and the router parameters of a portal
+// request; false when it answered already (unknown instance).
+func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter.Params, params url.Values) (portalRequest, bool) {
+	inst, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	if err != nil {
+		if app.ErrorCode(err) != app.ENotFound {
+			s.logger.ErrorContext(r.Context(), "portal: load instance", "err", err)
+		}
+		s.portalNotFound(w)
+		return portalRequest{}, false
+	}
+	kept := url.Values{}
+	for _, name := range routerParams {
+		if v := strings.TrimSpace(params.Get(name)); v != "" && len(v) <= 2048 {
+			kept.Set(name, v)
+		}
+	}
+	return portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}, true
+}
+
+func (s *Server) portalNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprint(w, "<!doctype html><title>Not found</title><p>This Wi-Fi login page does not exist.</p>")
+}
+
+// view builds the page of a portal request.
+func (s *Server) view(pr portalRequest, nonce string) portalView {
+	v := portalView{
+		Lang: pr.lang, Nonce: nonce, Name: pr.inst.Name, Action: "/portal/" + pr.inst.ID + "/login",
+		T: portalLanguages[pr.lang], Theme: pr.inst.Theme, Terms: pr.inst.TermsText,
+		Numeric: pr.inst.CouponCharset == app.CharsetDigits, OAuth: pr.inst.Strategy == app.StrategyOAuth2,
+		LinkOrig:    safeLink(pr.params.Get("link-orig")),
+		Placeholder: codePlaceholder(pr.inst),
+	}
+	v.LogoURL, v.IconURL = s.imageURLs(pr.inst)
+	for _, name := range routerParams {
+		if val := pr.params.Get(name); val != "" {
+			v.Hidden = append(v.Hidden, hiddenField{name, val})
+		}
+	}
+	if msg := pr.params.Get("error"); msg != "" {
+		v.Error = routerErrorText(v.T, msg)
+	}
+	return v
+}
+
+// portalPage serves GET /portal/{instanceId}: the login form, or the
+// time left when the device is already online with a coupon.
+func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	pr, ok := s.loadPortal(w, r, p, r.URL.Query())
+	if !ok {
+		return
+	}
+	nonce := newNonce()
+	v := s.view(pr, nonce)
+	if mac := pr.params.Get("mac"); mac != "" {
+		if red, err := s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+			v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
+		}
+	}
+	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+}
+
+// portalPreview serves the signed preview_url: the page as a guest sees
+// it, with nothing to redeem.
+func (s *Server) portalPreview(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	if err := s.links.Verify(http.MethodGet, "/portal/"+p.ByName("instanceId")+"/preview", r.URL.Query()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	pr, ok := s.loadPortal(w, r, p, url.Values{})
+	if !ok {
+		return
+	}
+	nonce := newNonce()
+	v := s.view(pr, nonce)
+	v.Preview = true
+	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+}
+
+// previewURL is the signed preview link of an instance.
+func (s *Server) previewURL(instanceID string) string {
+	return s.links.URL(http.MethodGet, "/portal/"+instanceID+"/preview", nil, previewLinkTTL)
+}
+
+// renderPortal writes a portal template with a CSP that allows only its
+// own nonce'd style and script, its images, and forms to formAction.
+func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, data any, nonce, formAction string) {
+	if formAction == "" {
+		formAction = "'self'"
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'nonce-"+nonce+"'; script-src 'nonce-"+nonce+
+		"'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
+	w.WriteHeader(status)
+	if err := portalTemplates.ExecuteTemplate(w, name, data); err != nil {
+		s.logger.Warn("render portal", "template", name, "err", err)
+	}
+}
+
+// newNonce returns a fresh CSP nonce.
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return base64.RawStdEncoding.EncodeToString(b)
+}
+
+// safeLink keeps an http(s) URL and drops anything else.
+func safeLink(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// formatRemaining writes a duration as "2h 05m" (or "45m").
+func formatRemaining(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m >= 60 {
+		return fmt.Sprintf("%dh %02dm", m/60, m%60)
+	}
+	return fmt.Sprintf("%dm", m)
+}
+
+// clientIP is the address a request came from, without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// codePlaceholder shows the shape of the instance's codes: "ABC123".
+func codePlaceholder(inst app.Instance) string {
+	sample := map[string]string{app.CharsetDigits: "0123456789012345", app.CharsetLetters: "ABCDEFGHJKMNPQRS"}[inst.CouponCharset]
+	if sample == "" {
+		sample = "AB3CD7EF9GH2JK4M"
+	}
+	return sample[:min(max(inst.CouponLength, app.MinCouponLength), len(sample))]
+}
+
+// routerErrorText words an error the router sent back for a guest: the
+// usual "invalid username or password" means the code was not accepted.
+func routerErrorText(t map[string]string, msg string) string {
+	if strings.Contains(strings.ToLower(msg), "invalid username or password") {
+		return t["coupon_unknown"]
+	}
+	return fmt.Sprintf(t["router_error"], msg)
+}
