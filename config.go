@@ -27,6 +27,33 @@ type Config struct {
 	Coupons  CouponsConfig  `toml:"coupons"`
 	SMTP     SMTPConfig     `toml:"smtp"`
 	RouterOS RouterOSConfig `toml:"routeros"`
+	Backup   BackupConfig   `toml:"backup"`
+	Metrics  MetricsConfig  `toml:"metrics"`
+	OAuth    OAuthConfig    `toml:"oauth"`
+}
+
+// OAuthConfig is the [oauth] section: the identity providers' endpoints
+// for OAuth2 guest sign-in. The defaults are the public ones; override
+// them for a self-hosted identity provider or in tests.
+type OAuthConfig struct {
+	GoogleIssuer   string `toml:"google_issuer"`
+	AzureAuthority string `toml:"azure_authority"`
+	GitHubAuthURL  string `toml:"github_auth_url"`
+	GitHubTokenURL string `toml:"github_token_url"`
+	GitHubAPIURL   string `toml:"github_api_url"`
+}
+
+// BackupConfig is the [backup] section: scheduled backups into the data
+// directory's backups folder.
+type BackupConfig struct {
+	Interval Duration `toml:"interval"`
+	Keep     int      `toml:"keep"`
+}
+
+// MetricsConfig is the [metrics] section.
+type MetricsConfig struct {
+	// AllowRemote serves /metrics to any address, not only loopback.
+	AllowRemote bool `toml:"allow_remote"`
 }
 
 // RouterOSConfig is the [routeros] section: how gatehouse talks to routers.
@@ -97,6 +124,10 @@ func defaultConfig() Config {
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
 			CommandTimeout: Duration{10 * time.Second}, Connections: 4},
+		Backup: BackupConfig{Interval: Duration{24 * time.Hour}, Keep: 7},
+		OAuth: OAuthConfig{GoogleIssuer: "https://accounts.google.com", AzureAuthority: "https://login.microsoftonline.com",
+			GitHubAuthURL: "https://github.com/login/oauth/authorize", GitHubTokenURL: "https://github.com/login/oauth/access_token",
+			GitHubAPIURL: "https://api.github.com"},
 	}
 }
 
@@ -189,6 +220,20 @@ func (c *Config) validate() error {
 		{"routeros.command_timeout", c.RouterOS.CommandTimeout.Duration}} {
 		if d.v < time.Second {
 			return bad(d.key, "%s must be at least 1s", d.v)
+		}
+	}
+	if c.Backup.Interval.Duration != 0 && c.Backup.Interval.Duration < time.Minute {
+		return bad("backup.interval", "%s must be 0 (off) or at least 1m", c.Backup.Interval)
+	}
+	if c.Backup.Keep < 1 || c.Backup.Keep > 1000 {
+		return bad("backup.keep", "%d must be between 1 and 1000", c.Backup.Keep)
+	}
+	for _, o := range []struct{ key, v string }{{"oauth.google_issuer", c.OAuth.GoogleIssuer},
+		{"oauth.azure_authority", c.OAuth.AzureAuthority}, {"oauth.github_auth_url", c.OAuth.GitHubAuthURL},
+		{"oauth.github_token_url", c.OAuth.GitHubTokenURL}, {"oauth.github_api_url", c.OAuth.GitHubAPIURL}} {
+		u, err := url.Parse(o.v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return bad(o.key, "%q must be an absolute http or https URL without query", o.v)
 		}
 	}
 	if c.RouterOS.Connections < 1 || c.RouterOS.Connections > 16 {

@@ -41,6 +41,9 @@ Usage:
   gatehouse token list   [-config FILE]
   gatehouse token revoke ID [-config FILE]
   gatehouse config  [-config FILE]    print the effective configuration (secrets redacted)
+  gatehouse backup FILE [-force] [-with-key] [-config FILE]   consistent copy of the database, while serve runs
+  gatehouse restore FILE [-key KEYFILE] [-config FILE]        replace the database with a backup (serve stopped)
+  gatehouse keys rotate [-jwt] [-links] [-secrets] [-config FILE]
   gatehouse version
 
 Every key of the configuration file can be overridden with an environment
@@ -73,6 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdToken(ctx, args[1:], stdout, stderr, getenv)
 	case "config":
 		return cmdConfig(args[1:], stdout, stderr, getenv)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr, getenv)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout, stderr, getenv)
+	case "keys":
+		return cmdKeys(ctx, args[1:], stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "gatehouse", buildVersion())
 		return nil

@@ -9,7 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"gatehouse/app"
 	"gatehouse/db"
@@ -67,17 +71,22 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := sys.reconciler.Start(ctx); err != nil {
 		return errors.Join(err, sys.scheduler.Close(context.Background()), sys.notifier.Close(context.Background()))
 	}
+	sys.backups.Start()
 	logger.Info("gatehouse started", "version", buildVersion(), "listen", ln.Addr().String(),
 		"base_url", cfg.Server.BaseURL, "data_dir", cfg.Storage.DataDir)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if err := notifySystemd("READY=1"); err != nil {
+		logger.Warn("tell systemd we are ready", "err", err)
+	}
 	select {
 	case err = <-serveErr:
 		err = fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	_ = notifySystemd("STOPPING=1") // best effort: systemd also sees the process exit
 	sys.stop(srv, logger)
 	logger.Info("stopped")
 	return err
@@ -90,6 +99,7 @@ type system struct {
 	scheduler  *scheduler.Scheduler
 	notifier   *notify.Notifier
 	reconciler *scheduler.Reconciler
+	backups    *scheduler.BackupJob
 }
 
 // kickers tells several workers that something changed.
@@ -121,16 +131,26 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 	notifier := notify.New(notify.Config{SMTP: smtp, Links: links}, store, logger)
 	rcfg := routeros.Config{DialTimeout: cfg.RouterOS.DialTimeout.Duration, CommandTimeout: cfg.RouterOS.CommandTimeout.Duration,
 		Conns: cfg.RouterOS.Connections, Logger: logger}
-	reconciler := scheduler.NewReconciler(store, func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) },
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := scheduler.NewMetrics(registry, store)
+	if err != nil {
+		return nil, err
+	}
+	reconciler := scheduler.NewReconciler(store, metrics.Dialer(func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) }),
 		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration, PortalHost: portalHost(cfg.Server.BaseURL)}, logger)
 	// A schedule run tells the notifier (e-mails, webhooks) and the
 	// routers (new coupons to push).
-	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration}, logger)
+	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration, Metrics: metrics}, logger)
 	srv, err := web.New(web.Config{
 		BaseURL:  cfg.Server.BaseURL,
 		TokenKey: tokenKey,
 		LinkKey:  linkKey,
 		Version:  buildVersion(),
+
+		MetricsAllowRemote: cfg.Metrics.AllowRemote,
+		OAuth: web.OAuthEndpoints{GoogleIssuer: cfg.OAuth.GoogleIssuer, AzureAuthority: cfg.OAuth.AzureAuthority,
+			GitHubAuthURL: cfg.OAuth.GitHubAuthURL, GitHubTokenURL: cfg.OAuth.GitHubTokenURL, GitHubAPIURL: cfg.OAuth.GitHubAPIURL},
 	}, web.Deps{
 		Sites:            store,
 		Instances:        store,
@@ -142,13 +162,19 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		Notifications:    store,
 		SiteUsers:        store,
 		Portal:           store,
+		Audit:            store,
+		OAuth:            store,
+		Health:           store,
+		Metrics:          registry,
 		Routers:          reconciler,
 		Runner:           sched,
 	}, logger)
 	if err != nil {
 		return nil, err
 	}
-	return &system{handler: srv.Handler(), scheduler: sched, notifier: notifier, reconciler: reconciler}, nil
+	backups := scheduler.NewBackupJob(store, scheduler.BackupConfig{Dir: filepath.Join(cfg.Storage.DataDir, backupsDir),
+		Interval: cfg.Backup.Interval.Duration, Keep: cfg.Backup.Keep}, logger)
+	return &system{handler: srv.Handler(), scheduler: sched, notifier: notifier, reconciler: reconciler, backups: backups}, nil
 }
 
 // stop shuts the system down in order: no new requests, then no new
@@ -161,6 +187,7 @@ func (sys *system) stop(srv *http.Server, logger *slog.Logger) {
 	}{
 		{"http server", srv.Shutdown},
 		{"scheduler", sys.scheduler.Close},
+		{"backups", sys.backups.Close},
 		{"reconciler", sys.reconciler.Close},
 		{"notifier", sys.notifier.Close},
 	} {

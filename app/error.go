@@ -14,6 +14,7 @@ const (
 	EUnauthorized = "unauthorized" // no or bad credentials
 	EForbidden    = "forbidden"    // credentials fine, action not allowed
 	ETooLarge     = "too_large"    // the request body is over the limit
+	ETooMany      = "too_many"     // the caller must slow down
 	EUnavailable  = "unavailable"  // a dependency (a router) cannot be reached
 	EInternal     = "internal"     // a bug or an unexpected failure
 )

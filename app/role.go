@@ -46,6 +46,7 @@ const (
 	ActManageSchedules    Action = "schedules.manage"
 	ActListSiteUsers      Action = "site_users.list"
 	ActDisconnectUsers    Action = "site_users.disconnect"
+	ActReadAudit          Action = "audit.read"
 )
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and

@@ -11,7 +11,9 @@ import (
 // SiteState returns what the router of a site should hold at now: a user
 // profile per instance that applies to the site, a hotspot user per coupon
 // of those instances that can still be used (unused and unexpired, or
-// redeemed and within its session), and the site's walled garden.
+// redeemed and within its session), a one-off hotspot user per OAuth2
+// guest whose session runs, and the site's walled garden plus the sign-in
+// hosts of the identity providers its oauth2 instances use.
 // ENotFound for an unknown site.
 func (db *DB) SiteState(ctx context.Context, siteID string, now time.Time) (app.RouterState, error) {
 	var st app.RouterState
@@ -26,7 +28,16 @@ func (db *DB) SiteState(ctx context.Context, siteID string, now time.Time) (app.
 		if st.Users, err = siteCouponUsers(ctx, tx, site, now); err != nil {
 			return err
 		}
-		st.Garden, err = siteGardenRules(ctx, tx, site.ID)
+		guests, err := siteOAuthUsers(ctx, tx, site, now)
+		if err != nil {
+			return err
+		}
+		st.Users = append(st.Users, guests...)
+		if st.Garden, err = siteGardenRules(ctx, tx, site.ID); err != nil {
+			return err
+		}
+		providers, err := siteProviderRules(ctx, tx, site.ID)
+		st.Garden = append(st.Garden, providers...)
 		return err
 	})
 	return st, err

@@ -47,8 +47,8 @@ func (db *DB) RecordSessions(ctx context.Context, siteID string, sessions []app.
 }
 
 // recordSession records one router session; it returns the site user's id
-// ("" when the session is not a gatehouse coupon's) and the coupon id if
-// this session redeemed it.
+// ("" when the session is neither a gatehouse coupon's nor an OAuth2
+// guest's) and the coupon id if this session redeemed it.
 func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.HotspotSession, now time.Time) (string, string, error) {
 	var (
 		couponID, instanceID string
@@ -60,7 +60,8 @@ func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Hotspot
 		JOIN instance_sites x ON x.instance_id = i.id AND x.site_id = ?
 		WHERE c.code = ? AND c.revoked_at IS NULL`, siteID, s.User).Scan(&couponID, &instanceID, &ttl, &redeemedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil // someone else's hotspot user
+		id, err := recordOAuthSession(ctx, tx, siteID, s, now) // "" for someone else's hotspot user
+		return id, "", err
 	}
 	if err != nil {
 		return "", "", err

@@ -45,6 +45,8 @@ type Config struct {
 	PurgeEvery time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Metrics counts schedule runs and failures; nil counts nothing.
+	Metrics *Metrics
 }
 
 // Scheduler runs coupon schedules and the coupon purge. Start it, and
@@ -145,6 +147,7 @@ func (s *Scheduler) RunNow(ctx context.Context, scheduleID string) ([]app.Coupon
 // and "run now" alike. created is false when the slot had already run.
 func (s *Scheduler) RunSlot(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error) {
 	run, coupons, created, err := s.store.RunSchedule(ctx, scheduleID, slotKey)
+	s.cfg.Metrics.scheduleRan(created, err)
 	if err != nil {
 		return run, nil, false, fmt.Errorf("run schedule %s slot %s: %w", scheduleID, slotKey, err)
 	}

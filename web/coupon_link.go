@@ -2,8 +2,11 @@ package web
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -27,7 +30,7 @@ type couponLinkPage struct {
 // html) is presentation only and outside the signature.
 func (s *Server) signedCoupons(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	q := r.URL.Query()
-	if err := s.links.Verify(http.MethodGet, app.CouponListPath, q, "sid"); err != nil {
+	if err := s.verifyPublicLink(w, r, app.CouponListPath, "sid"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -60,4 +63,21 @@ func (s *Server) signedCoupons(w http.ResponseWriter, r *http.Request, _ httprou
 	default:
 		writeJSON(w, http.StatusOK, couponsToJSON(list, now))
 	}
+}
+
+// verifyPublicLink checks the signature of a public link, limiting how
+// many bad signatures one source may try: guessing gets 429 with
+// Retry-After.
+func (s *Server) verifyPublicLink(w http.ResponseWriter, r *http.Request, path string, signed ...string) error {
+	key, now := "src:"+clientIP(r), s.now()
+	if wait := s.linkFailures.blocked(key, now); wait > 0 {
+		secs := int(wait/time.Second) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return &app.Error{Code: app.ETooMany, Message: fmt.Sprintf("too many bad links from this address; try again in %d seconds", secs)}
+	}
+	err := s.links.Verify(http.MethodGet, path, r.URL.Query(), signed...)
+	if app.ErrorCode(err) == app.EForbidden {
+		s.linkFailures.fail(key, now)
+	}
+	return err
 }

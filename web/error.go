@@ -28,6 +28,7 @@ var errorKind = map[string]struct {
 	app.ETooLarge:     {http.StatusRequestEntityTooLarge, "invalid_request_error", app.ReasonBodyTooLarge},
 	app.EUnauthorized: {http.StatusUnauthorized, "authentication_error", app.ReasonInvalidToken},
 	app.EForbidden:    {http.StatusForbidden, "permission_error", app.ReasonPermissionDenied},
+	app.ETooMany:      {http.StatusTooManyRequests, "rate_limit_error", "rate_limited"},
 	app.EUnavailable:  {http.StatusServiceUnavailable, "api_error", "service_unavailable"},
 	app.EInternal:     {http.StatusInternalServerError, "api_error", "internal_error"},
 }

@@ -94,7 +94,7 @@ func newEnv(t testing.TB, dir string) *env {
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
 		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
 			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler,
-			SiteUsers: store, Routers: e.reconciler, Portal: store}, logger)
+			SiteUsers: store, Routers: e.reconciler, Portal: store, Audit: store}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

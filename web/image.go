@@ -111,7 +111,7 @@ func imageTooLarge() error {
 func (s *Server) portalImage(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	id, typ := p.ByName("instanceId"), p.ByName("type")
 	q := r.URL.Query()
-	if err := s.links.Verify(http.MethodGet, app.ImagePath(id, typ), q, "v"); err != nil {
+	if err := s.verifyPublicLink(w, r, app.ImagePath(id, typ), "v"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

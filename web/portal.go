@@ -16,7 +16,7 @@ import (
 	"gatehouse/app"
 )
 
-var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html"))
+var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html", "templates/oauth.html"))
 
 // previewLinkTTL is how long an instance's preview_url works.
 const previewLinkTTL = time.Hour
@@ -42,6 +42,9 @@ type portalView struct {
 	Online                    bool
 	Remaining                 string
 	LinkOrig                  string
+	// Provider is the identity provider's name on the sign-in button of
+	// an oauth2 instance, and OAuthAction where the button goes.
+	Provider, OAuthAction string
 }
 
 // handoffView is the page that hands the browser back to the router.
@@ -55,9 +58,10 @@ type handoffView struct {
 // portalRequest is one guest request: the instance, the router's
 // parameters and the guest's language.
 type portalRequest struct {
-	inst   app.Instance
-	params url.Values
-	lang   string
+	inst     app.Instance
+	params   url.Values
+	lang     string
+	provider string // the auth integration's type (oauth2 instances); "" when unknown
 }
 
 // loadPortal reads the instance and the router parameters of a portal
@@ -77,7 +81,15 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 			kept.Set(name, v)
 		}
 	}
-	return portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}, true
+	pr := portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
+	if inst.Strategy == app.StrategyOAuth2 {
+		if a, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
+			pr.provider = a.Type
+		} else {
+			s.logger.WarnContext(r.Context(), "portal: load auth integration", "instance", inst.ID, "err", err)
+		}
+	}
+	return pr, true
 }
 
 func (s *Server) portalNotFound(w http.ResponseWriter) {
@@ -96,6 +108,9 @@ func (s *Server) view(pr portalRequest, nonce string) portalView {
 		Placeholder: codePlaceholder(pr.inst),
 	}
 	v.LogoURL, v.IconURL = s.imageURLs(pr.inst)
+	if v.OAuth {
+		v.Provider, v.OAuthAction = app.ProviderName(pr.provider), "/portal/"+pr.inst.ID+"/oauth/start"
+	}
 	for _, name := range routerParams {
 		if val := pr.params.Get(name); val != "" {
 			v.Hidden = append(v.Hidden, hiddenField{name, val})
@@ -107,8 +122,9 @@ func (s *Server) view(pr portalRequest, nonce string) portalView {
 	return v
 }
 
-// portalPage serves GET /portal/{instanceId}: the login form, or the
-// time left when the device is already online with a coupon.
+// portalPage serves GET /portal/{instanceId}: the login form (or, for an
+// oauth2 instance, the sign-in button), or the time left when the device
+// is already online.
 func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	pr, ok := s.loadPortal(w, r, p, r.URL.Query())
 	if !ok {
@@ -116,18 +132,40 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 	}
 	nonce := newNonce()
 	v := s.view(pr, nonce)
+	formAction := ""
 	if mac := pr.params.Get("mac"); mac != "" {
-		if red, err := s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
-			v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
+		switch {
+		case v.OAuth:
+			// An OAuth2 guest is online once the router reported the
+			// session; a router that sends the guest back with an error
+			// says otherwise.
+			if s.deps.OAuth == nil || pr.params.Get("error") != "" {
+				break
+			}
+			if g, err := s.deps.OAuth.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+				v.Online, v.Remaining = true, formatRemaining(g.Remaining(s.now()))
+			}
+		default:
+			if red, err := s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+				v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
+			}
 		}
 	}
-	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+	if v.OAuth && !v.Online {
+		// The sign-in form is redirected to the provider: allow it.
+		c, err := s.oauthClient(r.Context(), pr.inst.AuthIntegrationID)
+		if err != nil {
+			s.logger.WarnContext(r.Context(), "portal: prepare sign-in", "instance", pr.inst.ID, "err", err)
+		}
+		formAction = c.formAction()
+	}
+	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, formAction)
 }
 
 // portalPreview serves the signed preview_url: the page as a guest sees
 // it, with nothing to redeem.
 func (s *Server) portalPreview(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.links.Verify(http.MethodGet, "/portal/"+p.ByName("instanceId")+"/preview", r.URL.Query()); err != nil {
+	if err := s.verifyPublicLink(w, r, "/portal/"+p.ByName("instanceId")+"/preview"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -60,7 +60,8 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	}
 	switch {
 	case v.OAuth:
-		again(http.StatusOK, v.T["oauth_soon"])
+		// Sign-in instances take no codes: show their page (with its button).
+		http.Redirect(w, r, "/portal/"+pr.inst.ID+"?"+pr.params.Encode(), http.StatusSeeOther)
 		return
 	case v.Code == "":
 		again(http.StatusOK, v.T["need_code"])

@@ -27,6 +27,9 @@ func (s *Server) routes() []route {
 	)
 	return []route{
 		{method: get, path: "/healthz", handle: s.healthz},
+		{method: get, path: "/livez", handle: s.livez},
+		{method: get, path: "/readyz", handle: s.readyz},
+		{method: get, path: "/metrics", handle: s.metrics},
 		{method: get, path: "/openapi.yaml", handle: s.openAPI},
 
 		{method: get, path: "/captive/instances", action: app.ActReadInstances, handle: s.listInstances},
@@ -83,6 +86,11 @@ func (s *Server) routes() []route {
 		{method: post, path: "/portal/:instanceId/login", handle: s.portalLogin},
 		{method: get, path: "/portal/:instanceId/preview", handle: s.portalPreview},
 		{method: get, path: "/portal/:instanceId/images/:type", handle: s.portalImage},
+		{method: get, path: "/portal/:instanceId/oauth/start", handle: s.oauthStart},
+		{method: get, path: "/oauth2/callback", handle: s.oauthCallback},
+		{method: get, path: "/oauth2/test/:authIntegrationId", handle: s.oauthTest},
+
+		{method: get, path: "/captive/audit-events", action: app.ActReadAudit, handle: s.listAuditEvents},
 
 		{method: get, path: "/captive/tokens", action: app.ActManageTokens, handle: s.listTokens},
 		{method: post, path: "/captive/tokens", action: app.ActManageTokens, handle: s.createToken},

@@ -223,3 +223,23 @@ func mustZone(t testing.TB, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestSignedLinkGuessingIsLimited: a source that keeps trying bad
+// signatures must wait, with Retry-After.
+func TestSignedLinkGuessingIsLimited(t *testing.T) {
+	e := newEnv(t, "")
+	inst := couponInstance(t, e)
+	id := createSchedule(t, e, inst, dailySchedule())["id"].(string)
+	signed, _ := url.Parse(e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupon-schedules/"+id+"/generate_url", nil).object(t)["signed_url"].(string))
+	good := signed.RequestURI()
+	q := signed.Query()
+	for i := range 20 {
+		q.Set("signature", strings.Repeat(string(rune('a'+i%26)), 43))
+		wantError(t, e.call(http.MethodGet, "/captive/coupons?"+q.Encode(), "", nil), http.StatusForbidden, "signature_invalid", "")
+	}
+	r := e.call(http.MethodGet, good, "", nil)
+	wantError(t, r, http.StatusTooManyRequests, "rate_limited", "")
+	if secs, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || secs < 1 || secs > 61 {
+		t.Fatalf("Retry-After = %q", r.header.Get("Retry-After"))
+	}
+}

@@ -14,9 +14,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"gatehouse/app"
 )
@@ -34,11 +36,20 @@ type Deps struct {
 	Notifications    app.NotificationStore
 	SiteUsers        app.SiteUserStore
 	Portal           app.PortalStore
+	Audit            app.AuditStore
+	// OAuth keeps OAuth2 sign-in attempts and guests; nil turns OAuth2
+	// guest sign-in off (the portal says it is unavailable).
+	OAuth app.OAuthStore
 	// Routers reconciles routers; nil in tests that need no router.
 	Routers RouterControl
 	// Runner runs coupon schedules ("run now") and learns of schedule
 	// changes; nil disables both (tests of other resources).
 	Runner ScheduleRunner
+	// Health checks the store for /readyz; nil makes /readyz answer 503.
+	Health Health
+	// Metrics is the registry /metrics serves and the HTTP metrics are
+	// registered on; nil means a registry of the server's own.
+	Metrics *prometheus.Registry
 }
 
 // ScheduleRunner is what the HTTP layer needs of the scheduler.
@@ -62,7 +73,16 @@ type Config struct {
 	Version string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MetricsAllowRemote serves /metrics to any client, not only loopback.
+	MetricsAllowRemote bool
+	// OAuth are the identity providers' endpoints; empty fields mean the
+	// public ones (DefaultOAuthEndpoints).
+	OAuth OAuthEndpoints
 }
+
+// linkFailureLimit is how many bad signed links one source may try per
+// minute before it must wait.
+const linkFailureLimit = 20
 
 // DefaultBodyLimit caps JSON request bodies.
 const DefaultBodyLimit = 1 << 20
@@ -77,6 +97,14 @@ type Server struct {
 	now      func() time.Time
 	handler  http.Handler
 	portal   portalLimits
+	obs      *observer // HTTP metrics and the /metrics handler
+	// linkFailures counts bad signatures on public links per source.
+	linkFailures *failureLimiter
+	// oauth runs the provider side of OAuth2 sign-ins; oauthStarts
+	// counts the sign-ins started per device and source.
+	oauth         *oauthProviders
+	oauthStarts   oauthLimits
+	secureCookies bool // the base URL is https
 }
 
 // New builds the server and its routes. It returns an error when the
@@ -92,16 +120,26 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{
-		deps:     deps,
-		logger:   logger.With("component", "web"),
-		tokenKey: cfg.TokenKey,
-		links:    &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},
-		version:  cfg.Version,
-		now:      cfg.Now,
-		portal:   newPortalLimits(),
+		deps:         deps,
+		logger:       logger.With("component", "web"),
+		tokenKey:     cfg.TokenKey,
+		links:        &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},
+		version:      cfg.Version,
+		now:          cfg.Now,
+		portal:       newPortalLimits(),
+		linkFailures: newFailureLimiter(linkFailureLimit, failureWindow),
 	}
+	s.oauth = newOAuthProviders(cfg.OAuth, cfg.BaseURL, cfg.Now)
+	s.oauthStarts = newOAuthLimits()
+	s.secureCookies = strings.HasPrefix(cfg.BaseURL, "https://")
+	obs, err := newObserver(deps.Metrics, cfg.MetricsAllowRemote, s.logger)
+	if err != nil {
+		return nil, err
+	}
+	s.obs = obs
 	router := httprouter.New()
 	router.RedirectTrailingSlash = false
+	router.RedirectFixedPath = false // "/a/../b" is not found, not redirected: ids never hold "/"
 	router.HandleMethodNotAllowed = true
 	router.NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &app.Error{Code: app.ENotFound, Reason: app.ReasonResourceMissing, Message: "no such endpoint: " + r.URL.Path})
@@ -114,21 +152,22 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	for _, rt := range s.routes() {
 		router.Handler(rt.method, rt.path, s.wrap(rt))
 	}
-	s.handler = s.recoverPanics(s.logRequests(securityHeaders(router)))
+	s.handler = s.recoverPanics(s.logRequests(s.observe(securityHeaders(router))))
 	return s, nil
 }
 
 // Handler returns the root handler with the whole middleware chain.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// wrap builds the per-route part of the chain: body limit, then
-// authentication and authorization for protected routes.
+// wrap builds the per-route part of the chain: body limit, then, for
+// protected routes, audit (of writes, refused ones too), authentication
+// and authorization.
 func (s *Server) wrap(rt route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt.handle(w, r, httprouter.ParamsFromContext(r.Context()))
 	})
 	if rt.action != "" {
-		h = s.requireAction(rt.action, h)
+		h = s.auditWrites(rt, s.requireAction(rt.action, h))
 	}
 	limit := rt.bodyLimit
 	if limit == 0 {

@@ -1,0 +1,300 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"gatehouse/app"
+)
+
+var _ app.OAuthStore = (*DB)(nil)
+
+// attemptRetention is how long after its expiry an attempt is kept (so
+// that a late replay is still told "already used" or "expired"), before
+// the next new attempt sweeps it away.
+const attemptRetention = time.Hour
+
+const attemptColumns = `id, auth_integration_id, instance_id, site_id, router_params, verifier, nonce,
+	browser_hash, created_at, expires_at, used_at`
+
+// CreateOAuthAttempt stores a new sign-in attempt with a new id and
+// returns it; it also deletes attempts that expired long ago. A guest
+// attempt's instance must be an oauth2 instance using the integration, and
+// its site one of the instance's sites (EInvalid); unknown ids give
+// ENotFound.
+func (db *DB) CreateOAuthAttempt(ctx context.Context, a app.OAuthAttempt) (app.OAuthAttempt, error) {
+	err := db.write(ctx, "create oauth attempt", func(tx *sql.Tx, _ time.Time) error {
+		integ, err := db.getAuthIntegration(ctx, tx, a.AuthIntegrationID)
+		if err != nil {
+			return err
+		}
+		a.AuthIntegrationID = integ.ID
+		var instance, site sql.NullString
+		if !a.IsTest() {
+			in, err := getInstance(ctx, tx, a.InstanceID)
+			if err != nil {
+				return err
+			}
+			if in.Strategy != app.StrategyOAuth2 || in.AuthIntegrationID != integ.ID {
+				return app.Invalid("instance", app.ReasonParameterInvalid, "instance %s does not sign guests in with this integration", in.ID)
+			}
+			if !instanceHasSite(in, a.SiteID) {
+				return app.Invalid("site", app.ReasonParameterInvalid, "site %q is not one of the instance's sites", a.SiteID)
+			}
+			a.InstanceID, a.SiteID = in.ID, strings.ToLower(a.SiteID)
+			instance = sql.NullString{String: in.ID, Valid: true}
+			site = sql.NullString{String: a.SiteID, Valid: true}
+		}
+		if a.ID, err = newID(); err != nil {
+			return err
+		}
+		a.CreatedAt = a.CreatedAt.UTC().Truncate(time.Microsecond)
+		a.ExpiresAt = a.ExpiresAt.UTC().Truncate(time.Microsecond)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_attempts WHERE expires_at < ?`,
+			micros(a.CreatedAt.Add(-attemptRetention))); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO oauth_attempts (`+attemptColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+			a.ID, a.AuthIntegrationID, instance, site, a.RouterParams.Encode(), a.Verifier, a.Nonce,
+			a.BrowserHash, micros(a.CreatedAt), micros(a.ExpiresAt))
+		return err
+	})
+	if err != nil {
+		return app.OAuthAttempt{}, err
+	}
+	return a, nil
+}
+
+// instanceHasSite reports whether siteID is one of the instance's sites.
+func instanceHasSite(in app.Instance, siteID string) bool {
+	for _, s := range in.Sites {
+		if strings.EqualFold(s.ID, siteID) {
+			return true
+		}
+	}
+	return false
+}
+
+// UseOAuthAttempt marks an attempt used and returns it, in one
+// transaction: the single writer serializes two callbacks with the same
+// state, and only the first gets the attempt. Errors: EForbidden with
+// app.ReasonOAuthStateUsed, ReasonOAuthStateExpired (at now) or
+// ReasonOAuthStateInvalid (no such attempt); nothing changes then.
+func (db *DB) UseOAuthAttempt(ctx context.Context, id string, now time.Time) (app.OAuthAttempt, error) {
+	var a app.OAuthAttempt
+	err := db.write(ctx, "use oauth attempt", func(tx *sql.Tx, _ time.Time) error {
+		cid, ok := canonicalID(id)
+		if !ok {
+			return app.OAuthStateError(app.ReasonOAuthStateInvalid)
+		}
+		var err error
+		a, err = scanAttempt(tx.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM oauth_attempts WHERE id = ?`, cid))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return app.OAuthStateError(app.ReasonOAuthStateInvalid)
+		case err != nil:
+			return err
+		case a.UsedAt != nil:
+			return app.OAuthStateError(app.ReasonOAuthStateUsed)
+		case !now.Before(a.ExpiresAt):
+			return app.OAuthStateError(app.ReasonOAuthStateExpired)
+		}
+		at := now.UTC().Truncate(time.Microsecond)
+		res, err := tx.ExecContext(ctx, `UPDATE oauth_attempts SET used_at = ? WHERE id = ? AND used_at IS NULL`, micros(at), cid)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return app.OAuthStateError(app.ReasonOAuthStateUsed)
+		}
+		a.UsedAt = &at
+		return nil
+	})
+	if err != nil {
+		return app.OAuthAttempt{}, err
+	}
+	return a, nil
+}
+
+func scanAttempt(row *sql.Row) (app.OAuthAttempt, error) {
+	var (
+		a                app.OAuthAttempt
+		instance, site   sql.NullString
+		params           string
+		created, expires int64
+		used             sql.NullInt64
+	)
+	err := row.Scan(&a.ID, &a.AuthIntegrationID, &instance, &site, &params, &a.Verifier, &a.Nonce,
+		&a.BrowserHash, &created, &expires, &used)
+	if err != nil {
+		return a, err
+	}
+	a.InstanceID, a.SiteID = instance.String, site.String
+	if a.RouterParams, err = url.ParseQuery(params); err != nil {
+		return a, err
+	}
+	a.CreatedAt, a.ExpiresAt, a.UsedAt = fromMicros(created), fromMicros(expires), fromNullMicros(used)
+	return a, nil
+}
+
+// GrantOAuthGuest records, in one transaction, a site user with the
+// guest's identity and a one-off hotspot user for the attempt's site that
+// the site's router holds until g.At + the instance's session_ttl (see
+// SiteState). The site user is not active until the router reports the
+// session (RecordSessions). EInvalid for a test attempt; ENotFound when the
+// instance or site is gone; EConflict when the user name is taken.
+func (db *DB) GrantOAuthGuest(ctx context.Context, g app.OAuthGrant) (app.OAuthGuest, error) {
+	var out app.OAuthGuest
+	err := db.write(ctx, "grant oauth guest", func(tx *sql.Tx, _ time.Time) error {
+		if g.Attempt.IsTest() {
+			return app.Invalid("attempt", app.ReasonParameterInvalid, "a test sign-in grants no access")
+		}
+		in, err := getInstance(ctx, tx, g.Attempt.InstanceID)
+		if err != nil {
+			return err
+		}
+		site, err := db.getSite(ctx, tx, g.Attempt.SiteID)
+		if err != nil {
+			return err
+		}
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		at := g.At.UTC().Truncate(time.Microsecond)
+		ends := at.Add(time.Duration(in.SessionTTL) * time.Second)
+		mac := strings.ToUpper(g.Attempt.RouterParams.Get("mac"))
+		out = app.OAuthGuest{SiteUserID: id, SiteID: site.ID, InstanceID: in.ID, Provider: g.Identity.Provider,
+			Identity: g.Identity.Display(), Username: g.Username, Password: g.Password, MACAddress: mac, EndsAt: ends}
+		_, err = tx.ExecContext(ctx, `INSERT INTO site_users (id, site_id, instance_id, username, identity,
+			ip_address, mac_address, expires_at, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			id, site.ID, in.ID, g.Username, out.Identity, g.Attempt.RouterParams.Get("ip"), mac,
+			micros(ends), micros(at), micros(at))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO oauth_guests (site_user_id, site_id, instance_id, provider,
+			subject, username, password, mac_address, created_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, site.ID, in.ID, g.Identity.Provider, g.Identity.Subject, g.Username, g.Password, mac,
+			micros(at), micros(ends))
+		return err
+	})
+	if err != nil {
+		return app.OAuthGuest{}, err
+	}
+	return out, nil
+}
+
+const oauthGuestColumns = `g.site_user_id, g.site_id, g.instance_id, g.provider, u.identity, g.username,
+	g.password, g.mac_address, g.ends_at`
+
+// ActiveOAuthGuest finds the newest OAuth2 guest of a device on an
+// instance whose session runs at now and whom the router reported logged
+// in at its last pass. ENotFound when there is none.
+func (db *DB) ActiveOAuthGuest(ctx context.Context, instanceID, mac string, now time.Time) (app.OAuthGuest, error) {
+	var g app.OAuthGuest
+	err := db.read(ctx, "find active oauth guest", func(tx *sql.Tx) error {
+		iid, ok := canonicalID(instanceID)
+		if !ok || mac == "" {
+			return app.NotFound("session", mac)
+		}
+		var ends int64
+		err := tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
+			JOIN site_users u ON u.id = g.site_user_id AND u.active = 1
+			WHERE g.instance_id = ? AND g.mac_address = ? AND g.ends_at > ?
+			ORDER BY g.ends_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now)).Scan(
+			&g.SiteUserID, &g.SiteID, &g.InstanceID, &g.Provider, &g.Identity, &g.Username, &g.Password, &g.MACAddress, &ends)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.NotFound("session", mac)
+		}
+		g.EndsAt = fromMicros(ends)
+		return err
+	})
+	return g, err
+}
+
+// recordOAuthSession records a router session of an OAuth2 guest's
+// hotspot user: the guest's site user becomes active (at its first
+// session, or again after a logout) and follows the session's address and
+// counters. It returns the site user's id, or "" when the session is not
+// an OAuth2 guest's.
+func recordOAuthSession(ctx context.Context, tx *sql.Tx, siteID string, s app.HotspotSession, now time.Time) (string, error) {
+	var id string
+	var active int
+	err := tx.QueryRowContext(ctx, `SELECT u.id, u.active FROM oauth_guests g JOIN site_users u ON u.id = g.site_user_id
+		WHERE g.site_id = ? AND g.username = ?`, siteID, s.User).Scan(&id, &active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if active == 1 {
+		_, err = tx.ExecContext(ctx, `UPDATE site_users SET ip_address = ?, router_session = ?, bytes_in = ?,
+			bytes_out = ?, updated_at = ? WHERE id = ?`, s.Address, s.RouterID, s.BytesIn, s.BytesOut, micros(now), id)
+		return id, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE site_users SET active = 1, login_at = COALESCE(login_at, ?), logout_at = NULL,
+		ip_address = ?, mac_address = ?, router_session = ?, bytes_in = ?, bytes_out = ?, updated_at = ? WHERE id = ?`,
+		micros(now.Add(-s.Uptime)), s.Address, s.MACAddress, s.RouterID, s.BytesIn, s.BytesOut, micros(now), id)
+	return id, err
+}
+
+// siteOAuthUsers are the one-off hotspot users of the OAuth2 guests of a
+// site whose session has not ended at now, for instances that still sign
+// guests in with OAuth2 and still apply to the site.
+func siteOAuthUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT g.site_user_id, g.username, g.password, g.instance_id, i.session_ttl, g.mac_address
+		FROM oauth_guests g
+		JOIN instances i ON i.id = g.instance_id AND i.strategy = 'oauth2'
+		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = g.site_id
+		WHERE g.site_id = ? AND g.ends_at > ?
+		ORDER BY g.created_at, g.site_user_id`, site.ID, micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.RouterUser
+	for rows.Next() {
+		var id, user, password, instanceID, mac string
+		var ttl int
+		if err := rows.Scan(&id, &user, &password, &instanceID, &ttl, &mac); err != nil {
+			return nil, err
+		}
+		out = append(out, app.RouterUser{Name: user, Password: password, Profile: app.ProfileName(instanceID),
+			Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
+			Comment: app.OAuthGuestComment(id)})
+	}
+	return out, rows.Err()
+}
+
+// siteProviderRules open the walled garden of a site to the sign-in hosts
+// of the providers its oauth2 instances use; none when no instance needs
+// them.
+func siteProviderRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterGardenRule, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.type FROM instances i
+		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = ?
+		JOIN auth_integrations a ON a.id = i.auth_integration_id
+		WHERE i.strategy = 'oauth2' ORDER BY a.type`, siteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.RouterGardenRule
+	for rows.Next() {
+		var provider string
+		if err := rows.Scan(&provider); err != nil {
+			return nil, err
+		}
+		for _, h := range app.ProviderSignInHosts(provider) {
+			out = append(out, app.RouterGardenRule{DstHost: h, Comment: app.ProviderGardenComment(provider, h)})
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// auditTimeout bounds the write of one audit event. The write does not
+// follow the request's cancellation: a client that hangs up after its
+// change was made must not erase the trace of it.
+const auditTimeout = 10 * time.Second
+
+// auditWrites records every write (POST, PUT, PATCH, DELETE) of the
+// protected route rt in the audit log after next has answered: who, what
+// ("METHOD /route/:pattern"), on which resource (the most specific id path
+// parameter), when, from which IP, and the status of the answer, failures
+// included. Reads pass through unrecorded, and request bodies are never
+// looked at (they may hold secrets).
+//
+// The caller comes from the context when requireAction runs first, and is
+// authenticated here when auditWrites wraps requireAction, which lets it
+// record refused (403) attempts too. Callers without a valid token (401)
+// are not recorded: there is no one to name, and anonymous requests must
+// not be able to fill the log. A failed audit write is logged and the
+// request goes on.
+func (s *Server) auditWrites(rt route, next http.Handler) http.Handler {
+	if s.deps.Audit == nil || !isWrite(rt.method) {
+		return next
+	}
+	action := rt.method + " " + rt.path
+	resourceParam := resourceParam(rt.path)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := principalFrom(r.Context())
+		if !ok {
+			var err error
+			if p, err = s.authenticate(r); err != nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		ev := app.AuditEvent{
+			ActorID:    p.TokenID,
+			ActorName:  p.Name,
+			ActorRole:  p.Role,
+			Action:     action,
+			RemoteAddr: remoteIP(r.RemoteAddr),
+		}
+		if resourceParam != "" {
+			ev.Resource = httprouter.ParamsFromContext(r.Context()).ByName(resourceParam)
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		answered := false
+		defer func() {
+			switch {
+			case !answered:
+				ev.Status = http.StatusInternalServerError // a panic; recoverPanics answers 500
+			case rec.status == 0:
+				ev.Status = http.StatusOK // nothing written: net/http sends 200
+			default:
+				ev.Status = rec.status
+			}
+			ev.At = s.now().UTC()
+			s.appendAudit(r.Context(), ev)
+		}()
+		next.ServeHTTP(rec, r)
+		answered = true
+	})
+}
+
+// appendAudit stores ev; a failure is logged, never returned, so that
+// auditing cannot fail the request it describes.
+func (s *Server) appendAudit(ctx context.Context, ev app.AuditEvent) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
+	defer cancel()
+	if err := s.deps.Audit.AppendAudit(ctx, ev); err != nil {
+		s.logger.ErrorContext(ctx, "audit event not recorded", "action", ev.Action, "resource", ev.Resource,
+			"actor_id", ev.ActorID, "status", ev.Status, "err", err)
+	}
+}
+
+// isWrite reports whether method changes something.
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// resourceParam returns the name of the last id parameter of a route
+// pattern ("couponId" in /captive/instances/:instanceId/coupons/:couponId),
+// or "" when the pattern has none.
+func resourceParam(pattern string) string {
+	segs := strings.Split(pattern, "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if name, ok := strings.CutPrefix(segs[i], ":"); ok && strings.HasSuffix(name, "Id") {
+			return name
+		}
+	}
+	return ""
+}
+
+// remoteIP is the host part of a RemoteAddr ("192.0.2.1:5555" → "192.0.2.1").
+func remoteIP(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+// auditEventJSON is the contract's AuditEvent schema.
+type auditEventJSON struct {
+	ID         string  `json:"id"`
+	At         string  `json:"at"`
+	ActorID    string  `json:"actor_id"`
+	ActorName  string  `json:"actor_name"`
+	ActorRole  string  `json:"actor_role"`
+	Action     string  `json:"action"`
+	Resource   *string `json:"resource"`
+	RemoteAddr string  `json:"remote_addr"`
+	Status     int     `json:"status"`
+}
+
+func auditEventToJSON(e app.AuditEvent) auditEventJSON {
+	out := auditEventJSON{ID: e.ID, At: e.At.UTC().Format(time.RFC3339Nano), ActorID: e.ActorID, ActorName: e.ActorName,
+		ActorRole: string(e.ActorRole), Action: e.Action, RemoteAddr: e.RemoteAddr, Status: e.Status}
+	if e.Resource != "" {
+		out.Resource = &e.Resource
+	}
+	return out
+}
+
+// listAuditEvents answers GET /captive/audit-events: the events matching
+// actor, resource, since and until (RFC 3339), newest first, at most limit
+// (default 100, at most 1000); as CSV when the client asks for text/csv.
+func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	f, err := auditFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.deps.Audit.ListAudit(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeAuditCSV(w, list)
+		return
+	}
+	out := make([]auditEventJSON, len(list))
+	for i, e := range list {
+		out[i] = auditEventToJSON(e)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// auditFilter reads the query of a listing. Its errors are EInvalid
+// naming the parameter (since, until, limit).
+func auditFilter(r *http.Request) (app.AuditFilter, error) {
+	q := r.URL.Query()
+	f := app.AuditFilter{Actor: q.Get("actor"), Resource: q.Get("resource")}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		v := q.Get(t.name)
+		if v == "" {
+			continue
+		}
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return f, app.Invalid(t.name, app.ReasonParameterInvalid, "%s must be an RFC 3339 time such as 2025-01-31T08:00:00Z", t.name)
+		}
+		*t.dst = at.UTC()
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return f, app.Invalid("limit", app.ReasonParameterInvalid, "limit must be between 1 and %d", app.MaxAuditLimit)
+		}
+		f.Limit = n
+	}
+	return f, f.Validate()
+}
+
+// writeAuditCSV writes audit events as CSV with a header row. Cells a
+// caller could choose (names, resource ids from the path) are defused
+// against spreadsheet formulas.
+func writeAuditCSV(w http.ResponseWriter, list []app.AuditEvent) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="audit-events.csv"`)
+	w.WriteHeader(http.StatusOK)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"at", "actor_id", "actor_name", "actor_role", "action", "resource", "remote_addr", "status", "id"})
+	for _, e := range list {
+		_ = cw.Write([]string{e.At.UTC().Format(time.RFC3339Nano), csvCell(e.ActorID), csvCell(e.ActorName), csvCell(string(e.ActorRole)),
+			csvCell(e.Action), csvCell(e.Resource), csvCell(e.RemoteAddr), strconv.Itoa(e.Status), csvCell(e.ID)})
+	}
+	cw.Flush() // write errors mean the client went away
+}

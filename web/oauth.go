@@ -1,0 +1,301 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+	"golang.org/x/oauth2"
+
+	"gatehouse/app"
+)
+
+// OAuth2 guest sign-in (strategy oauth2). The portal's "Sign in with …"
+// button starts an attempt (GET /portal/{id}/oauth/start): gatehouse
+// stores it with the router's parameters and a PKCE verifier, binds it to
+// the browser with a cookie, and sends the browser to the provider with a
+// signed state. The provider sends the browser back to /oauth2/callback:
+// gatehouse checks the state, uses the attempt once, exchanges the code,
+// verifies who signed in, makes a one-off hotspot user for the guest's
+// site, pushes it to the router and hands the browser to the router as the
+// coupon login does. An auth integration's test link runs the same flow
+// and only shows what the provider said.
+
+const (
+	oauthCallbackPath = "/oauth2/callback"
+	oauthTestPath     = "/oauth2/test/"
+	// oauthCookiePrefix names the cookie that binds an attempt to the
+	// browser that started it; the attempt id completes the name.
+	oauthCookiePrefix = "gatehouse_oauth_"
+	// Sign-ins one device (the router's MAC, else the guest's address)
+	// and one source address may start per minute: each is a database
+	// row. Guests behind the router's NAT share a source address.
+	oauthDeviceStarts = 10
+	oauthSourceStarts = 120
+	// grantTries bounds the redraws of a one-off user name that is taken.
+	grantTries = 3
+)
+
+// oauthPageView is the page of a sign-in that cannot go on before its
+// instance is known, and the result page of a test sign-in.
+type oauthPageView struct {
+	Lang, Nonce string
+	T           map[string]string
+	Theme       app.Theme
+	Error       string
+	Test        bool
+	Integration string // the tested integration's name
+	Provider    string
+	Identity    app.OAuthIdentity
+	Recorded    string
+	Claims      []claimRow
+}
+
+// claimRow is one claim on the test page; values other than strings are
+// shown as JSON.
+type claimRow struct{ Name, Value string }
+
+// oauthStart serves GET /portal/{instanceId}/oauth/start: the guest
+// pressed "Sign in with …". The router's parameters and the terms
+// checkbox come as query parameters. On success the browser goes to the
+// provider (302); otherwise the portal page shows why.
+func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	q := r.URL.Query()
+	pr, ok := s.loadPortal(w, r, p, q)
+	if !ok {
+		return
+	}
+	nonce := newNonce()
+	v := s.view(pr, nonce)
+	v.TermsAccepted = q.Get("accept_terms") != ""
+	if !v.OAuth {
+		s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+		return
+	}
+	client, err := s.oauthClient(r.Context(), pr.inst.AuthIntegrationID)
+	formAction := client.formAction()
+	again := func(status int, msg string) {
+		v.Error = msg
+		s.renderPortal(w, status, "portal.html", v, nonce, formAction)
+	}
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "oauth: prepare sign-in", "instance", pr.inst.ID, "err", err)
+		again(http.StatusOK, v.T["oauth_unavailable"])
+		return
+	}
+	now := s.now()
+	keys := s.oauthStartKeys(r, pr.params)
+	if wait := s.blockedFor(keys, now); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		again(http.StatusTooManyRequests, fmt.Sprintf(v.T["slow_down"], secs))
+		return
+	}
+	if pr.inst.TermsText != "" && !v.TermsAccepted {
+		again(http.StatusOK, v.T["need_terms"])
+		return
+	}
+	siteID := guestSite(pr.inst, pr.params)
+	if siteID == "" {
+		again(http.StatusOK, v.T["no_router"]) // no router to make the guest's user on
+		return
+	}
+	s.failed(keys, now) // every start counts
+	params := url.Values{}
+	for k, vals := range pr.params {
+		if k != "error" { // the router's last error is no longer news
+			params[k] = vals
+		}
+	}
+	params.Set("site", siteID)
+	a := app.OAuthAttempt{AuthIntegrationID: client.integ.ID, InstanceID: pr.inst.ID, SiteID: siteID, RouterParams: params,
+		CreatedAt: now, ExpiresAt: now.Add(time.Duration(pr.inst.AuthWindowTTL) * time.Second)}
+	if err := s.beginSignIn(w, r, client, a); err != nil {
+		s.logger.ErrorContext(r.Context(), "oauth: start sign-in", "instance", pr.inst.ID, "err", err)
+		again(http.StatusOK, v.T["oauth_unavailable"])
+	}
+}
+
+// oauthTest serves an auth integration's signed test_url: an admin signs
+// in with the integration and sees what gatehouse received. No router,
+// no instance, no access granted.
+func (s *Server) oauthTest(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	id := p.ByName("authIntegrationId")
+	if err := s.verifyPublicLink(w, r, oauthTestPath+id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	client, err := s.oauthClient(r.Context(), id)
+	if err != nil {
+		if app.ErrorCode(err) == app.ENotFound {
+			s.writeError(w, r, err)
+			return
+		}
+		s.logger.WarnContext(r.Context(), "oauth: prepare test sign-in", "integration", id, "err", err)
+		s.oauthPage(w, r, http.StatusBadGateway, "oauth_unavailable")
+		return
+	}
+	now := s.now()
+	a := app.OAuthAttempt{AuthIntegrationID: client.integ.ID, CreatedAt: now, ExpiresAt: now.Add(app.OAuthTestWindow)}
+	if err := s.beginSignIn(w, r, client, a); err != nil {
+		s.writeError(w, r, err)
+	}
+}
+
+// beginSignIn stores an attempt (with a fresh PKCE verifier, nonce and
+// browser secret), sets the browser's cookie and sends it to the provider.
+func (s *Server) beginSignIn(w http.ResponseWriter, r *http.Request, c *oauthClient, a app.OAuthAttempt) error {
+	if s.deps.OAuth == nil {
+		return &app.Error{Code: app.EUnavailable, Message: "OAuth2 sign-in is not configured"}
+	}
+	secret := randomToken()
+	a.Verifier, a.Nonce, a.BrowserHash = oauth2.GenerateVerifier(), randomToken(), browserHash(secret)
+	a, err := s.deps.OAuth.CreateOAuthAttempt(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: oauthCookiePrefix + a.ID, Value: secret, Path: oauthCallbackPath,
+		MaxAge: int(a.ExpiresAt.Sub(a.CreatedAt) / time.Second), HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, c.authCodeURL(app.SignOAuthState(s.links.Key, a.ID, a.ExpiresAt), a.Verifier, a.Nonce), http.StatusFound)
+	return nil
+}
+
+// oauthCallback serves GET /oauth2/callback, where the provider sends the
+// browser back. The state is checked before any database read, the
+// attempt is used once (a replay is refused), and only a verified identity
+// lets the guest on.
+func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	now := s.now()
+	src := "src:" + clientIP(r)
+	if wait := s.linkFailures.blocked(src, now); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		v := s.oauthView(r)
+		v.Error = fmt.Sprintf(v.T["slow_down"], secs)
+		s.renderOAuth(w, http.StatusTooManyRequests, v)
+		return
+	}
+	id, err := app.VerifyOAuthState(s.links.Key, q.Get("state"), now)
+	if err != nil {
+		if reasonOf(err) == app.ReasonOAuthStateInvalid {
+			s.linkFailures.fail(src, now)
+		}
+		s.oauthPage(w, r, http.StatusForbidden, reasonOf(err))
+		return
+	}
+	if s.deps.OAuth == nil {
+		s.oauthPage(w, r, http.StatusServiceUnavailable, "oauth_unavailable")
+		return
+	}
+	a, err := s.deps.OAuth.UseOAuthAttempt(ctx, id, now)
+	if err != nil {
+		if app.ErrorCode(err) != app.EForbidden {
+			s.logger.ErrorContext(ctx, "oauth: use attempt", "err", err)
+			s.oauthPage(w, r, http.StatusInternalServerError, "oauth_failed")
+			return
+		}
+		s.oauthPage(w, r, http.StatusForbidden, reasonOf(err))
+		return
+	}
+	// From here on the attempt is spent, whatever happens.
+	if !sameBrowser(r, a) {
+		s.logger.WarnContext(ctx, "oauth: callback in a browser that did not start the sign-in", "attempt", a.ID)
+		s.oauthPage(w, r, http.StatusForbidden, app.ReasonOAuthStateInvalid)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: oauthCookiePrefix + a.ID, Path: oauthCallbackPath, MaxAge: -1, HttpOnly: true,
+		Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+	client, err := s.oauthClient(ctx, a.AuthIntegrationID)
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth: prepare callback", "attempt", a.ID, "err", err)
+	}
+	g := s.guestPage(ctx, r, a, client)
+	if perr := q.Get("error"); perr != "" {
+		if perr == "access_denied" {
+			g.fail(w, http.StatusOK, "oauth_denied")
+			return
+		}
+		s.logger.WarnContext(ctx, "oauth: provider refused", "attempt", a.ID, "error", perr, "description", q.Get("error_description"))
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return
+	}
+	if client == nil || q.Get("code") == "" {
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return
+	}
+	ident, err := s.oauth.identify(ctx, client, q.Get("code"), a.Verifier, a.Nonce)
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth: sign-in not accepted", "attempt", a.ID, "provider", client.integ.Type, "err", err)
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return
+	}
+	if a.IsTest() {
+		s.oauthTestResult(w, r, client.integ, ident)
+		return
+	}
+	guest, err := s.grantGuest(ctx, a, ident, now)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "oauth: grant guest", "attempt", a.ID, "err", err)
+		g.fail(w, http.StatusOK, "router_failed")
+		return
+	}
+	s.logger.InfoContext(ctx, "oauth: guest signed in", "site", guest.SiteID, "site_user", guest.SiteUserID, "provider", guest.Provider)
+	// The router must hold the user before the browser logs in with it.
+	if s.deps.Routers == nil {
+		g.fail(w, http.StatusOK, "router_failed")
+		return
+	}
+	if _, err := s.deps.Routers.Sync(ctx, guest.SiteID); err != nil {
+		s.logger.WarnContext(ctx, "oauth: push guest to router", "site", guest.SiteID, "err", err)
+		g.fail(w, http.StatusOK, "router_failed")
+		return
+	}
+	s.oauthHandOff(w, r, g, guest)
+}
+
+// grantGuest lets a signed-in guest on, drawing new credentials when the
+// user name is taken.
+func (s *Server) grantGuest(ctx context.Context, a app.OAuthAttempt, ident app.OAuthIdentity, now time.Time) (app.OAuthGuest, error) {
+	var err error
+	for range grantTries {
+		var user, password string
+		if user, password, err = app.NewGuestCredentials(rand.Reader); err != nil {
+			return app.OAuthGuest{}, err
+		}
+		var g app.OAuthGuest
+		g, err = s.deps.OAuth.GrantOAuthGuest(ctx, app.OAuthGrant{Attempt: a, Identity: ident, Username: user, Password: password, At: now})
+		if app.ErrorCode(err) != app.EConflict {
+			return g, err
+		}
+	}
+	return app.OAuthGuest{}, err
+}
+
+// oauthLimits count the sign-ins started per device and per source.
+type oauthLimits struct {
+	device, source *failureLimiter
+}
+
+func newOAuthLimits() oauthLimits {
+	return oauthLimits{device: newFailureLimiter(oauthDeviceStarts, failureWindow),
+		source: newFailureLimiter(oauthSourceStarts, failureWindow)}
+}
+
+// oauthStartKeys are the rate-limit keys of a sign-in start.
+func (s *Server) oauthStartKeys(r *http.Request, params url.Values) []limitKey {
+	device := "ip:" + clientIP(r)
+	if mac := params.Get("mac"); mac != "" {
+		device = "mac:" + strings.ToUpper(mac)
+	} else if ip := params.Get("ip"); ip != "" {
+		device = "ip:" + ip
+	}
+	return []limitKey{{s.oauthStarts.source, "src:" + clientIP(r)}, {s.oauthStarts.device, device}}
+}

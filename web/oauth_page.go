@@ -1,0 +1,221 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"gatehouse/app"
+)
+
+// The pages and helpers of OAuth2 sign-in: what a guest sees when a
+// sign-in cannot go on, the hand-off to the router, and the result page
+// of an integration's test link.
+
+// guestCallback is the portal of a callback: the attempt's instance, its
+// router parameters and the guest's language.
+type guestCallback struct {
+	s          *Server
+	r          *http.Request
+	pr         portalRequest
+	known      bool // the instance could be read (false for test attempts)
+	formAction string
+}
+
+// guestPage reads the portal of an attempt, for its language and theme.
+func (s *Server) guestPage(ctx context.Context, r *http.Request, a app.OAuthAttempt, c *oauthClient) guestCallback {
+	g := guestCallback{s: s, r: r, formAction: c.formAction()}
+	if a.IsTest() {
+		return g
+	}
+	inst, err := s.deps.Instances.Instance(ctx, a.InstanceID)
+	if err != nil {
+		return g
+	}
+	g.pr = portalRequest{inst: inst, params: a.RouterParams, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
+	if c != nil {
+		g.pr.provider = c.integ.Type
+	}
+	g.known = true
+	return g
+}
+
+// fail shows why a sign-in did not let the guest on: the portal page with
+// the message and the sign-in button (to try again), or the plain page
+// when the instance is not known.
+func (g guestCallback) fail(w http.ResponseWriter, status int, key string) {
+	if !g.known {
+		g.s.oauthPage(w, g.r, status, key)
+		return
+	}
+	nonce := newNonce()
+	v := g.s.view(g.pr, nonce)
+	v.Error = v.T[key]
+	g.s.renderPortal(w, status, "portal.html", v, nonce, g.formAction)
+}
+
+// oauthHandOff sends a signed-in guest to the router as the coupon login
+// does: a page that posts the one-off credentials to link-login-only
+// (CHAP-hashed when the router asked for CHAP), or, without it, a login
+// through the router's API.
+func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCallback, guest app.OAuthGuest) {
+	nonce := newNonce()
+	v := s.view(g.pr, nonce)
+	params := g.pr.params
+	if login := safeLink(params.Get("link-login-only")); login != "" {
+		password := guest.Password
+		if id, challenge := params.Get("chap-id"), params.Get("chap-challenge"); id != "" && challenge != "" {
+			password = chapPassword(id, guest.Password, challenge)
+		}
+		u, _ := url.Parse(login)
+		s.renderPortal(w, http.StatusOK, "handoff.html", handoffView{Lang: v.Lang, Nonce: nonce, T: v.T, Theme: v.Theme,
+			LoginURL: login, Username: guest.Username, Password: password, Dst: v.LinkOrig}, nonce, u.Scheme+"://"+u.Host)
+		return
+	}
+	ip := params.Get("ip")
+	if ip == "" {
+		ip = clientIP(r)
+	}
+	if err := s.deps.Routers.LoginGuest(r.Context(), guest.SiteID, guest.Username, guest.Password, ip, params.Get("mac")); err != nil {
+		s.logger.WarnContext(r.Context(), "oauth: router login", "site", guest.SiteID, "err", err)
+		g.fail(w, http.StatusOK, "router_failed")
+		return
+	}
+	s.changed() // record the new session soon
+	v.Online, v.Remaining = true, formatRemaining(guest.Remaining(s.now()))
+	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+}
+
+// oauthClient loads an integration and prepares it for a sign-in.
+func (s *Server) oauthClient(ctx context.Context, integrationID string) (*oauthClient, error) {
+	integ, err := s.deps.AuthIntegrations.AuthIntegration(ctx, integrationID)
+	if err != nil {
+		return nil, err
+	}
+	return s.oauth.clientFor(ctx, integ)
+}
+
+// formAction is the portal page's form-action policy: its own origin and
+// the provider's authorization endpoint, where the sign-in form is
+// redirected.
+func (c *oauthClient) formAction() string {
+	if c == nil {
+		return "'self'"
+	}
+	if o := c.authOrigin(); o != "" {
+		return "'self' " + o
+	}
+	return "'self'"
+}
+
+// oauthTestResult shows a test sign-in's identity and claims.
+func (s *Server) oauthTestResult(w http.ResponseWriter, r *http.Request, integ app.AuthIntegration, ident app.OAuthIdentity) {
+	v := s.oauthView(r)
+	v.Test, v.Integration, v.Provider = true, integ.Name, app.ProviderName(integ.Type)
+	v.Identity, v.Recorded = ident, ident.Display()
+	v.Claims = claimRows(ident.Claims)
+	s.renderOAuth(w, http.StatusOK, v)
+}
+
+// oauthPage shows a sign-in that cannot go on; key names the message
+// (a state refusal reason or a catalogue key).
+func (s *Server) oauthPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	v := s.oauthView(r)
+	v.Error = v.T[key]
+	if v.Error == "" {
+		v.Error = v.T["oauth_failed"]
+	}
+	s.renderOAuth(w, status, v)
+}
+
+func (s *Server) oauthView(r *http.Request) oauthPageView {
+	lang := portalLanguage(r.Header.Get("Accept-Language"), app.DefaultLocale)
+	return oauthPageView{Lang: lang, Nonce: newNonce(), T: portalLanguages[lang], Theme: app.DefaultTheme()}
+}
+
+func (s *Server) renderOAuth(w http.ResponseWriter, status int, v oauthPageView) {
+	s.renderPortal(w, status, "oauth.html", v, v.Nonce, "")
+}
+
+// guestSite is the site a guest is at: the router's site parameter when
+// it is one of the instance's sites, else the instance's only site; ""
+// when neither.
+func guestSite(inst app.Instance, params url.Values) string {
+	if id := params.Get("site"); id != "" {
+		for _, s := range inst.Sites {
+			if strings.EqualFold(s.ID, id) {
+				return s.ID
+			}
+		}
+		return ""
+	}
+	if len(inst.Sites) == 1 {
+		return inst.Sites[0].ID
+	}
+	return ""
+}
+
+// sameBrowser reports whether the callback comes from the browser that
+// started the attempt: it holds the cookie whose hash the attempt keeps.
+// This stops someone from having another person finish a sign-in they
+// started (and so get online as that person).
+func sameBrowser(r *http.Request, a app.OAuthAttempt) bool {
+	c, err := r.Cookie(oauthCookiePrefix + a.ID)
+	if err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(browserHash(c.Value)), []byte(a.BrowserHash)) == 1
+}
+
+func browserHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// randomToken returns 32 random bytes, URL-safe base64.
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// reasonOf is the reason of an app error, "" for others.
+func reasonOf(err error) string {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
+}
+
+// claimRows lists claims by name; values other than strings are shown as
+// JSON.
+func claimRows(claims map[string]any) []claimRow {
+	names := make([]string, 0, len(claims))
+	for k := range claims {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	rows := make([]claimRow, 0, len(names))
+	for _, k := range names {
+		val, ok := claims[k].(string)
+		if !ok {
+			b, err := json.Marshal(claims[k])
+			if err != nil {
+				continue
+			}
+			val = string(b)
+		}
+		rows = append(rows, claimRow{k, val})
+	}
+	return rows
+}

@@ -1,0 +1,288 @@
+package web_test
+
+import (
+	"database/sql"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"gatehouse/app"
+	"gatehouse/db"
+	"gatehouse/scheduler"
+	"gatehouse/web"
+)
+
+// newObservedEnv is the harness with the server wired for operations as
+// main wires it: the store as the readiness check, and one registry that
+// holds the HTTP metrics and the scheduler's, served at /metrics.
+func newObservedEnv(t *testing.T, allowRemote bool) *env {
+	t.Helper()
+	e := newEnv(t, "")
+	reg := prometheus.NewRegistry()
+	if _, err := scheduler.NewMetrics(reg, e.store); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test",
+		MetricsAllowRemote: allowRemote},
+		web.Deps{Sites: e.store, Instances: e.store, AuthIntegrations: e.store, WalledGarden: e.store, Tokens: e.store,
+			Coupons: e.store, Schedules: e.store, Notifications: e.store, Runner: e.scheduler,
+			SiteUsers: e.store, Routers: e.reconciler, Portal: e.store, Audit: e.store,
+			Health: e.store, Metrics: reg}, logger)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	e.srv.Close()
+	e.srv = httptest.NewServer(s.Handler())
+	return e
+}
+
+// readiness is the decoded body of /readyz.
+type readiness struct {
+	Status  string            `json:"status"`
+	Checks  map[string]string `json:"checks"`
+	Routers []struct {
+		SiteID    string  `json:"site_id"`
+		Name      string  `json:"name"`
+		State     string  `json:"state"`
+		LastError *string `json:"last_error"`
+	} `json:"routers"`
+}
+
+func (e *env) readyz() (response, readiness) {
+	e.t.Helper()
+	r := e.call(http.MethodGet, "/readyz", "", nil)
+	var body readiness
+	r.json(e.t, &body)
+	return r, body
+}
+
+// deadPort is a loopback port nothing listens on.
+func deadPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+func TestLivez(t *testing.T) {
+	e := newObservedEnv(t, false)
+	r := e.call(http.MethodGet, "/livez", "", nil)
+	wantStatus(t, r, http.StatusOK)
+	if got := r.object(t); got["status"] != "ok" || got["version"] != "test" {
+		t.Fatalf("body = %v, want status ok and version test", got)
+	}
+}
+
+// TestReadyzListsRoutersWithoutFailing: a site whose router is down is
+// reported offline with its error, and gatehouse is still ready.
+func TestReadyzListsRoutersWithoutFailing(t *testing.T) {
+	e := newObservedEnv(t, false)
+	r, body := e.readyz()
+	wantStatus(t, r, http.StatusOK)
+	if body.Status != "ok" || body.Checks["database"] != "ok" || len(body.Routers) != 0 {
+		t.Fatalf("readyz with no sites = %s", r.body)
+	}
+	created := e.admin(http.MethodPost, "/captive/sites", map[string]any{"name": "Lobby", "host": "127.0.0.1",
+		"port": deadPort(t), "username": "api", "password": "x"})
+	wantStatus(t, created, http.StatusCreated)
+	siteID, _ := created.object(t)["id"].(string)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, body = e.readyz()
+		wantStatus(t, r, http.StatusOK)
+		if len(body.Routers) == 1 && body.Routers[0].State == app.SiteOffline {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz never showed the router offline: %s", r.body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := body.Routers[0]
+	if body.Status != "ok" || got.SiteID != siteID || got.Name != "Lobby" || got.LastError == nil || *got.LastError == "" {
+		t.Fatalf("readyz with a router down = %s, want ok with the site offline and its error", r.body)
+	}
+}
+
+func TestReadyzWhenTheDatabaseIsClosed(t *testing.T) {
+	e := newObservedEnv(t, false)
+	e.reconciler.Close(t.Context()) // nothing else may use the store
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, body := e.readyz()
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if body.Status != "unavailable" || body.Checks["database"] != "database is not writable" {
+		t.Fatalf("readyz with the store closed = %s", r.body)
+	}
+	// Liveness checks nothing: the process still serves.
+	wantStatus(t, e.call(http.MethodGet, "/livez", "", nil), http.StatusOK)
+}
+
+// otherProcess opens the environment's database as another gatehouse
+// process would.
+func otherProcess(t *testing.T, e *env) *sql.DB {
+	t.Helper()
+	other, err := sql.Open("sqlite", filepath.Join(e.dir, "gatehouse.db")+"?_pragma=busy_timeout(10000)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
+}
+
+// TestReadyzWhenTheSchemaDiffers: another process (a newer gatehouse)
+// moved the schema on; this binary must not take traffic.
+func TestReadyzWhenTheSchemaDiffers(t *testing.T) {
+	e := newObservedEnv(t, false)
+	other := otherProcess(t, e)
+	if _, err := other.ExecContext(t.Context(), "PRAGMA user_version = "+strconv.Itoa(db.SchemaVersion()+1)); err != nil {
+		t.Fatal(err)
+	}
+	r, body := e.readyz()
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if body.Status != "unavailable" || !strings.Contains(body.Checks["database"], "schema version") {
+		t.Fatalf("readyz with a newer schema = %s", r.body)
+	}
+	if _, err := other.ExecContext(t.Context(), "PRAGMA user_version = "+strconv.Itoa(db.SchemaVersion())); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = e.readyz()
+	wantStatus(t, r, http.StatusOK)
+}
+
+// TestReadyzWhenTheDatabaseIsNotWritable: another process holds the
+// write lock; the probe answers 503 within its deadline instead of
+// hanging, and 200 once the lock is gone.
+func TestReadyzWhenTheDatabaseIsNotWritable(t *testing.T) {
+	e := newObservedEnv(t, false)
+	e.reconciler.Close(t.Context()) // its passes would queue behind the lock too
+	lock, err := otherProcess(t, e).BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r, body := e.readyz()
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if body.Checks["database"] != "database is not writable" {
+		t.Fatalf("readyz with the write lock taken = %s", r.body)
+	}
+	if d := time.Since(start); d > 8*time.Second {
+		t.Fatalf("readyz took %s", d)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = e.readyz()
+	wantStatus(t, r, http.StatusOK)
+}
+
+// TestMetricsFromLoopback: the exposition counts requests by route
+// pattern (never the raw path) and status, and holds the scheduler's
+// figures from the same registry.
+func TestMetricsFromLoopback(t *testing.T) {
+	e := newObservedEnv(t, false)
+	for range 3 {
+		wantStatus(t, e.admin(http.MethodGet, "/captive/sites", nil), http.StatusOK)
+	}
+	for _, id := range []string{"0190b2a4-0000-7000-8000-000000000001", "0190b2a4-0000-7000-8000-000000000002"} {
+		wantStatus(t, e.admin(http.MethodGet, "/captive/sites/"+id, nil), http.StatusNotFound)
+	}
+	wantStatus(t, e.call(http.MethodPost, "/livez", "", nil), http.StatusMethodNotAllowed)
+	wantStatus(t, e.call(http.MethodGet, "/no/such/thing", "", nil), http.StatusNotFound)
+	wantStatus(t, e.admin(http.MethodPost, "/captive/sites", map[string]any{"name": "Lobby", "host": "127.0.0.1",
+		"port": deadPort(t), "username": "api", "password": "x"}), http.StatusCreated)
+
+	r := e.call(http.MethodGet, "/metrics", "", nil)
+	wantStatus(t, r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Fatalf("Content-Type = %q, want text/plain", ct)
+	}
+	text := string(r.body)
+	for _, want := range []string{
+		`gatehouse_http_requests_total{code="200",method="GET",route="/captive/sites"} 3`,
+		`gatehouse_http_requests_total{code="404",method="GET",route="/captive/sites/:siteId"} 2`,
+		`gatehouse_http_requests_total{code="405",method="POST",route="/livez"} 1`,
+		`gatehouse_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`gatehouse_http_requests_total{code="201",method="POST",route="/captive/sites"} 1`,
+		`gatehouse_http_request_duration_seconds_count{method="GET",route="/captive/sites"} 3`,
+		`gatehouse_coupons_issued 0`,
+		`gatehouse_coupons_redeemed 0`,
+		`gatehouse_site_state{site=`,
+		`gatehouse_reconcile_lag_seconds{site=`,
+		"# TYPE gatehouse_schedule_runs_total counter",
+		"# TYPE gatehouse_schedule_failures_total counter",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(text, "0190b2a4-0000-7000-8000-000000000001") {
+		t.Errorf("/metrics holds a raw path:\n%s", text)
+	}
+
+	// The scrape itself was counted, under its own pattern.
+	r = e.call(http.MethodGet, "/metrics", "", nil)
+	if !strings.Contains(string(r.body), `gatehouse_http_requests_total{code="200",method="GET",route="/metrics"} 1`) {
+		t.Errorf("the first scrape is not counted:\n%s", r.body)
+	}
+}
+
+// scrapeFrom asks for /metrics straight from the handler, as a client at
+// remoteAddr, and checks the answer against the contract.
+func scrapeFrom(t *testing.T, e *env, remoteAddr string) response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.RemoteAddr = remoteAddr
+	rec := httptest.NewRecorder()
+	e.srv.Config.Handler.ServeHTTP(rec, req)
+	r := response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	checkContract(t, http.MethodGet, "/metrics", r)
+	return r
+}
+
+func TestMetricsOnlyForLoopbackClients(t *testing.T) {
+	e := newObservedEnv(t, false)
+	for _, addr := range []string{"203.0.113.7:40000", "[2001:db8::1]:40000", "10.0.0.8:40000", "not-an-address"} {
+		wantError(t, scrapeFrom(t, e, addr), http.StatusForbidden, "permission_denied", "")
+	}
+	for _, addr := range []string{"127.0.0.1:40000", "127.8.9.10:40000", "[::1]:40000", "[::ffff:127.0.0.1]:40000"} {
+		if r := scrapeFrom(t, e, addr); r.status != http.StatusOK || !strings.Contains(string(r.body), "gatehouse_http_requests_total") {
+			t.Fatalf("scrape from %s: status %d, body %.200s", addr, r.status, r.body)
+		}
+	}
+}
+
+func TestMetricsAllowRemote(t *testing.T) {
+	e := newObservedEnv(t, true)
+	wantStatus(t, scrapeFrom(t, e, "203.0.113.7:40000"), http.StatusOK)
+}
+
+// TestWithoutHealthOrRegistry: a server wired without a readiness check
+// is never ready, and without a registry still serves its HTTP metrics.
+func TestWithoutHealthOrRegistry(t *testing.T) {
+	e := newEnv(t, "")
+	r, body := e.readyz()
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if body.Checks["database"] == "ok" {
+		t.Fatalf("readyz without a check = %s", r.body)
+	}
+	r = e.call(http.MethodGet, "/metrics", "", nil)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `route="/readyz"`) {
+		t.Fatalf("/metrics without a registry: status %d, body %s", r.status, r.body)
+	}
+}
