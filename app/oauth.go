@@ -44,6 +44,16 @@ type OAuthAttempt struct {
 	CreatedAt         time.Time
 	ExpiresAt         time.Time
 	UsedAt            *time.Time
+
+	// A device attempt (see oauth_device.go) is started in a captive
+	// mini-browser, which shows UserCode, and finished in another
+	// browser; the fields are empty for other attempts.
+	UserCode   string     // the short code, normalized ("ABCDEFGH")
+	PollHash   string     // SHA-256 (hex) of the secret in the mini-browser's cookie
+	ClaimedAt  *time.Time // when a browser entered the code and went to the provider
+	FailedAt   *time.Time // when that sign-in ended without letting the guest on
+	SiteUserID string     // the guest the sign-in let on
+	ReleasedAt *time.Time // when the mini-browser first received the hand-off
 }
 
 // IsTest reports whether the attempt was started by a test link: it only
@@ -105,13 +115,16 @@ func (g OAuthGuest) Remaining(now time.Time) time.Duration {
 type OAuthStore interface {
 	// CreateOAuthAttempt stores a new attempt with a new id and returns
 	// it. A guest attempt's instance must be an oauth2 instance using the
-	// integration and its site one of the instance's sites (EInvalid);
-	// unknown ids give ENotFound.
+	// integration and its site one of the instance's sites, and a test
+	// attempt cannot be a device attempt (EInvalid); unknown ids give
+	// ENotFound; EConflict when a device attempt's user code is taken
+	// (draw another).
 	CreateOAuthAttempt(ctx context.Context, a OAuthAttempt) (OAuthAttempt, error)
 	// UseOAuthAttempt marks an attempt used and returns it, in one
 	// transaction, so a callback can be used once: EForbidden with
 	// ReasonOAuthStateUsed when it was used, ReasonOAuthStateExpired when
-	// it expired at now, ReasonOAuthStateInvalid when there is none.
+	// it expired at now, ReasonOAuthStateInvalid when there is none (or
+	// it is a device attempt whose code no browser entered).
 	UseOAuthAttempt(ctx context.Context, id string, now time.Time) (OAuthAttempt, error)
 	// GrantOAuthGuest records a site user with the guest's identity and a
 	// one-off hotspot user for the attempt's site, valid for the
@@ -123,6 +136,16 @@ type OAuthStore interface {
 	// instance, once the router has reported it; ENotFound when there is
 	// none.
 	ActiveOAuthGuest(ctx context.Context, instanceID, mac string, now time.Time) (OAuthGuest, error)
+	// OAuthGuest returns the guest of a site user; ENotFound when the
+	// site user is not an OAuth2 guest.
+	OAuthGuest(ctx context.Context, siteUserID string) (OAuthGuest, error)
+	// EndOAuthGuest ends an OAuth2 guest's session at now (the router
+	// drops the one-off user at its next pass); ending one that already
+	// ended changes nothing. ENotFound when the site has no such OAuth2
+	// guest.
+	EndOAuthGuest(ctx context.Context, siteID, siteUserID string, now time.Time) error
+
+	OAuthDeviceStore
 }
 
 // OAuthGuestComment marks the one-off hotspot user of an OAuth2 guest.

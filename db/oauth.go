@@ -19,13 +19,14 @@ var _ app.OAuthStore = (*DB)(nil)
 const attemptRetention = time.Hour
 
 const attemptColumns = `id, auth_integration_id, instance_id, site_id, router_params, verifier, nonce,
-	browser_hash, created_at, expires_at, used_at`
+	browser_hash, created_at, expires_at, used_at, user_code, poll_hash, claimed_at, failed_at, site_user_id, released_at`
 
-// CreateOAuthAttempt stores a new sign-in attempt with a new id and
-// returns it; it also deletes attempts that expired long ago. A guest
-// attempt's instance must be an oauth2 instance using the integration, and
-// its site one of the instance's sites (EInvalid); unknown ids give
-// ENotFound.
+// CreateOAuthAttempt stores a new sign-in attempt (a device attempt when
+// it has a UserCode) with a new id and returns it; it also deletes
+// attempts that expired long ago. A guest attempt's instance must be an
+// oauth2 instance using the integration, and its site one of the
+// instance's sites; a test attempt cannot be a device attempt (EInvalid).
+// Unknown ids give ENotFound, a user code in use EConflict.
 func (db *DB) CreateOAuthAttempt(ctx context.Context, a app.OAuthAttempt) (app.OAuthAttempt, error) {
 	err := db.write(ctx, "create oauth attempt", func(tx *sql.Tx, _ time.Time) error {
 		integ, err := db.getAuthIntegration(ctx, tx, a.AuthIntegrationID)
@@ -34,6 +35,9 @@ func (db *DB) CreateOAuthAttempt(ctx context.Context, a app.OAuthAttempt) (app.O
 		}
 		a.AuthIntegrationID = integ.ID
 		var instance, site sql.NullString
+		if a.IsTest() && a.IsDevice() {
+			return app.Invalid("user_code", app.ReasonParameterInvalid, "a test sign-in cannot be finished in another browser")
+		}
 		if !a.IsTest() {
 			in, err := getInstance(ctx, tx, a.InstanceID)
 			if err != nil {
@@ -58,10 +62,11 @@ func (db *DB) CreateOAuthAttempt(ctx context.Context, a app.OAuthAttempt) (app.O
 			micros(a.CreatedAt.Add(-attemptRetention))); err != nil {
 			return err
 		}
+		a.UsedAt, a.ClaimedAt, a.FailedAt, a.ReleasedAt, a.SiteUserID = nil, nil, nil, nil, ""
 		_, err = tx.ExecContext(ctx, `INSERT INTO oauth_attempts (`+attemptColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, NULL, NULL)`,
 			a.ID, a.AuthIntegrationID, instance, site, a.RouterParams.Encode(), a.Verifier, a.Nonce,
-			a.BrowserHash, micros(a.CreatedAt), micros(a.ExpiresAt))
+			a.BrowserHash, micros(a.CreatedAt), micros(a.ExpiresAt), nullString(a.UserCode), a.PollHash)
 		return err
 	})
 	if err != nil {
@@ -84,7 +89,8 @@ func instanceHasSite(in app.Instance, siteID string) bool {
 // transaction: the single writer serializes two callbacks with the same
 // state, and only the first gets the attempt. Errors: EForbidden with
 // app.ReasonOAuthStateUsed, ReasonOAuthStateExpired (at now) or
-// ReasonOAuthStateInvalid (no such attempt); nothing changes then.
+// ReasonOAuthStateInvalid (no such attempt, or a device attempt whose
+// code no browser entered); nothing changes then.
 func (db *DB) UseOAuthAttempt(ctx context.Context, id string, now time.Time) (app.OAuthAttempt, error) {
 	var a app.OAuthAttempt
 	err := db.write(ctx, "use oauth attempt", func(tx *sql.Tx, _ time.Time) error {
@@ -99,6 +105,8 @@ func (db *DB) UseOAuthAttempt(ctx context.Context, id string, now time.Time) (ap
 			return app.OAuthStateError(app.ReasonOAuthStateInvalid)
 		case err != nil:
 			return err
+		case a.IsDevice() && a.ClaimedAt == nil:
+			return app.OAuthStateError(app.ReasonOAuthStateInvalid)
 		case a.UsedAt != nil:
 			return app.OAuthStateError(app.ReasonOAuthStateUsed)
 		case !now.Before(a.ExpiresAt):
@@ -123,18 +131,19 @@ func (db *DB) UseOAuthAttempt(ctx context.Context, id string, now time.Time) (ap
 
 func scanAttempt(row *sql.Row) (app.OAuthAttempt, error) {
 	var (
-		a                app.OAuthAttempt
-		instance, site   sql.NullString
-		params           string
-		created, expires int64
-		used             sql.NullInt64
+		a                               app.OAuthAttempt
+		instance, site, code, siteUser  sql.NullString
+		params                          string
+		created, expires                int64
+		used, claimed, failed, released sql.NullInt64
 	)
 	err := row.Scan(&a.ID, &a.AuthIntegrationID, &instance, &site, &params, &a.Verifier, &a.Nonce,
-		&a.BrowserHash, &created, &expires, &used)
+		&a.BrowserHash, &created, &expires, &used, &code, &a.PollHash, &claimed, &failed, &siteUser, &released)
 	if err != nil {
 		return a, err
 	}
-	a.InstanceID, a.SiteID = instance.String, site.String
+	a.InstanceID, a.SiteID, a.UserCode, a.SiteUserID = instance.String, site.String, code.String, siteUser.String
+	a.ClaimedAt, a.FailedAt, a.ReleasedAt = fromNullMicros(claimed), fromNullMicros(failed), fromNullMicros(released)
 	if a.RouterParams, err = url.ParseQuery(params); err != nil {
 		return a, err
 	}
@@ -217,6 +226,57 @@ func (db *DB) ActiveOAuthGuest(ctx context.Context, instanceID, mac string, now 
 		return err
 	})
 	return g, err
+}
+
+// OAuthGuest returns the OAuth2 guest of a site user; ENotFound when the
+// site user is not one.
+func (db *DB) OAuthGuest(ctx context.Context, siteUserID string) (app.OAuthGuest, error) {
+	var g app.OAuthGuest
+	err := db.read(ctx, "get oauth guest", func(tx *sql.Tx) error {
+		id, ok := canonicalID(siteUserID)
+		if !ok {
+			return app.NotFound("guest", siteUserID)
+		}
+		var ends int64
+		err := tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
+			JOIN site_users u ON u.id = g.site_user_id WHERE g.site_user_id = ?`, id).Scan(
+			&g.SiteUserID, &g.SiteID, &g.InstanceID, &g.Provider, &g.Identity, &g.Username, &g.Password, &g.MACAddress, &ends)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.NotFound("guest", siteUserID)
+		}
+		g.EndsAt = fromMicros(ends)
+		return err
+	})
+	return g, err
+}
+
+// EndOAuthGuest ends an OAuth2 guest's session at now: its one-off user
+// is no longer part of what the site's router should hold, so the next
+// pass removes it. A session that already ended stays as it is. ENotFound
+// when the site has no such OAuth2 guest.
+func (db *DB) EndOAuthGuest(ctx context.Context, siteID, siteUserID string, now time.Time) error {
+	return db.write(ctx, "end oauth guest", func(tx *sql.Tx, _ time.Time) error {
+		sid, ok1 := canonicalID(siteID)
+		id, ok2 := canonicalID(siteUserID)
+		if !ok1 || !ok2 {
+			return app.NotFound("guest", siteUserID)
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM oauth_guests WHERE site_user_id = ? AND site_id = ?`, id, sid).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.NotFound("guest", siteUserID)
+		}
+		if err != nil {
+			return err
+		}
+		at := micros(now)
+		if _, err := tx.ExecContext(ctx, `UPDATE oauth_guests SET ends_at = ? WHERE site_user_id = ? AND ends_at > ?`, at, id, at); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE site_users SET expires_at = ?, updated_at = ? WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)`,
+			at, at, id, at)
+		return err
+	})
 }
 
 // recordOAuthSession records a router session of an OAuth2 guest's

@@ -1,6 +1,7 @@
 package routeros
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -44,19 +45,18 @@ func parseDuration(v string) (time.Duration, bool) {
 			return 0, false
 		}
 		for i, unit := range []time.Duration{time.Hour, time.Minute, time.Second} {
-			n, err := strconv.Atoi(clock[i])
-			if err != nil || n < 0 {
+			n, ok := digits(clock[i])
+			if !ok || !addDuration(&total, n, unit) {
 				return 0, false
 			}
-			total += time.Duration(n) * unit
 		}
 		v = strings.TrimSpace(v[:start])
 		if v == "" {
 			return total, true
 		}
 	}
-	if n, err := strconv.Atoi(v); err == nil && total == 0 {
-		return time.Duration(n) * time.Second, true
+	if n, ok := digits(v); ok && total == 0 {
+		return total, addDuration(&total, n, time.Second)
 	}
 	units := map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour,
 		"m": time.Minute, "s": time.Second, "ms": time.Millisecond}
@@ -69,13 +69,40 @@ func parseDuration(v string) (time.Duration, bool) {
 		for j < len(v) && (v[j] < '0' || v[j] > '9') {
 			j++
 		}
-		n, err := strconv.Atoi(v[:i])
-		unit, ok := units[v[i:j]]
-		if err != nil || !ok {
+		n, ok1 := digits(v[:i])
+		unit, ok2 := units[v[i:j]]
+		if !ok1 || !ok2 || !addDuration(&total, n, unit) {
 			return 0, false
 		}
-		total += time.Duration(n) * unit
 		v = v[j:]
 	}
 	return total, true
+}
+
+// digits reads a run of decimal digits (no sign) as a number.
+func digits(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, true
+}
+
+// addDuration adds n units to *total, refusing an overflow.
+func addDuration(total *time.Duration, n int64, unit time.Duration) bool {
+	if n > int64(math.MaxInt64/unit) {
+		return false
+	}
+	d := time.Duration(n) * unit
+	if *total > math.MaxInt64-d {
+		return false
+	}
+	*total += d
+	return true
 }

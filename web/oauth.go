@@ -25,7 +25,9 @@ import (
 // verifies who signed in, makes a one-off hotspot user for the guest's
 // site, pushes it to the router and hands the browser to the router as the
 // coupon login does. An auth integration's test link runs the same flow
-// and only shows what the provider said.
+// and only shows what the provider said. A captive mini-browser, where
+// providers refuse to sign anyone in, gets a code to finish the sign-in in
+// another browser instead (oauth_device.go, oauth_device_entry.go).
 
 const (
 	oauthCallbackPath = "/oauth2/callback"
@@ -160,10 +162,17 @@ func (s *Server) beginSignIn(w http.ResponseWriter, r *http.Request, c *oauthCli
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: oauthCookiePrefix + a.ID, Value: secret, Path: oauthCallbackPath,
-		MaxAge: int(a.ExpiresAt.Sub(a.CreatedAt) / time.Second), HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, c.authCodeURL(app.SignOAuthState(s.links.Key, a.ID, a.ExpiresAt), a.Verifier, a.Nonce), http.StatusFound)
+	s.sendToProvider(w, r, c, a, secret)
 	return nil
+}
+
+// sendToProvider binds a stored attempt to the browser with the cookie
+// holding secret (whose hash the attempt keeps) and sends the browser to
+// the provider with the attempt's signed state.
+func (s *Server) sendToProvider(w http.ResponseWriter, r *http.Request, c *oauthClient, a app.OAuthAttempt, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: oauthCookiePrefix + a.ID, Value: secret, Path: oauthCallbackPath,
+		MaxAge: int(a.ExpiresAt.Sub(s.now()) / time.Second), HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, c.authCodeURL(app.SignOAuthState(s.links.Key, a.ID, a.ExpiresAt), a.Verifier, a.Nonce), http.StatusFound)
 }
 
 // oauthCallback serves GET /oauth2/callback, where the provider sends the
@@ -217,6 +226,10 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 	if err != nil {
 		s.logger.WarnContext(ctx, "oauth: prepare callback", "attempt", a.ID, "err", err)
 	}
+	if a.IsDevice() {
+		s.deviceCallback(w, r, a, client, now)
+		return
+	}
 	g := s.guestPage(ctx, r, a, client)
 	if perr := q.Get("error"); perr != "" {
 		if perr == "access_denied" {
@@ -249,10 +262,6 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 	}
 	s.logger.InfoContext(ctx, "oauth: guest signed in", "site", guest.SiteID, "site_user", guest.SiteUserID, "provider", guest.Provider)
 	// The router must hold the user before the browser logs in with it.
-	if s.deps.Routers == nil {
-		g.fail(w, http.StatusOK, "router_failed")
-		return
-	}
 	if _, err := s.deps.Routers.Sync(ctx, guest.SiteID); err != nil {
 		s.logger.WarnContext(ctx, "oauth: push guest to router", "site", guest.SiteID, "err", err)
 		g.fail(w, http.StatusOK, "router_failed")
@@ -279,14 +288,16 @@ func (s *Server) grantGuest(ctx context.Context, a app.OAuthAttempt, ident app.O
 	return app.OAuthGuest{}, err
 }
 
-// oauthLimits count the sign-ins started per device and per source.
+// oauthLimits count the sign-ins started per device and per source, and
+// the user codes refused per source.
 type oauthLimits struct {
 	device, source *failureLimiter
+	codes          *failureLimiter
 }
 
 func newOAuthLimits() oauthLimits {
 	return oauthLimits{device: newFailureLimiter(oauthDeviceStarts, failureWindow),
-		source: newFailureLimiter(oauthSourceStarts, failureWindow)}
+		source: newFailureLimiter(oauthSourceStarts, failureWindow), codes: newFailureLimiter(deviceCodeFailures, failureWindow)}
 }
 
 // oauthStartKeys are the rate-limit keys of a sign-in start.

@@ -29,6 +29,10 @@ type guestCallback struct {
 	pr         portalRequest
 	known      bool // the instance could be read (false for test attempts)
 	formAction string
+	// newCode, for a captive mini-browser's device attempt, is the portal
+	// page that gives a new code: failures offer it instead of the
+	// sign-in button, which would not work there.
+	newCode string
 }
 
 // guestPage reads the portal of an attempt, for its language and theme.
@@ -60,14 +64,18 @@ func (g guestCallback) fail(w http.ResponseWriter, status int, key string) {
 	nonce := newNonce()
 	v := g.s.view(g.pr, nonce)
 	v.Error = v.T[key]
+	if g.newCode != "" {
+		v.Device = &portalDevice{NewCodeURL: g.newCode}
+	}
 	g.s.renderPortal(w, status, "portal.html", v, nonce, g.formAction)
 }
 
 // oauthHandOff sends a signed-in guest to the router as the coupon login
 // does: a page that posts the one-off credentials to link-login-only
 // (CHAP-hashed when the router asked for CHAP), or, without it, a login
-// through the router's API.
-func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCallback, guest app.OAuthGuest) {
+// through the router's API. It reports false when the router refused the
+// login (and the page says so).
+func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCallback, guest app.OAuthGuest) bool {
 	nonce := newNonce()
 	v := s.view(g.pr, nonce)
 	params := g.pr.params
@@ -79,7 +87,7 @@ func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCal
 		u, _ := url.Parse(login)
 		s.renderPortal(w, http.StatusOK, "handoff.html", handoffView{Lang: v.Lang, Nonce: nonce, T: v.T, Theme: v.Theme,
 			LoginURL: login, Username: guest.Username, Password: password, Dst: v.LinkOrig}, nonce, u.Scheme+"://"+u.Host)
-		return
+		return true
 	}
 	ip := params.Get("ip")
 	if ip == "" {
@@ -88,11 +96,12 @@ func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCal
 	if err := s.deps.Routers.LoginGuest(r.Context(), guest.SiteID, guest.Username, guest.Password, ip, params.Get("mac")); err != nil {
 		s.logger.WarnContext(r.Context(), "oauth: router login", "site", guest.SiteID, "err", err)
 		g.fail(w, http.StatusOK, "router_failed")
-		return
+		return false
 	}
 	s.changed() // record the new session soon
 	v.Online, v.Remaining = true, formatRemaining(guest.Remaining(s.now()))
 	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+	return true
 }
 
 // oauthClient loads an integration and prepares it for a sign-in.
@@ -169,11 +178,17 @@ func guestSite(inst app.Instance, params url.Values) string {
 // This stops someone from having another person finish a sign-in they
 // started (and so get online as that person).
 func sameBrowser(r *http.Request, a app.OAuthAttempt) bool {
-	c, err := r.Cookie(oauthCookiePrefix + a.ID)
-	if err != nil {
+	return hasCookie(r, oauthCookiePrefix+a.ID, a.BrowserHash)
+}
+
+// hasCookie reports whether the request holds the cookie name whose
+// value's hash is hash (compared in constant time).
+func hasCookie(r *http.Request, name, hash string) bool {
+	c, err := r.Cookie(name)
+	if err != nil || hash == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(browserHash(c.Value)), []byte(a.BrowserHash)) == 1
+	return subtle.ConstantTimeCompare([]byte(browserHash(c.Value)), []byte(hash)) == 1
 }
 
 func browserHash(secret string) string {

@@ -16,7 +16,8 @@ import (
 	"gatehouse/app"
 )
 
-var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html", "templates/oauth.html"))
+var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html", "templates/oauth.html",
+	"templates/oauth_device.html", "templates/oauth_device_code.html"))
 
 // previewLinkTTL is how long an instance's preview_url works.
 const previewLinkTTL = time.Hour
@@ -45,6 +46,9 @@ type portalView struct {
 	// Provider is the identity provider's name on the sign-in button of
 	// an oauth2 instance, and OAuthAction where the button goes.
 	Provider, OAuthAction string
+	// Device, in a captive mini-browser, shows the user code to finish
+	// the sign-in in another browser (oauth_device.go).
+	Device *portalDevice
 }
 
 // handoffView is the page that hands the browser back to the router.
@@ -123,8 +127,9 @@ func (s *Server) view(pr portalRequest, nonce string) portalView {
 }
 
 // portalPage serves GET /portal/{instanceId}: the login form (or, for an
-// oauth2 instance, the sign-in button), or the time left when the device
-// is already online.
+// oauth2 instance, the sign-in button; in a captive mini-browser, a code
+// to sign in in another browser), or the time left when the device is
+// already online.
 func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	pr, ok := s.loadPortal(w, r, p, r.URL.Query())
 	if !ok {
@@ -150,6 +155,9 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 				v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
 			}
 		}
+	}
+	if v.OAuth && !v.Online && isMiniBrowser(r.UserAgent()) {
+		s.startDevice(w, r, pr, &v) // the provider may refuse this browser: offer another
 	}
 	if v.OAuth && !v.Online {
 		// The sign-in form is redirected to the provider: allow it.
@@ -185,7 +193,8 @@ func (s *Server) previewURL(instanceID string) string {
 }
 
 // renderPortal writes a portal template with a CSP that allows only its
-// own nonce'd style and script, its images, and forms to formAction.
+// own nonce'd style and script, its images, requests to its own origin (a
+// mini-browser's page polls), and forms to formAction.
 func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, data any, nonce, formAction string) {
 	if formAction == "" {
 		formAction = "'self'"
@@ -193,7 +202,7 @@ func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, da
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'nonce-"+nonce+"'; script-src 'nonce-"+nonce+
-		"'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
+		"'; connect-src 'self'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
 	w.WriteHeader(status)
 	if err := portalTemplates.ExecuteTemplate(w, name, data); err != nil {
 		s.logger.Warn("render portal", "template", name, "err", err)

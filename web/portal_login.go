@@ -112,11 +112,6 @@ func (s *Server) handOff(w http.ResponseWriter, r *http.Request, pr portalReques
 	if ip == "" {
 		ip = clientIP(r)
 	}
-	if s.deps.Routers == nil {
-		v.Error = v.T["router_failed"]
-		s.renderPortal(w, http.StatusOK, "portal.html", v, v.Nonce, "")
-		return
-	}
 	if err := s.deps.Routers.LoginGuest(r.Context(), pr.params.Get("site"), code, code, ip, pr.params.Get("mac")); err != nil {
 		s.logger.WarnContext(r.Context(), "portal: router login", "site", pr.params.Get("site"), "err", err)
 		v.Error = v.T["router_failed"]

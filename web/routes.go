@@ -89,6 +89,10 @@ func (s *Server) routes() []route {
 		{method: get, path: "/portal/:instanceId/oauth/start", handle: s.oauthStart},
 		{method: get, path: "/oauth2/callback", handle: s.oauthCallback},
 		{method: get, path: "/oauth2/test/:authIntegrationId", handle: s.oauthTest},
+		{method: get, path: "/oauth2/device", handle: s.deviceEntry},
+		{method: post, path: "/oauth2/device", handle: s.deviceConfirm},
+		{method: get, path: "/oauth2/device/wait", handle: s.deviceWait},
+		{method: get, path: "/oauth2/device/status", handle: s.deviceStatus},
 
 		{method: get, path: "/captive/audit-events", action: app.ActReadAudit, handle: s.listAuditEvents},
 

@@ -40,10 +40,11 @@ type Deps struct {
 	// OAuth keeps OAuth2 sign-in attempts and guests; nil turns OAuth2
 	// guest sign-in off (the portal says it is unavailable).
 	OAuth app.OAuthStore
-	// Routers reconciles routers; nil in tests that need no router.
+	// Routers reconciles routers; nil (tests that need no router) makes
+	// the router features answer 503.
 	Routers RouterControl
 	// Runner runs coupon schedules ("run now") and learns of schedule
-	// changes; nil disables both (tests of other resources).
+	// changes; nil (tests of other resources) makes "run now" answer 503.
 	Runner ScheduleRunner
 	// Health checks the store for /readyz; nil makes /readyz answer 503.
 	Health Health
@@ -118,6 +119,12 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if deps.Routers == nil {
+		deps.Routers = noRouters{}
+	}
+	if deps.Runner == nil {
+		deps.Runner = noScheduler{}
 	}
 	s := &Server{
 		deps:         deps,

@@ -26,18 +26,10 @@ type RouterControl interface {
 }
 
 // changed tells the reconciler that what routers should hold changed.
-func (s *Server) changed() {
-	if s.deps.Routers != nil {
-		s.deps.Routers.Kick()
-	}
-}
+func (s *Server) changed() { s.deps.Routers.Kick() }
 
 // sitesChanged tells the reconciler that the set of routers changed.
-func (s *Server) sitesChanged() {
-	if s.deps.Routers != nil {
-		s.deps.Routers.SitesChanged()
-	}
-}
+func (s *Server) sitesChanged() { s.deps.Routers.SitesChanged() }
 
 // siteUserJSON is the contract's SiteUser.
 type siteUserJSON struct {
@@ -97,8 +89,10 @@ func (s *Server) listSiteUsers(w http.ResponseWriter, r *http.Request, p httprou
 	writeJSON(w, http.StatusOK, out)
 }
 
-// disconnectSiteUser ends a guest's session; ?revoke=true also revokes
-// the coupon so it cannot log in again.
+// disconnectSiteUser ends a guest's session; ?revoke=true also keeps the
+// guest from logging in again: a coupon guest's coupon is revoked, and an
+// OAuth2 guest's one-off user ends now instead of at the end of its
+// session (the router drops it at its next pass).
 func (s *Server) disconnectSiteUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	revoke, err := queryBool(r, "revoke")
 	if err != nil {
@@ -110,12 +104,23 @@ func (s *Server) disconnectSiteUser(w http.ResponseWriter, r *http.Request, p ht
 		s.writeError(w, r, err)
 		return
 	}
-	if revoke && u.CouponID != "" && u.InstanceID != "" {
+	switch {
+	case !revoke:
+	case u.CouponID != "" && u.InstanceID != "":
 		if err := s.deps.Coupons.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		s.changed()
+	case s.deps.OAuth != nil:
+		err := s.deps.OAuth.EndOAuthGuest(r.Context(), u.SiteID, u.ID, s.now())
+		if err != nil && app.ErrorCode(err) != app.ENotFound { // ENotFound: not an OAuth2 guest
+			s.writeError(w, r, err)
+			return
+		}
+		if err == nil {
+			s.changed()
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
