@@ -55,6 +55,9 @@ type Coupon struct {
 	ExpiresAt  time.Time
 	RedeemedAt *time.Time
 	RevokedAt  *time.Time
+	// RedeemedMAC is the device that redeemed the coupon ("" when unknown
+	// or not redeemed); the router user is locked to it.
+	RedeemedMAC string
 }
 
 // Status is the coupon's state at time now: revoked wins over redeemed,

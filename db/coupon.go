@@ -16,7 +16,7 @@ var _ app.CouponStore = (*DB)(nil)
 // an almost full code space (very short numeric codes) gets near it.
 const maxCodeAttempts = 50
 
-const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at`
+const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at, redeemed_mac`
 
 // couponFilter is the WHERE clause and arguments of a status filter at
 // time now. EInvalid for an unknown status.
@@ -80,7 +80,7 @@ type couponBatch struct {
 // A code that collides with a stored one is drawn again.
 func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBatch, now time.Time) ([]app.Coupon, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO coupons (`+couponColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (code) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '') ON CONFLICT (code) DO NOTHING`)
 	if err != nil {
 		return nil, err
 	}
@@ -144,28 +144,22 @@ func (db *DB) ListCoupons(ctx context.Context, instanceID, status string) ([]app
 
 // queryCoupons runs a SELECT of couponColumns.
 func queryCoupons(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]app.Coupon, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []app.Coupon{}
-	for rows.Next() {
-		var (
-			c                 app.Coupon
-			schedule, run     sql.NullString
-			created, expires  int64
-			redeemed, revoked sql.NullInt64
-		)
-		if err := rows.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked); err != nil {
-			return nil, err
-		}
-		c.ScheduleID, c.RunID = schedule.String, run.String
-		c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
-		c.RedeemedAt, c.RevokedAt = fromNullMicros(redeemed), fromNullMicros(revoked)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, query, scanCoupon, args...)
+}
+
+// scanCoupon reads a row of couponColumns.
+func scanCoupon(sc scanner) (app.Coupon, error) {
+	var (
+		c                 app.Coupon
+		schedule, run     sql.NullString
+		created, expires  int64
+		redeemed, revoked sql.NullInt64
+	)
+	err := sc.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked, &c.RedeemedMAC)
+	c.ScheduleID, c.RunID = schedule.String, run.String
+	c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
+	c.RedeemedAt, c.RevokedAt = fromNullMicros(redeemed), fromNullMicros(revoked)
+	return c, err
 }
 
 // RevokeCoupon revokes a coupon of an instance; the first revocation time

@@ -35,10 +35,6 @@ func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption
 		}
 		c := list[0]
 		mac := strings.ToUpper(req.MAC)
-		var redeemedMAC string
-		if err := tx.QueryRowContext(ctx, `SELECT redeemed_mac FROM coupons WHERE id = ?`, c.ID).Scan(&redeemedMAC); err != nil {
-			return err
-		}
 		switch c.Status(req.At) {
 		case app.CouponRevoked:
 			return refuse(app.ReasonCouponRevoked, "this code has been withdrawn")
@@ -46,7 +42,7 @@ func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption
 			return refuse(app.ReasonCouponExpired, "this code has expired")
 		case app.CouponRedeemed:
 			ends := c.RedeemedAt.Add(ttl)
-			if mac != "" && redeemedMAC == mac && req.At.Before(ends) {
+			if mac != "" && c.RedeemedMAC == mac && req.At.Before(ends) {
 				out = app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}
 				return nil
 			}

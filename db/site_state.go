@@ -44,50 +44,34 @@ func (db *DB) SiteState(ctx context.Context, siteID string, now time.Time) (app.
 }
 
 func siteProfiles(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterProfile, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.session_ttl FROM instances i
-		JOIN instance_sites s ON s.instance_id = i.id WHERE s.site_id = ? ORDER BY i.id`, siteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []app.RouterProfile{}
-	for rows.Next() {
-		var id string
-		var ttl int
-		if err := rows.Scan(&id, &ttl); err != nil {
-			return nil, err
-		}
-		out = append(out, app.RouterProfile{Name: app.ProfileName(id), SessionTimeout: time.Duration(ttl) * time.Second,
-			SharedUsers: 1, Comment: app.ProfileComment(id)})
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, `SELECT i.id, i.session_ttl FROM instances i
+		JOIN instance_sites s ON s.instance_id = i.id WHERE s.site_id = ? ORDER BY i.id`,
+		func(sc scanner) (app.RouterProfile, error) {
+			var id string
+			var ttl int
+			err := sc.Scan(&id, &ttl)
+			return app.RouterProfile{Name: app.ProfileName(id), SessionTimeout: time.Duration(ttl) * time.Second,
+				SharedUsers: 1, Comment: app.ProfileComment(id)}, err
+		}, siteID)
 }
 
 func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.code, c.instance_id, i.session_ttl, c.redeemed_mac
+	return queryAll(ctx, tx, `SELECT c.id, c.code, c.instance_id, i.session_ttl, c.redeemed_mac
 		FROM coupons c
 		JOIN instances i ON i.id = c.instance_id AND i.strategy = 'coupon'
 		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = ?
 		WHERE c.revoked_at IS NULL AND (
 			(c.redeemed_at IS NULL AND c.expires_at > ?) OR
 			(c.redeemed_at IS NOT NULL AND c.redeemed_at + i.session_ttl * 1000000 > ?))
-		ORDER BY c.created_at, c.id`, site.ID, micros(now), micros(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []app.RouterUser{}
-	for rows.Next() {
-		var id, code, instanceID, mac string
-		var ttl int
-		if err := rows.Scan(&id, &code, &instanceID, &ttl, &mac); err != nil {
-			return nil, err
-		}
-		out = append(out, app.RouterUser{Name: code, Password: code, Profile: app.ProfileName(instanceID),
-			Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
-			Comment: app.CouponComment(id)})
-	}
-	return out, rows.Err()
+		ORDER BY c.created_at, c.id`,
+		func(sc scanner) (app.RouterUser, error) {
+			var id, code, instanceID, mac string
+			var ttl int
+			err := sc.Scan(&id, &code, &instanceID, &ttl, &mac)
+			return app.RouterUser{Name: code, Password: code, Profile: app.ProfileName(instanceID),
+				Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
+				Comment: app.CouponComment(id)}, err
+		}, site.ID, micros(now), micros(now))
 }
 
 func siteGardenRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterGardenRule, error) {

@@ -193,28 +193,21 @@ func getSiteUser(ctx context.Context, tx *sql.Tx, siteID, id string) (app.SiteUs
 }
 
 func querySiteUsers(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]app.SiteUser, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []app.SiteUser{}
-	for rows.Next() {
-		var (
-			u                      app.SiteUser
-			instance, coupon       sql.NullString
-			login, expires, logout sql.NullInt64
-			active                 int
-		)
-		err := rows.Scan(&u.ID, &u.SiteID, &instance, &coupon, &u.Username, &u.Identity, &u.IPAddress, &u.MACAddress,
-			&login, &expires, &logout, &active, &u.BytesIn, &u.BytesOut)
-		if err != nil {
-			return nil, err
-		}
-		u.InstanceID, u.CouponID = instance.String, coupon.String
-		u.LoginAt, u.ExpiresAt, u.LogoutAt = fromNullMicros(login), fromNullMicros(expires), fromNullMicros(logout)
-		u.Active = active == 1
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, query, scanSiteUser, args...)
+}
+
+// scanSiteUser reads a row of siteUserColumns.
+func scanSiteUser(sc scanner) (app.SiteUser, error) {
+	var (
+		u                      app.SiteUser
+		instance, coupon       sql.NullString
+		login, expires, logout sql.NullInt64
+		active                 int
+	)
+	err := sc.Scan(&u.ID, &u.SiteID, &instance, &coupon, &u.Username, &u.Identity, &u.IPAddress, &u.MACAddress,
+		&login, &expires, &logout, &active, &u.BytesIn, &u.BytesOut)
+	u.InstanceID, u.CouponID = instance.String, coupon.String
+	u.LoginAt, u.ExpiresAt, u.LogoutAt = fromNullMicros(login), fromNullMicros(expires), fromNullMicros(logout)
+	u.Active = active == 1
+	return u, err
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -128,11 +129,13 @@ func fetchLang(t *testing.T, e *env, path, accept string) string {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	buf := make([]byte, 200)
-	n, _ := res.Body.Read(buf)
-	m := regexp.MustCompile(`<html lang="([a-z]+)">`).FindSubmatch(buf[:n])
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<html lang="([a-z]+)">`).FindSubmatch(body)
 	if m == nil {
-		t.Fatalf("no lang in %s", buf[:n])
+		t.Fatalf("no lang in %.200s", body)
 	}
 	return string(m[1])
 }
