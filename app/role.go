@@ -47,11 +47,24 @@ const (
 	ActListSiteUsers      Action = "site_users.list"
 	ActDisconnectUsers    Action = "site_users.disconnect"
 	ActReadAudit          Action = "audit.read"
+	ActReadDashboard      Action = "dashboard.read"
+	// ActSession is what every signed-in caller may do: see who they are
+	// and sign out.
+	ActSession Action = "session"
 )
+
+// Actions lists every action, in the order a user interface shows them.
+var Actions = []Action{
+	ActSession, ActReadDashboard, ActReadSites, ActManageSites, ActSyncSites,
+	ActReadInstances, ActManageInstances, ActReadIntegrations, ActManageIntegrations,
+	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons,
+	ActReadSchedules, ActManageSchedules, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
+}
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and
 // see who is online.
 var frontdeskActions = map[Action]bool{
+	ActSession:       true,
 	ActListCoupons:   true,
 	ActCreateCoupons: true,
 	ActReadSchedules: true,
@@ -63,6 +76,17 @@ var frontdeskActions = map[Action]bool{
 var operatorDenied = map[Action]bool{
 	ActManageTokens: true,
 	ActManageSites:  true,
+}
+
+// Allowed lists the actions role r may perform, in the order of Actions.
+func (r Role) Allowed() []Action {
+	var out []Action
+	for _, a := range Actions {
+		if r.Can(a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Can reports whether role r may perform a.

@@ -21,6 +21,9 @@ type Token struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	RevokedAt *time.Time
+	// AdminID is the admin account of a sign-in session; "" for an API
+	// token.
+	AdminID string
 }
 
 // Active reports whether the token may still be used at time now.

@@ -43,9 +43,11 @@ func SignToken(key []byte, t app.Token) (string, error) {
 
 // principal is who is calling: the token record behind the request.
 type principal struct {
-	TokenID string
-	Name    string
-	Role    app.Role
+	TokenID   string
+	Name      string
+	Role      app.Role
+	ExpiresAt time.Time
+	Session   bool // signed in to the admin page, not an API token
 }
 
 type principalKey struct{}
@@ -97,7 +99,7 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 	if !rec.Active(s.now()) {
 		return principal{}, unauthorized(app.ReasonInvalidToken, "the token has been revoked or has expired")
 	}
-	return principal{TokenID: rec.ID, Name: rec.Name, Role: rec.Role}, nil
+	return principal{TokenID: rec.ID, Name: rec.Name, Role: rec.Role, ExpiresAt: rec.ExpiresAt, Session: rec.AdminID != ""}, nil
 }
 
 // requireAction wraps h so that only authenticated callers whose role may

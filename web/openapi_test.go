@@ -22,7 +22,7 @@ func loadDoc(t *testing.T, data []byte) *openapi3.T {
 	return doc
 }
 
-var routeParam = regexp.MustCompile(`:([A-Za-z]+)`)
+var routeParam = regexp.MustCompile(`[:*]([A-Za-z]+)`)
 
 // TestRoutesAreDocumented keeps routes.go and openapi.yaml in step: every
 // route is documented and every documented operation is served.

@@ -24,13 +24,19 @@ func newFailureLimiter(limit int, window time.Duration) *failureLimiter {
 
 // blocked returns how long key must wait before its next attempt, or 0.
 func (l *failureLimiter) blocked(key string, now time.Time) time.Duration {
+	return l.blockedAt(key, now, l.limit)
+}
+
+// blockedAt is blocked with a limit of its own for key (at most the
+// limiter's, which bounds what is remembered).
+func (l *failureLimiter) blockedAt(key string, now time.Time, limit int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.recent(key, now)
-	if len(recent) < l.limit {
+	if len(recent) < limit {
 		return 0
 	}
-	return recent[len(recent)-l.limit].Add(l.window).Sub(now)
+	return recent[len(recent)-limit].Add(l.window).Sub(now)
 }
 
 // fail records a failed attempt of key.

@@ -32,6 +32,13 @@ func (s *Server) routes() []route {
 		{method: get, path: "/metrics", handle: s.metrics},
 		{method: get, path: "/openapi.yaml", handle: s.openAPI},
 
+		{method: get, path: "/", handle: s.adminPage},
+		{method: get, path: "/ui/*filepath", handle: s.adminAsset},
+		{method: post, path: "/auth/login", handle: s.login, bodyLimit: loginBodyLimit},
+		{method: post, path: "/auth/logout", action: app.ActSession, handle: s.logout},
+		{method: get, path: "/auth/me", action: app.ActSession, handle: s.me},
+		{method: get, path: "/captive/dashboard", action: app.ActReadDashboard, handle: s.dashboard},
+
 		{method: get, path: "/captive/instances", action: app.ActReadInstances, handle: s.listInstances},
 		{method: post, path: "/captive/instances", action: app.ActManageInstances, handle: s.createInstance},
 		{method: get, path: "/captive/instances/:instanceId", action: app.ActReadInstances, handle: s.getInstance},
@@ -41,6 +48,7 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/instances/:instanceId/coupons", action: app.ActListCoupons, handle: s.listCoupons},
 		{method: post, path: "/captive/instances/:instanceId/coupons", action: app.ActCreateCoupons, handle: s.createCoupons},
 		{method: del, path: "/captive/instances/:instanceId/coupons/:couponId", action: app.ActRevokeCoupons, handle: s.revokeCoupon},
+		{method: post, path: "/captive/instances/:instanceId/coupons/cards", action: app.ActListCoupons, handle: s.couponCards},
 		{method: get, path: "/captive/coupons", handle: s.signedCoupons},
 
 		{method: get, path: "/captive/instances/:instanceId/coupon-schedules", action: app.ActReadSchedules, handle: s.listSchedules},
@@ -50,6 +58,7 @@ func (s *Server) routes() []route {
 		{method: del, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId", action: app.ActManageSchedules, handle: s.deleteSchedule},
 		{method: post, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/run", action: app.ActManageSchedules, handle: s.runSchedule},
 		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url", action: app.ActReadSchedules, handle: s.generateScheduleURL},
+		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/runs", action: app.ActReadSchedules, handle: s.listScheduleRuns},
 
 		{method: post, path: "/captive/instances/:instanceId/images/:type", action: app.ActManageInstances, handle: s.uploadImage, bodyLimit: maxImageBody},
 		{method: get, path: "/captive/instances/:instanceId/hotspot/login.html", action: app.ActReadInstances, handle: s.hotspotLoginHTML},

@@ -37,6 +37,9 @@ type Deps struct {
 	SiteUsers        app.SiteUserStore
 	Portal           app.PortalStore
 	Audit            app.AuditStore
+	// Admins keeps the admin page's accounts; nil refuses every sign-in
+	// with 503.
+	Admins app.AdminStore
 	// OAuth keeps OAuth2 sign-in attempts and guests; nil turns OAuth2
 	// guest sign-in off (the portal says it is unavailable).
 	OAuth app.OAuthStore
@@ -106,6 +109,7 @@ type Server struct {
 	oauth         *oauthProviders
 	oauthStarts   oauthLimits
 	secureCookies bool // the base URL is https
+	logins        loginLimits
 }
 
 // New builds the server and its routes. It returns an error when the
@@ -138,6 +142,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	}
 	s.oauth = newOAuthProviders(cfg.OAuth, cfg.BaseURL, cfg.Now)
 	s.oauthStarts = newOAuthLimits()
+	s.logins = newLoginLimits()
 	s.secureCookies = strings.HasPrefix(cfg.BaseURL, "https://")
 	obs, err := newObserver(deps.Metrics, cfg.MetricsAllowRemote, s.logger)
 	if err != nil {
