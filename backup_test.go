@@ -17,7 +17,7 @@ import (
 func runErr(t *testing.T, args ...string) error {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(t.Context(), args, &out, &errOut, env(nil))
+	err := run(t.Context(), args, strings.NewReader(""), &out, &errOut, env(nil))
 	if err == nil {
 		t.Fatalf("gatehouse %s succeeded, want an error:\n%s", strings.Join(args, " "), out.String())
 	}

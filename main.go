@@ -40,6 +40,10 @@ Usage:
   gatehouse token create -name NAME [-role admin|operator|frontdesk] [-ttl 720h] [-config FILE]
   gatehouse token list   [-config FILE]
   gatehouse token revoke ID [-config FILE]
+  gatehouse admin create -username NAME [-role admin|operator|frontdesk] [-password-stdin]
+  gatehouse admin password -username NAME [-password-stdin]
+  gatehouse admin list | admin delete -username NAME
+  gatehouse demo    [-listen ADDR]    try gatehouse with a simulated router (temporary data)
   gatehouse config  [-config FILE]    print the effective configuration (secrets redacted)
   gatehouse backup FILE [-force] [-with-key] [-config FILE]   consistent copy of the database, while serve runs
   gatehouse restore FILE [-key KEYFILE] [-config FILE]        replace the database with a backup (serve stopped)
@@ -52,7 +56,7 @@ variable GATEHOUSE_<SECTION>_<KEY>, e.g. GATEHOUSE_SERVER_LISTEN=0.0.0.0:8080.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -64,7 +68,7 @@ func main() {
 }
 
 // run executes one subcommand. It is main without the process: tests call it.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("missing subcommand")
@@ -74,6 +78,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdServe(ctx, args[1:], stderr, getenv)
 	case "token":
 		return cmdToken(ctx, args[1:], stdout, stderr, getenv)
+	case "demo":
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "admin":
+		return cmdAdmin(ctx, args[1:], stdin, stdout, stderr, getenv)
 	case "config":
 		return cmdConfig(args[1:], stdout, stderr, getenv)
 	case "backup":

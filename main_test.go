@@ -29,7 +29,7 @@ func freeAddr(t *testing.T) string {
 func cli(t *testing.T, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	if err := run(t.Context(), args, &out, &errOut, env(nil)); err != nil {
+	if err := run(t.Context(), args, strings.NewReader(""), &out, &errOut, env(nil)); err != nil {
 		t.Fatalf("gatehouse %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
 	return out.String()
@@ -42,7 +42,7 @@ func serve(t *testing.T, dataDir, addr string) (stop func()) {
 	done := make(chan error, 1)
 	var logs bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"serve", "-data-dir", dataDir, "-listen", addr}, &logs, &logs, env(nil))
+		done <- run(ctx, []string{"serve", "-data-dir", dataDir, "-listen", addr}, strings.NewReader(""), &logs, &logs, env(nil))
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -134,7 +134,7 @@ func TestCLIErrors(t *testing.T) {
 	}
 	for _, args := range cases {
 		var out, errOut bytes.Buffer
-		if err := run(t.Context(), args, &out, &errOut, env(nil)); err == nil {
+		if err := run(t.Context(), args, strings.NewReader(""), &out, &errOut, env(nil)); err == nil {
 			t.Errorf("gatehouse %q succeeded, want an error", args)
 		}
 	}

@@ -42,12 +42,18 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 		return err
 	}
 	logger := newLogger(cfg.Log, stderr)
-
 	store, err := db.Open(ctx, cfg.Storage.DataDir, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	return runServer(ctx, cfg, store, logger, func(net.Addr) {})
+}
+
+// runServer runs the appliance over store until ctx ends: the HTTP server
+// and the background workers, stopped in order. ready is called once the
+// server accepts connections.
+func runServer(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger, ready func(net.Addr)) error {
 	sys, err := wire(ctx, cfg, store, logger)
 	if err != nil {
 		return err
@@ -80,6 +86,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if err := notifySystemd("READY=1"); err != nil {
 		logger.Warn("tell systemd we are ready", "err", err)
 	}
+	ready(ln.Addr())
 	select {
 	case err = <-serveErr:
 		err = fmt.Errorf("http server: %w", err)
@@ -163,6 +170,8 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		SiteUsers:        store,
 		Portal:           store,
 		Audit:            store,
+		Dashboard:        store,
+		Admins:           store,
 		OAuth:            store,
 		Health:           store,
 		Metrics:          registry,

@@ -169,4 +169,6 @@ type CouponStore interface {
 	// PurgeCoupons deletes coupons that ended before the given time and
 	// returns how many it deleted.
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)
+	// CouponCardStore reads coupons to print.
+	CouponCardStore
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Portal strategies of an instance.
@@ -21,6 +23,9 @@ const (
 	MaxAuthWindowTTL     = 900
 	DefaultAuthWindowTTL = 300
 	DefaultLocale        = "en"
+	// MaxWifiNameLength is the longest Wi-Fi network name, in characters
+	// (an SSID holds at most 32 bytes).
+	MaxWifiNameLength = 32
 )
 
 // Instance is a captive portal: how guests get on (strategy), for how long
@@ -39,6 +44,7 @@ type Instance struct {
 	Locale            string
 	CouponLength      int    // length of new coupon codes (extension)
 	CouponCharset     string // CharsetAlnum, CharsetDigits or CharsetLetters (extension)
+	WifiName          string // Wi-Fi network name (SSID) printed on coupon cards, "" when not set (extension)
 	LogoVersion       string // Image.Version of the uploaded logo, "" when none (read-only, set by the store)
 	IconVersion       string // Image.Version of the uploaded icon, "" when none (read-only, set by the store)
 	CreatedAt         time.Time
@@ -107,6 +113,7 @@ func NewInstance() Instance {
 // instance.
 func (in *Instance) Normalize() {
 	in.Name = strings.TrimSpace(in.Name)
+	in.WifiName = strings.TrimSpace(in.WifiName)
 	if in.Strategy == StrategyCoupon {
 		in.AuthIntegrationID = ""
 	}
@@ -180,7 +187,21 @@ func (in *Instance) Validate() error {
 	if _, err := alphabet(in.CouponCharset); err != nil {
 		return err
 	}
+	if err := checkWifiName(in.WifiName); err != nil {
+		return err
+	}
 	return in.validateSites()
+}
+
+// checkWifiName validates an optional Wi-Fi network name: one line of at
+// most MaxWifiNameLength characters.
+func checkWifiName(v string) error {
+	breaks := func(r rune) bool { return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) }
+	if utf8.RuneCountInString(v) > MaxWifiNameLength || strings.ContainsFunc(v, breaks) {
+		return Invalid("wifi_name", ReasonParameterInvalid,
+			"wifi_name must be a single line of at most %d characters", MaxWifiNameLength)
+	}
+	return nil
 }
 
 func (in *Instance) validateSites() error {

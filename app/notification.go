@@ -98,6 +98,25 @@ type Delivery struct {
 	CreatedAt     time.Time
 }
 
+// Delivery states.
+const (
+	DeliveryPending   = "pending"   // not sent yet, or to be tried again
+	DeliveryDelivered = "delivered" // sent
+	DeliveryFailed    = "failed"    // given up after its last attempt
+)
+
+// Status is the delivery's state: DeliveryDelivered, DeliveryFailed or
+// DeliveryPending.
+func (d Delivery) Status() string {
+	switch {
+	case d.DeliveredAt != nil:
+		return DeliveryDelivered
+	case d.FailedAt != nil:
+		return DeliveryFailed
+	}
+	return DeliveryPending
+}
+
 // NotificationStore keeps notification groups and the delivery outbox.
 // Deliveries are created by ScheduleStore.RunSchedule in the run's own
 // transaction, so a run and its notifications are stored together.

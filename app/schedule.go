@@ -56,6 +56,40 @@ type ScheduleRun struct {
 	Available  int // of them, still valid
 	// NotifyError is the last notification failure of this run, if any.
 	NotifyError string
+	// Deliveries are the run's notifications, oldest first; filled only
+	// by ScheduleStore.ScheduleRuns.
+	Deliveries []Delivery
+}
+
+// ManualSlotPrefix starts the slot key of a run made by "run now".
+const ManualSlotPrefix = "manual:"
+
+// Manual reports whether the run was made by "run now" rather than by the
+// timetable.
+func (r ScheduleRun) Manual() bool { return strings.HasPrefix(r.SlotKey, ManualSlotPrefix) }
+
+// Slot is the planned local slot ("2006-01-02T15:04") the run made coupons
+// for; "" for a manual run.
+func (r ScheduleRun) Slot() string {
+	if r.Manual() {
+		return ""
+	}
+	return r.SlotKey
+}
+
+// Run history limits: how many runs ScheduleRuns returns by default and
+// at most.
+const (
+	DefaultRunHistory = 50
+	MaxRunHistory     = 500
+)
+
+// CheckRunLimit validates the number of runs asked of the history.
+func CheckRunLimit(limit int) error {
+	if limit < 1 || limit > MaxRunHistory {
+		return Invalid("limit", ReasonParameterInvalid, "limit must be between 1 and %d", MaxRunHistory)
+	}
+	return nil
 }
 
 var runAtPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
@@ -155,4 +189,9 @@ type ScheduleStore interface {
 	// ScheduleCoupons returns the valid coupons of a schedule (any
 	// instance). ENotFound for an unknown schedule.
 	ScheduleCoupons(ctx context.Context, scheduleID string) ([]Coupon, error)
+	// ScheduleRuns returns the latest limit runs of a schedule of an
+	// instance, newest first, each with its coupon counts and its
+	// deliveries. ENotFound when either is unknown; EInvalid (param
+	// limit) for a limit outside 1..MaxRunHistory.
+	ScheduleRuns(ctx context.Context, instanceID, scheduleID string, limit int) ([]ScheduleRun, error)
 }

@@ -216,28 +216,11 @@ func querySchedules(ctx context.Context, tx *sql.Tx, where string, args ...any) 
 
 // lastRun returns the latest run of a schedule with its counts, or nil.
 func lastRun(ctx context.Context, tx *sql.Tx, scheduleID string) (*app.ScheduleRun, error) {
-	var (
-		r     app.ScheduleRun
-		ranAt int64
-	)
-	err := tx.QueryRowContext(ctx, `SELECT id, schedule_id, slot_key, ran_at, generated, notify_error
-		FROM schedule_runs WHERE schedule_id = ? ORDER BY ran_at DESC, id DESC LIMIT 1`, scheduleID).
-		Scan(&r.ID, &r.ScheduleID, &r.SlotKey, &ranAt, &r.Generated, &r.NotifyError)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	runs, err := queryRuns(ctx, tx, scheduleID, 1, time.Now())
+	if err != nil || len(runs) == 0 {
 		return nil, err
 	}
-	r.RanAt = fromMicros(ranAt)
-	err = tx.QueryRowContext(ctx, `SELECT
-			COALESCE(SUM(redeemed_at IS NOT NULL), 0),
-			COALESCE(SUM(redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > ?), 0)
-		FROM coupons WHERE run_id = ?`, micros(time.Now()), r.ID).Scan(&r.Used, &r.Available)
-	if err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return &runs[0], nil
 }
 
 // nullInt stores a nil *int as NULL.

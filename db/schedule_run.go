@@ -178,3 +178,69 @@ func (db *DB) queryScheduleCoupons(ctx context.Context, sid string, now time.Tim
 	}
 	return out, nil
 }
+
+// ScheduleRuns returns the latest limit runs of a schedule of an instance,
+// newest first, each with its coupon counts now and its notification
+// deliveries. ENotFound when the instance or the schedule is unknown;
+// EInvalid (param limit) for a limit outside 1..app.MaxRunHistory.
+func (db *DB) ScheduleRuns(ctx context.Context, instanceID, scheduleID string, limit int) ([]app.ScheduleRun, error) {
+	if err := app.CheckRunLimit(limit); err != nil {
+		return nil, err
+	}
+	var runs []app.ScheduleRun
+	err := db.read(ctx, "list schedule runs", func(tx *sql.Tx) error {
+		s, err := getSchedule(ctx, tx, instanceID, scheduleID)
+		if err != nil {
+			return err
+		}
+		if runs, err = queryRuns(ctx, tx, s.ID, limit, time.Now()); err != nil {
+			return err
+		}
+		return loadDeliveries(ctx, tx, runs)
+	})
+	return runs, err
+}
+
+// queryRuns reads the latest limit runs of a schedule, newest first, with
+// their coupons used (redeemed) and available (still valid at now).
+func queryRuns(ctx context.Context, tx *sql.Tx, scheduleID string, limit int, now time.Time) ([]app.ScheduleRun, error) {
+	return queryAll(ctx, tx, `SELECT r.id, r.schedule_id, r.slot_key, r.ran_at, r.generated, r.notify_error,
+			(SELECT COUNT(*) FROM coupons c WHERE c.run_id = r.id AND c.redeemed_at IS NOT NULL),
+			(SELECT COUNT(*) FROM coupons c WHERE c.run_id = r.id
+				AND c.redeemed_at IS NULL AND c.revoked_at IS NULL AND c.expires_at > ?)
+		FROM schedule_runs r WHERE r.schedule_id = ? ORDER BY r.ran_at DESC, r.id DESC LIMIT ?`,
+		func(sc scanner) (app.ScheduleRun, error) {
+			var (
+				r     app.ScheduleRun
+				ranAt int64
+			)
+			err := sc.Scan(&r.ID, &r.ScheduleID, &r.SlotKey, &ranAt, &r.Generated, &r.NotifyError, &r.Used, &r.Available)
+			r.RanAt = fromMicros(ranAt)
+			return r, err
+		}, micros(now), scheduleID, limit)
+}
+
+// loadDeliveries fills the Deliveries of runs, oldest first within a run.
+func loadDeliveries(ctx context.Context, tx *sql.Tx, runs []app.ScheduleRun) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	byRun := make(map[string]*app.ScheduleRun, len(runs))
+	args := make([]any, 0, len(runs))
+	for i := range runs {
+		runs[i].Deliveries = []app.Delivery{}
+		byRun[runs[i].ID] = &runs[i]
+		args = append(args, runs[i].ID)
+	}
+	list, err := queryAll(ctx, tx, `SELECT `+deliveryColumns+` FROM notification_deliveries
+		WHERE run_id IN (`+placeholders(len(runs))+`) ORDER BY created_at, id`, scanDelivery, args...)
+	if err != nil {
+		return fmt.Errorf("read deliveries: %w", err)
+	}
+	for _, d := range list {
+		if r := byRun[d.RunID]; r != nil {
+			r.Deliveries = append(r.Deliveries, d)
+		}
+	}
+	return nil
+}

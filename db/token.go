@@ -12,7 +12,7 @@ import (
 
 var _ app.TokenStore = (*DB)(nil)
 
-const tokenColumns = `id, name, role, created_at, expires_at, revoked_at`
+const tokenColumns = `id, name, role, created_at, expires_at, revoked_at, coalesce(admin_id, '')`
 
 // CreateToken validates the request (EInvalid) and stores a new token
 // record, created now and expiring after ttl. The name is trimmed.
@@ -50,29 +50,17 @@ func (db *DB) Token(ctx context.Context, id string) (app.Token, error) {
 	return t, err
 }
 
-// ListTokens returns every token record, newest first, revoked and expired
-// ones included. It returns only internal errors.
+// ListTokens returns every API token record, newest first, revoked and
+// expired ones included. Sign-in sessions of admin accounts are not API
+// tokens and are left out. It returns only internal errors.
 func (db *DB) ListTokens(ctx context.Context) ([]app.Token, error) {
-	list := []app.Token{}
-	err := db.read(ctx, "list tokens", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created_at DESC, id DESC`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, t)
-		}
-		return rows.Err()
+	var list []app.Token
+	err := db.read(ctx, "list tokens", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, `SELECT `+tokenColumns+` FROM tokens WHERE admin_id IS NULL
+			ORDER BY created_at DESC, id DESC`, scanToken)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, nil
+	return list, err
 }
 
 // RevokeToken marks the token revoked now; revoking it again keeps the
@@ -113,7 +101,7 @@ func scanToken(sc scanner) (app.Token, error) {
 		created, expires int64
 		revoked          sql.NullInt64
 	)
-	if err := sc.Scan(&t.ID, &t.Name, &role, &created, &expires, &revoked); err != nil {
+	if err := sc.Scan(&t.ID, &t.Name, &role, &created, &expires, &revoked, &t.AdminID); err != nil {
 		return app.Token{}, err
 	}
 	t.Role = app.Role(role)

@@ -138,7 +138,7 @@ func (s *Scheduler) ScheduleChanged(scheduleID string) {
 // RunNow generates one batch of the schedule immediately, outside its
 // timetable, and returns the coupons.
 func (s *Scheduler) RunNow(ctx context.Context, scheduleID string) ([]app.Coupon, error) {
-	key := fmt.Sprintf("manual:%s#%d", s.cfg.Now().UTC().Format(time.RFC3339Nano), s.manualSeq.Add(1))
+	key := fmt.Sprintf("%s%s#%d", app.ManualSlotPrefix, s.cfg.Now().UTC().Format(time.RFC3339Nano), s.manualSeq.Add(1))
 	_, coupons, _, err := s.RunSlot(ctx, scheduleID, key)
 	return coupons, err
 }

@@ -472,7 +472,7 @@ func TestAbuseIDs(t *testing.T) {
 	real := map[string]string{
 		"instanceId": f.inst, "couponId": f.coupon, "scheduleId": f.sch, "type": "logo", "authIntegrationId": f.integ,
 		"siteId": f.site, "userId": "0190c0de-0000-7000-8000-000000000000", "walledGardenEntryId": f.wg,
-		"notificationGroupId": f.group, "tokenId": f.token,
+		"notificationGroupId": f.group, "tokenId": f.token, "filepath": "index.html",
 	}
 	bodies := map[string]string{
 		"POST /captive/instances/:instanceId/coupons":                     `{"count":1,"minutes_valid":60}`,

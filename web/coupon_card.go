@@ -2,13 +2,112 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
 	"gatehouse/app"
 )
 
-// couponCards is a placeholder until its implementation lands.
-func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	s.writeError(w, r, &app.Error{Code: app.EUnavailable, Message: "not built yet"})
+// couponCardsRequest is the contract's CouponCardsRequest: exactly one of
+// the two fields.
+type couponCardsRequest struct {
+	CouponIDs optional[[]string] `json:"coupon_ids"`
+	RunID     optional[string]   `json:"run_id"`
+}
+
+// couponCardsJSON is the contract's CouponCards.
+type couponCardsJSON struct {
+	Instance cardInstanceJSON `json:"instance"`
+	Cards    []couponCardJSON `json:"cards"`
+}
+
+// cardInstanceJSON is what a card shows of its instance.
+type cardInstanceJSON struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	WifiName   *string `json:"wifi_name"`
+	LogoURL    *string `json:"logo_url"`
+	SessionTTL int     `json:"session_ttl"`
+}
+
+// couponCardJSON is the contract's CouponCard.
+type couponCardJSON struct {
+	ID        string `json:"id"`
+	Code      string `json:"code"`
+	Status    string `json:"status"`
+	ExpiresAt string `json:"expires_at"`
+	PortalURL string `json:"portal_url"`
+	QR        string `json:"qr"`
+}
+
+// check enforces "exactly one of coupon_ids and run_id" and the size of
+// coupon_ids.
+func (req *couponCardsRequest) check() error {
+	switch ids, run := req.CouponIDs.given(), req.RunID.given(); {
+	case ids && run:
+		return app.Invalid("run_id", app.ReasonParameterInvalid, "send coupon_ids or run_id, not both")
+	case run:
+		return nil
+	case ids:
+		return app.CheckCouponIDs(req.CouponIDs.value)
+	}
+	return app.Invalid("coupon_ids", app.ReasonParameterMissing, "send coupon_ids (the coupons to print) or run_id (a schedule run)")
+}
+
+// couponCards serves POST /captive/instances/:instanceId/coupons/cards:
+// what a printable sheet of coupon cards needs, each card with a link to
+// the portal with its code filled in and that link as a QR code.
+func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req couponCardsRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := req.check(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var coupons []app.Coupon
+	if req.RunID.given() {
+		coupons, err = s.deps.Coupons.RunCoupons(r.Context(), in.ID, req.RunID.value)
+	} else {
+		coupons, err = s.deps.Coupons.CouponsByID(r.Context(), in.ID, req.CouponIDs.value)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	logo, _ := s.imageURLs(in)
+	out := couponCardsJSON{
+		Instance: cardInstanceJSON{ID: in.ID, Name: in.Name, WifiName: stringPtr(in.WifiName),
+			LogoURL: stringPtr(logo), SessionTTL: in.SessionTTL},
+		Cards: make([]couponCardJSON, 0, len(coupons)),
+	}
+	links := make([]string, len(coupons))
+	for i, c := range coupons {
+		links[i] = s.portalCodeURL(in.ID, c.Code)
+	}
+	qrs, err := qrDataURIs(r.Context(), links)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.now()
+	for i, c := range coupons {
+		out.Cards = append(out.Cards, couponCardJSON{ID: c.ID, Code: c.Code, Status: c.Status(now),
+			ExpiresAt: timeString(c.ExpiresAt), PortalURL: links[i], QR: qrs[i]})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// portalCodeURL is the guest portal of an instance with code filled in.
+func (s *Server) portalCodeURL(instanceID, code string) string {
+	return strings.TrimRight(s.links.BaseURL, "/") + "/portal/" + instanceID + "?" + url.Values{"code": {code}}.Encode()
 }

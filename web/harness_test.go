@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -94,7 +95,7 @@ func newEnv(t testing.TB, dir string) *env {
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
 		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
 			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler,
-			SiteUsers: store, Routers: e.reconciler, Portal: store, Audit: store}, logger)
+			SiteUsers: store, Routers: e.reconciler, Portal: store, Audit: store, Admins: store, Dashboard: store}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -122,6 +123,21 @@ func (e *env) restart() *env {
 	e.cleanup()
 	e.cleanup = nil
 	return newEnv(e.t, e.dir)
+}
+
+// createAdmin creates an admin account with the given role and returns its
+// (random) password.
+func (e *env) createAdmin(username string, role app.Role) string {
+	e.t.Helper()
+	password := "pw-" + rand.Text()
+	hash, err := app.HashPassword(password)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.store.CreateAdmin(context.Background(), username, role, hash); err != nil {
+		e.t.Fatalf("create admin %s: %v", username, err)
+	}
+	return password
 }
 
 // newToken creates a token record and returns its bearer string.

@@ -24,6 +24,7 @@ type instanceJSON struct {
 	Locale            string             `json:"locale"`
 	CouponLength      int                `json:"coupon_length"`
 	CouponCharset     string             `json:"coupon_charset"`
+	WifiName          *string            `json:"wifi_name"`
 }
 
 // themeJSON is the contract's Theme. Logo and icon are signed links to the
@@ -60,6 +61,7 @@ type instanceRequest struct {
 	Locale            optional[string]             `json:"locale"`
 	CouponLength      optional[int]                `json:"coupon_length"`
 	CouponCharset     optional[string]             `json:"coupon_charset"`
+	WifiName          optional[string]             `json:"wifi_name"`
 }
 
 // themeRequest is the writable part of Theme; absent colours keep their value.
@@ -90,6 +92,7 @@ func (req *instanceRequest) applyTo(in *app.Instance) {
 	req.Locale.apply(&in.Locale)
 	req.CouponLength.apply(&in.CouponLength)
 	req.CouponCharset.apply(&in.CouponCharset)
+	req.WifiName.apply(&in.WifiName)
 	if req.Sites.set {
 		in.Sites = make([]app.InstanceSite, 0, len(req.Sites.value))
 		for _, s := range req.Sites.value {
@@ -147,6 +150,7 @@ func (s *Server) instanceJSON(in app.Instance) instanceJSON {
 
 		CouponLength:  in.CouponLength,
 		CouponCharset: in.CouponCharset,
+		WifiName:      stringPtr(in.WifiName),
 	}
 	out.Theme.Logo, out.Theme.Icon = s.imageURLs(in)
 	for _, site := range in.Sites {

@@ -170,3 +170,72 @@ func TestInstanceRoles(t *testing.T) {
 	wantError(t, e.as(app.RoleFrontdesk, http.MethodGet, "/captive/auth-integrations", nil), http.StatusForbidden, "permission_denied", "")
 	wantStatus(t, e.as(app.RoleOperator, http.MethodDelete, "/captive/instances/"+id, nil), http.StatusNoContent)
 }
+
+func TestInstanceWifiName(t *testing.T) {
+	e := newEnv(t, "")
+	// Not given: null.
+	plain := createInstance(t, e, map[string]any{"name": "Plain", "strategy": "coupon", "session_ttl": 3600})
+	if v, ok := plain["wifi_name"]; !ok || v != nil {
+		t.Fatalf("wifi_name without one = %v (present %v), want null", v, ok)
+	}
+	// Given on create: trimmed.
+	in := createInstance(t, e, map[string]any{"name": "Hotel", "strategy": "coupon", "session_ttl": 3600, "wifi_name": "  Hotel Guest  "})
+	id := in["id"].(string)
+	if in["wifi_name"] != "Hotel Guest" {
+		t.Fatalf("created wifi_name = %v, want %q", in["wifi_name"], "Hotel Guest")
+	}
+	path := "/captive/instances/" + id
+	wifiName := func() any {
+		t.Helper()
+		r := e.admin(http.MethodGet, path, nil)
+		wantStatus(t, r, http.StatusOK)
+		return r.object(t)["wifi_name"]
+	}
+
+	// A PUT without it keeps it; a PUT with it changes only it.
+	wantStatus(t, e.admin(http.MethodPut, path, map[string]any{"name": "Hotel Lobby"}), http.StatusOK)
+	if got := wifiName(); got != "Hotel Guest" {
+		t.Fatalf("after PUT {name}: wifi_name = %v, want it kept", got)
+	}
+	r := e.admin(http.MethodPut, path, map[string]any{"wifi_name": "Lobby-5G ✓"})
+	wantStatus(t, r, http.StatusOK)
+	if got := r.object(t); got["wifi_name"] != "Lobby-5G ✓" || got["name"] != "Hotel Lobby" {
+		t.Fatalf("after PUT {wifi_name}: %v", got)
+	}
+
+	// Bad values are refused and change nothing.
+	for name, v := range map[string]any{
+		"33 characters":  strings.Repeat("w", 33),
+		"two lines":      "Hotel\nGuest",
+		"a control byte": "Hotel\x07",
+		"line separator": "Hotel\u2028Guest",
+		"not a string":   42,
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantError(t, e.admin(http.MethodPut, path, map[string]any{"wifi_name": v}), http.StatusBadRequest, "parameter_invalid", "wifi_name")
+		})
+	}
+	wantError(t, e.admin(http.MethodPost, "/captive/instances", map[string]any{"name": "Long", "strategy": "coupon",
+		"session_ttl": 3600, "wifi_name": strings.Repeat("é", 33)}), http.StatusBadRequest, "parameter_invalid", "wifi_name")
+	// 32 characters of two bytes each fit.
+	long := strings.Repeat("é", 32)
+	wantStatus(t, e.admin(http.MethodPut, path, map[string]any{"wifi_name": long}), http.StatusOK)
+	if got := wifiName(); got != long {
+		t.Fatalf("wifi_name = %v, want 32 × é", got)
+	}
+
+	// It survives a restart.
+	e = e.restart()
+	if got := wifiName(); got != long {
+		t.Fatalf("after restart: wifi_name = %v, want it kept", got)
+	}
+	// null and "" clear it.
+	for _, clear := range []any{nil, "", "   "} {
+		wantStatus(t, e.admin(http.MethodPut, path, map[string]any{"wifi_name": long}), http.StatusOK)
+		r := e.admin(http.MethodPut, path, map[string]any{"wifi_name": clear})
+		wantStatus(t, r, http.StatusOK)
+		if got, ok := r.object(t)["wifi_name"]; !ok || got != nil {
+			t.Fatalf("after PUT {wifi_name: %q}: %v, want null", clear, got)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -85,6 +86,15 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 			kept.Set(name, v)
 		}
 	}
+	if kept.Get("link-login-only") == "" && kept.Get("site") == "" {
+		// Opened directly (a coupon card's QR code): when the guest's
+		// address is in a guest subnet of one of the instance's sites, that
+		// site's router can log the device in by its address.
+		if ip := clientIP(r); siteOfAddress(inst, ip) != "" {
+			kept.Set("site", siteOfAddress(inst, ip))
+			kept.Set("ip", ip)
+		}
+	}
 	pr := portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
 	if inst.Strategy == app.StrategyOAuth2 {
 		if a, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
@@ -94,6 +104,40 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 		}
 	}
 	return pr, true
+}
+
+// cardCode is the code a coupon card's QR code brought: in the query when
+// the portal was opened directly, or inside link-orig when the router
+// caught the request first and sent the guest here through login.html.
+func cardCode(query url.Values, pr portalRequest) string {
+	code := query.Get("code")
+	if code == "" {
+		if orig, err := url.Parse(pr.params.Get("link-orig")); err == nil && orig.Path == "/portal/"+pr.inst.ID {
+			code = orig.Query().Get("code")
+		}
+	}
+	if code = app.NormalizeCouponCode(code); len(code) > app.MaxCouponLength {
+		return ""
+	}
+	return code
+}
+
+// siteOfAddress returns the site of inst whose guest subnets hold ip, or "".
+// A subnet is the only proof gatehouse has that an address is a guest of a
+// router (and not translated on its way here).
+func siteOfAddress(inst app.Instance, ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ""
+	}
+	for _, site := range inst.Sites {
+		for _, subnet := range site.Subnets {
+			if p, err := netip.ParsePrefix(subnet); err == nil && p.Contains(addr.Unmap()) {
+				return site.ID
+			}
+		}
+	}
+	return ""
 }
 
 func (s *Server) portalNotFound(w http.ResponseWriter) {
@@ -137,6 +181,8 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 	}
 	nonce := newNonce()
 	v := s.view(pr, nonce)
+	v.Code = cardCode(r.URL.Query(), pr)
+
 	formAction := ""
 	if mac := pr.params.Get("mac"); mac != "" {
 		switch {
@@ -184,7 +230,7 @@ func (s *Server) portalPreview(w http.ResponseWriter, r *http.Request, p httprou
 	nonce := newNonce()
 	v := s.view(pr, nonce)
 	v.Preview = true
-	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
+	s.renderPortalFramed(w, http.StatusOK, "portal.html", v, nonce, "", "'self'")
 }
 
 // previewURL is the signed preview link of an instance.
@@ -196,13 +242,22 @@ func (s *Server) previewURL(instanceID string) string {
 // own nonce'd style and script, its images, requests to its own origin (a
 // mini-browser's page polls), and forms to formAction.
 func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, data any, nonce, formAction string) {
+	s.renderPortalFramed(w, status, name, data, nonce, formAction, "'none'")
+}
+
+// renderPortalFramed is renderPortal with the given frame-ancestors: the
+// preview may be framed by the admin page of the same origin.
+func (s *Server) renderPortalFramed(w http.ResponseWriter, status int, name string, data any, nonce, formAction, ancestors string) {
 	if formAction == "" {
 		formAction = "'self'"
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'nonce-"+nonce+"'; script-src 'nonce-"+nonce+
-		"'; connect-src 'self'; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
+		"'; connect-src 'self'; form-action "+formAction+"; frame-ancestors "+ancestors+"; base-uri 'none'")
+	if ancestors == "'self'" {
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+	}
 	w.WriteHeader(status)
 	if err := portalTemplates.ExecuteTemplate(w, name, data); err != nil {
 		s.logger.Warn("render portal", "template", name, "err", err)

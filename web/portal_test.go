@@ -289,3 +289,49 @@ func TestPortalAPILogin(t *testing.T) {
 		t.Fatalf("router sessions = %v", active)
 	}
 }
+
+// TestPortalOpenedFromQRCode: a coupon card's QR code opens the portal
+// directly, with the code but without the router's parameters. A guest
+// whose address is in a guest subnet of the instance's site is logged in
+// through that router; anyone else is told to start from the Wi-Fi.
+func TestPortalOpenedFromQRCode(t *testing.T) {
+	e := newEnv(t, "")
+	fake, site, inst := routerSite(t, e)
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 2, "minutes_valid": 60}).json(t, &coupons)
+	code := coupons[0]["code"].(string)
+
+	// Outside every guest subnet: the page shows the code but will not spend it.
+	page := e.call(http.MethodGet, "/portal/"+inst+"?code="+strings.ToLower(code), "", nil)
+	if !strings.Contains(string(page.body), `value="`+code+`"`) || hidden(page.body, "site") != "" {
+		t.Fatalf("page without a guest subnet: %s", page.body)
+	}
+	// Caught by the router first: the code comes back inside link-orig.
+	orig := url.Values{"mac": {"AA:BB:CC:00:00:09"}, "link-login-only": {"http://10.5.50.1/login"},
+		"link-orig": {e.srv.URL + "/portal/" + inst + "?code=" + code}}
+	if page := e.call(http.MethodGet, "/portal/"+inst+"?"+orig.Encode(), "", nil); !strings.Contains(string(page.body), `value="`+code+`"`) {
+		t.Fatalf("page reached through the router does not show the card's code: %s", page.body)
+	}
+	r := e.form("/portal/"+inst+"/login", url.Values{"code": {code}}, nil)
+	if strings.Contains(string(r.body), "You are online") || len(fake.Rows("/ip/hotspot/active")) != 0 {
+		t.Fatalf("logged in without knowing the router: %s", r.body)
+	}
+
+	// The test client (loopback) is a guest of the site.
+	if r := e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{
+		"sites": []any{map[string]any{"id": site, "subnets": []any{"127.0.0.0/8"}}}}); r.status != http.StatusOK {
+		t.Fatalf("set guest subnet: %d %s", r.status, r.body)
+	}
+	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "127.0.0.1", "mac-address": "AA:BB:CC:00:00:31"})
+	page = e.call(http.MethodGet, "/portal/"+inst+"?code="+code, "", nil)
+	if hidden(page.body, "site") != site || hidden(page.body, "ip") != "127.0.0.1" {
+		t.Fatalf("page for a guest of the site: %s", page.body)
+	}
+	r = e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}, "ip": {"127.0.0.1"}}, nil)
+	if !strings.Contains(string(r.body), "You are online") {
+		t.Fatalf("login from the QR code: %d %s", r.status, r.body)
+	}
+	if active := fake.Rows("/ip/hotspot/active"); len(active) != 1 || active[0]["user"] != code {
+		t.Fatalf("router sessions = %v", active)
+	}
+}

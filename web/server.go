@@ -37,6 +37,7 @@ type Deps struct {
 	SiteUsers        app.SiteUserStore
 	Portal           app.PortalStore
 	Audit            app.AuditStore
+	Dashboard        app.DashboardStore // nil makes GET /captive/dashboard answer 503
 	// Admins keeps the admin page's accounts; nil refuses every sign-in
 	// with 503.
 	Admins app.AdminStore

@@ -1,0 +1,80 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gatehouse/app"
+)
+
+var _ app.DashboardStore = (*DB)(nil)
+
+// Dashboard queries. Each is answered from an index: coupons_created and
+// coupons_redeemed (migration 0009) for the coupon ranges, the partial
+// index site_users_active for the guests; sites are few and read whole.
+const (
+	dashboardCouponsSQL = `SELECT
+		(SELECT COUNT(*) FROM coupons WHERE created_at >= ?),
+		(SELECT COUNT(*) FROM coupons WHERE redeemed_at >= ?),
+		(SELECT COUNT(*) FROM coupons WHERE created_at >= ?),
+		(SELECT COUNT(*) FROM coupons WHERE redeemed_at >= ?)`
+	dashboardGuestsSQL = `SELECT COUNT(*) FROM site_users WHERE active = 1`
+	dashboardSitesSQL  = `SELECT state, COUNT(*) FROM sites GROUP BY state`
+)
+
+// Dashboard counts, in one snapshot, the sites by state, the guest
+// sessions active at the last sync of their site, and the coupons of all
+// instances issued and redeemed at or after dayStart and weekStart. It
+// returns only internal errors.
+func (db *DB) Dashboard(ctx context.Context, dayStart, weekStart time.Time) (app.Dashboard, error) {
+	var d app.Dashboard
+	err := db.read(ctx, "read dashboard", func(tx *sql.Tx) error {
+		c := &d.Coupons
+		err := tx.QueryRowContext(ctx, dashboardCouponsSQL, micros(dayStart), micros(dayStart), micros(weekStart), micros(weekStart)).
+			Scan(&c.IssuedToday, &c.RedeemedToday, &c.IssuedWeek, &c.RedeemedWeek)
+		if err != nil {
+			return fmt.Errorf("count coupons: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, dashboardGuestsSQL).Scan(&d.GuestsOnline); err != nil {
+			return fmt.Errorf("count guests: %w", err)
+		}
+		d.Sites, err = countSites(ctx, tx)
+		return err
+	})
+	return d, err
+}
+
+// countSites counts the sites by their stored state; a state gatehouse
+// does not know counts as unknown.
+func countSites(ctx context.Context, tx *sql.Tx) (app.SiteCounts, error) {
+	var out app.SiteCounts
+	rows, err := tx.QueryContext(ctx, dashboardSitesSQL)
+	if err != nil {
+		return out, fmt.Errorf("count sites: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			state string
+			n     int
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return out, fmt.Errorf("count sites: %w", err)
+		}
+		out.Total += n
+		switch state {
+		case app.SiteOnline:
+			out.Online += n
+		case app.SiteOffline:
+			out.Offline += n
+		default:
+			out.Unknown += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("count sites: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemo runs "gatehouse demo" as a newcomer would: it prints the admin
+// URL and credentials, the admin signs in, and the dashboard shows the
+// simulated router online with guests on it and coupons issued; on stop
+// the temporary data is gone.
+func TestDemo(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "-listen", addr}, strings.NewReader(""), &out, &logs, env(nil))
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("demo returned %v\n%s", err, logs.String())
+		}
+	}()
+
+	banner := regexp.MustCompile(`Sign in as admin:\s+admin / (\S+)[\s\S]*Data directory:\s+(\S+)`)
+	var m []string
+	waitFor(t, 15*time.Second, "the demo banner", func() bool {
+		m = banner.FindStringSubmatch(out.String())
+		return m != nil
+	})
+	if !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Fatalf("banner does not name the admin URL:\n%s", out.String())
+	}
+	password, dataDir := m[1], m[2]
+
+	status, login := request(t, http.MethodPost, "http://"+addr+"/auth/login", "",
+		`{"username":"admin","password":"`+password+`"}`)
+	if status != http.StatusOK {
+		t.Fatalf("sign in with the printed credentials: %d %v", status, login)
+	}
+	token := login["token"].(string)
+	var dash map[string]any
+	waitFor(t, 15*time.Second, "the simulated router online with 3 guests", func() bool {
+		_, dash = request(t, http.MethodGet, "http://"+addr+"/captive/dashboard", token, "")
+		sites, _ := dash["sites"].(map[string]any)
+		return sites != nil && sites["online"] == 1.0 && dash["guests_online"] == 3.0
+	})
+	coupons := dash["coupons"].(map[string]any)
+	if coupons["issued_today"].(float64) < 20 || coupons["redeemed_today"].(float64) != 3 {
+		t.Fatalf("dashboard coupons = %v", coupons)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("demo returned %v\n%s", err, logs.String())
+	}
+	done <- nil // for the deferred check
+	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+		t.Fatalf("demo data directory %s is still there: %v", dataDir, err)
+	}
+}
