@@ -1,0 +1,611 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
+)
+
+// uiURL is the admin page as the browser reaches it.
+const uiURL = "http://" + browserHost + "/"
+
+// TestAdminBrowserFlow is a hotel's first day in a real browser: the IT
+// person signs in, adds the router and tests the connection, creates a
+// coupon portal on it, generates ten coupons and opens them as printable
+// cards; then a guest comes online and is disconnected from the Guests
+// page. Each step is checked through the API or the fake router as well
+// as on the page. With GATEHOUSE_SCREENSHOTS set it also writes the
+// admin-*.png screenshots.
+func TestAdminBrowserFlow(t *testing.T) {
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	start := time.Now()
+	e := newEnv(t, "")
+	password := e.createAdmin("alice", app.RoleAdmin)
+	fake := routerostest.New(t, routerostest.Options{User: "api", Password: "pw", Identity: "Lobby-hAP"})
+	host, port, _ := net.SplitHostPort(fake.Addr())
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 1280, 800)
+
+	uiSignIn(t, ctx, "alice", password)
+	uiWait(t, ctx, "h1", "Dashboard")
+
+	// Add the router and test the connection.
+	uiNav(t, ctx, "sites")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.page-actions a[href="#/sites/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=host]`)))
+	uiSet(t, ctx, "name", "Lobby")
+	uiSet(t, ctx, "host", host)
+	uiSet(t, ctx, "port", port)
+	uiSet(t, ctx, "username", "api")
+	uiSet(t, ctx, "password", "pw")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`form button[type=submit]`)))
+	uiWait(t, ctx, "h1", "Lobby")
+	var sites []map[string]any
+	e.admin(http.MethodGet, "/captive/sites", nil).json(t, &sites)
+	if len(sites) != 1 || sites[0]["host"] != host {
+		t.Fatalf("sites after the form = %v, want one at %s", sites, host)
+	}
+	site := sites[0]["id"].(string)
+	uiClick(t, ctx, "Test connection")
+	uiWait(t, ctx, ".sync-result", "online")
+	if got := uiText(t, ctx, ".sync-result"); !strings.Contains(got, "Connected") || !strings.Contains(got, "Lobby-hAP") {
+		t.Errorf("test connection says %q, want Connected with the router's identity", got)
+	}
+
+	// A coupon portal on that router.
+	uiNav(t, ctx, "instances")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.page-actions a[href="#/instances/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)))
+	uiSet(t, ctx, "name", "Seaside Hotel")
+	uiSet(t, ctx, "wifi_name", "Seaside Guest")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.site-pick input[type=checkbox]`)),
+		chromedp.Click(chromedp.CSS(`form button[type=submit]`)))
+	uiWait(t, ctx, "h1", "Seaside Hotel")
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.theme-editor`)))
+	var insts []map[string]any
+	e.admin(http.MethodGet, "/captive/instances", nil).json(t, &insts)
+	if len(insts) != 1 || insts[0]["strategy"] != "coupon" || insts[0]["session_ttl"] != float64(10800) {
+		t.Fatalf("instances after the form = %v, want one coupon portal with 3 hours", insts)
+	}
+	inst := insts[0]["id"].(string)
+	if s, _ := insts[0]["sites"].([]any); len(s) != 1 || s[0].(map[string]any)["id"] != site {
+		t.Fatalf("portal sites = %v, want [%s]", insts[0]["sites"], site)
+	}
+	uiCheckPreview(t, ctx)
+	uiUploadLogo(t, ctx)
+	seaside := map[string]string{"accent_color": "#1f4e79", "accent_text": "#ffffff", "text_color": "#1d2a36",
+		"secondary_text_color": "#5b6b7a", "background_color": "#f3efe6", "border_color": "#ddd5c4", "box_color": "#ffffff"}
+	for k, v := range seaside {
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+			const i = document.querySelector('.theme-form input[name="`+k+`"]');
+			i.value = "`+v+`";
+			i.dispatchEvent(new Event("input", {bubbles: true}));
+		})()`))
+	}
+	uiClick(t, ctx, "Save look")
+	uiWait(t, ctx, "#toast", "Look saved")
+	theme, _ := e.admin(http.MethodGet, "/captive/instances/"+inst, nil).object(t)["theme"].(map[string]any)
+	if theme["logo"] == nil {
+		t.Errorf("theme.logo is not set after the upload in the browser")
+	}
+	for k, v := range seaside {
+		if theme[k] != v {
+			t.Errorf("saved theme %s = %v, want %s", k, theme[k], v)
+		}
+	}
+
+	// Ten coupons, printed as cards.
+	uiNav(t, ctx, "coupons")
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(`input[name=count]`)))
+	uiSet(t, ctx, "count", "10")
+	uiClick(t, ctx, "Generate")
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-test=print-batch]`)))
+	var coupons []map[string]any
+	e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupons", nil).json(t, &coupons)
+	if len(coupons) != 10 {
+		t.Fatalf("the API lists %d valid coupons, want 10", len(coupons))
+	}
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`[data-test=print-batch]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.print-area .coupon-card`)))
+	// Every card's QR code and the venue logo load (same-origin links), as
+	// does the A4 print stylesheet.
+	run(t, ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".coupon-card img")].length === 20 && [...document.querySelectorAll(".coupon-card img")].every(i => i.complete && i.naturalWidth > 0) && !!document.querySelector("#print-css[href$='print-a4.css']")?.sheet`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	cards := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".print-area .coupon-card .cc-code")].map(c => c.textContent)`))
+	qrs := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".print-area .coupon-card img.cc-qr[src^='data:image/svg+xml']").length`))
+	want := make([]string, 0, len(coupons))
+	for _, c := range coupons {
+		want = append(want, c["code"].(string))
+	}
+	slices.Sort(cards)
+	slices.Sort(want)
+	if !slices.Equal(cards, want) || qrs != 10 {
+		t.Fatalf("print view shows codes %v with %d QR images, want %v with 10", cards, qrs, want)
+	}
+	if got := uiText(t, ctx, ".print-area .coupon-card"); !strings.Contains(got, "Seaside Guest") || !strings.Contains(got, "3 hours") {
+		t.Errorf("a card reads %q, want the Wi-Fi name and the session length", got)
+	}
+	if pages := uiPDFPages(t, ctx); pages != 1 {
+		t.Errorf("10 A4 cards print on %d pages, want 1", pages)
+	}
+	if dir := os.Getenv("GATEHOUSE_SCREENSHOTS"); dir != "" {
+		a4 := `document.querySelector("input[value=a4]").click()`
+		uiScreenshots(t, ctx, dir,
+			uiShot{name: "coupon-sheet", hash: "#/print?instance=" + inst, ready: ".coupon-card img.cc-qr", prep: a4},
+			uiShot{name: "coupon-paper", hash: "#/print?instance=" + inst, ready: ".coupon-card img.cc-qr", prep: a4, print: true},
+			uiShot{name: "theme-editor", hash: "#/instances/" + inst, ready: ".theme-editor",
+				prep: `document.querySelector(".theme-editor").closest(".panel").scrollIntoView()`})
+	}
+
+	// A guest logs in on the router; the front desk disconnects them.
+	code := want[0]
+	fake.AddRow("/ip/hotspot/active", map[string]string{"user": code, "address": "10.5.50.9", "mac-address": "AA:BB:CC:00:00:09", "uptime": "4m"})
+	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
+	if n := uiActiveUsers(t, e, site); n != 1 {
+		t.Fatalf("%d active site users after the guest logged in, want 1", n)
+	}
+	if dir := os.Getenv("GATEHOUSE_SCREENSHOTS"); dir != "" {
+		uiScreenshots(t, ctx, dir, uiShot{name: "dashboard", hash: "#/dashboard", ready: ".stat-value"})
+	}
+	uiNav(t, ctx, "guests")
+	uiWait(t, ctx, ".table", code)
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`button[aria-label="Disconnect `+code+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open]`)),
+		chromedp.Click(chromedp.CSS(`dialog[open] button[value=ok]`)))
+	uiWait(t, ctx, "main", "Nobody is online")
+	if n := len(fake.Rows("/ip/hotspot/active")); n != 0 {
+		t.Errorf("%d sessions left on the router after Disconnect, want 0", n)
+	}
+	if n := uiActiveUsers(t, e, site); n != 0 {
+		t.Errorf("%d active site users after Disconnect, want 0", n)
+	}
+	t.Logf("admin flow took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestAdminBrowserFrontdesk signs in as a front-desk clerk: the page
+// offers only coupons and guests online, and an admin page reached by
+// its address says it is not available.
+func TestAdminBrowserFrontdesk(t *testing.T) {
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	e := newEnv(t, "")
+	password := e.createAdmin("desk", app.RoleFrontdesk)
+	createInstance(t, e, map[string]any{"name": "Lobby Wi-Fi", "strategy": "coupon", "session_ttl": 3600})
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 390, 844)
+
+	uiSignIn(t, ctx, "desk", password)
+	uiWait(t, ctx, "h1", "Generate and print coupons")
+	if got := uiText(t, ctx, ".topbar"); !strings.Contains(got, "Sign out") {
+		t.Errorf("top bar reads %q, want a Sign out button", got)
+	}
+	for _, hash := range []string{"#/sites", "#/tokens", "#/dashboard"} {
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "`+hash+`"`))
+		uiWait(t, ctx, "main", "not available for your role")
+	}
+
+	// Signing out ends the session: the token no longer works.
+	token := run(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem("gatehouse.token")`))
+	uiClick(t, ctx, "Sign out")
+	uiWait(t, ctx, "main", "You are signed out")
+	wantStatus(t, e.call(http.MethodGet, "/auth/me", "Bearer "+token, nil), http.StatusUnauthorized)
+}
+
+// TestAdminBrowserSchedules covers the rest of an admin's day in the
+// browser: a weekly schedule made through the form, run by hand, its
+// history and a run printed, the signed link offered for copying; an API
+// error shown beside the field that caused it; a token shown once; and a
+// session that ends sending the page back to the sign-in.
+func TestAdminBrowserSchedules(t *testing.T) {
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	e := newEnv(t, "")
+	password := e.createAdmin("ops", app.RoleAdmin)
+	inst := createInstance(t, e, map[string]any{"name": "Harbour Inn", "strategy": "coupon", "session_ttl": 7200})["id"].(string)
+	r := e.admin(http.MethodPost, "/captive/notification-groups", map[string]any{"name": "Front office", "emails": []string{"desk@harbour.example"}})
+	wantStatus(t, r, http.StatusCreated)
+	group := r.object(t)["id"].(string)
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 1280, 800)
+	uiSignIn(t, ctx, "ops", password)
+
+	// A weekly schedule through the form.
+	uiNav(t, ctx, "schedules")
+	uiClick(t, ctx, "New schedule")
+	uiSet(t, ctx, "name", "Monday passes")
+	uiSet(t, ctx, "count", "5")
+	uiStep(t, ctx, chromedp.SetValue(chromedp.CSS(`select[name=recurrence_type]`), "weekly"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("select[name=recurrence_type]").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(chromedp.CSS(`select[name=day_of_week]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name=day_of_week]`), "1"),
+		chromedp.SetValue(chromedp.CSS(`input[name=run_at]`), "07:30"))
+	uiSet(t, ctx, "timezone", "Europe/Lisbon")
+	uiSet(t, ctx, "valid_for_in_minutes", "8")
+	uiStep(t, ctx, chromedp.SetValue(chromedp.CSS(`select[name=valid_for_in_minutes_unit]`), "hours"),
+		chromedp.SetValue(chromedp.CSS(`select[name=notification_group_id]`), group))
+	uiClick(t, ctx, "Create schedule")
+	uiWait(t, ctx, ".schedule h2", "Monday passes")
+	var list []map[string]any
+	e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupon-schedules", nil).json(t, &list)
+	if len(list) != 1 {
+		t.Fatalf("schedules after the form: %v, want 1", list)
+	}
+	sch := list[0]
+	for k, want := range map[string]any{"count": float64(5), "recurrence_type": "weekly", "day_of_week": float64(1), "run_at": "07:30",
+		"timezone": "Europe/Lisbon", "valid_for_in_minutes": float64(480), "notification_group_id": group} {
+		if sch[k] != want {
+			t.Errorf("schedule %s = %v, want %v", k, sch[k], want)
+		}
+	}
+	if got := uiText(t, ctx, ".schedule"); !strings.Contains(got, "Every Monday at 07:30 (Europe/Lisbon)") {
+		t.Errorf("schedule card reads %q, want the timetable in words", got)
+	}
+
+	// Run now, see the history, print the run.
+	uiClick(t, ctx, "Run now")
+	uiWait(t, ctx, ".schedule", "5 codes made")
+	var made []map[string]any
+	e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupons", nil).json(t, &made)
+	if len(made) != 5 || made[0]["schedule_id"] != sch["id"] {
+		t.Fatalf("coupons after Run now: %v, want 5 of the schedule", made)
+	}
+	uiClick(t, ctx, "Run history")
+	uiWait(t, ctx, ".schedule .table", "desk@harbour.example")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.schedule .table button[aria-label^="Print"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.print-area .coupon-card`)))
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".print-area .coupon-card").length`)); n != 5 {
+		t.Errorf("printing the run shows %d cards, want 5", n)
+	}
+
+	// The signed link: headless Chromium refuses the clipboard, so the
+	// page shows the link selected for copying.
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.back-link`)), chromedp.WaitVisible(chromedp.CSS(`.schedule`)))
+	uiClick(t, ctx, "Copy signed link")
+	uiWait(t, ctx, ".schedule", "24 hours")
+	link := run(t, ctx, chromedp.Evaluate[string](`document.querySelector(".schedule .copy-row input").value`))
+	if !strings.HasPrefix(link, "http://gatehouse.test/captive/coupons?") || !strings.Contains(link, "sid="+sch["id"].(string)) {
+		t.Errorf("signed link shown = %q", link)
+	}
+
+	// An API error appears next to the field it is about.
+	uiNav(t, ctx, "sites")
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`.page-actions a[href="#/sites/new"]`)))
+	uiSet(t, ctx, "name", "Bar")
+	uiSet(t, ctx, "host", "the lobby router")
+	uiSet(t, ctx, "username", "api")
+	uiClick(t, ctx, "Add router")
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form .alert-error`)))
+	if got := uiText(t, ctx, `[name=host][aria-invalid=true] ~ .field-error`); !strings.Contains(got, "must be an IP address or a DNS name") {
+		t.Errorf("beside the host field: %q, want the API's message; the form reads %q", got, uiText(t, ctx, "form"))
+	}
+
+	// A router that does not answer: the test says so in words; its walled
+	// garden is edited all the same.
+	site := createSite(t, e, map[string]any{"name": "Pool bar", "host": "127.0.0.1", "port": 1, "username": "api", "password": "pw"})["id"].(string)
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/sites/`+site+`"`), chromedp.WaitVisible(chromedp.CSS(`.facts`)))
+	uiClick(t, ctx, "Test connection")
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.sync-result .alert-error`)))
+	if got := uiText(t, ctx, ".sync-result"); !strings.Contains(got, "offline") && !strings.Contains(got, "could not be reached") {
+		t.Errorf("testing an unreachable router says %q", got)
+	}
+	uiSet(t, ctx, "ip_address", "booking.example.com")
+	uiStep(t, ctx, chromedp.SendKeys(chromedp.CSS(`.inline-form input[name=name]`), "Booking"))
+	uiClick(t, ctx, "Add entry")
+	uiWait(t, ctx, ".panel .table", "booking.example.com")
+	var garden []map[string]any
+	e.admin(http.MethodGet, "/captive/walled-garden/"+site, nil).json(t, &garden)
+	if len(garden) != 1 || garden[0]["host"] != "booking.example.com" {
+		t.Fatalf("walled garden after the form: %v", garden)
+	}
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`button[aria-label="Delete Booking"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open]`)),
+		chromedp.Click(chromedp.CSS(`dialog[open] button[value=ok]`)))
+	uiWait(t, ctx, "main", "No entries")
+	e.admin(http.MethodGet, "/captive/walled-garden/"+site, nil).json(t, &garden)
+	if len(garden) != 0 {
+		t.Errorf("walled garden after Delete: %v", garden)
+	}
+
+	// A token is shown once, and it works.
+	uiNav(t, ctx, "tokens")
+	uiSet(t, ctx, "name", "backup")
+	uiClick(t, ctx, "Create token")
+	uiWait(t, ctx, ".token-once", "shown only this once")
+	bearer := run(t, ctx, chromedp.Evaluate[string](`document.querySelector(".token-once input").value`))
+	wantStatus(t, e.call(http.MethodGet, "/auth/me", "Bearer "+bearer, nil), http.StatusOK)
+
+	// The session ends elsewhere: the next call goes back to the sign-in.
+	session := run(t, ctx, chromedp.Evaluate[string](`sessionStorage.getItem("gatehouse.token")`))
+	wantStatus(t, e.call(http.MethodPost, "/auth/logout", "Bearer "+session, nil), http.StatusNoContent)
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`#nav a[data-route="sites"]`)))
+	uiWait(t, ctx, "main", "Your session ended, sign in again")
+	if got := run(t, ctx, chromedp.Evaluate[bool](`!!document.querySelector("input[name=password]")`)); !got {
+		t.Error("no sign-in form after the session ended")
+	}
+}
+
+// uiTab opens the admin page in a new tab of the given size.
+func uiTab(t *testing.T, browser context.Context, w, h int64) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+	if w < 600 {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	// The first action opens the tab and ties it to the context it runs
+	// with: ctx itself, not a shorter-lived step context.
+	do(t, ctx, chromedp.EmulateViewport(w, h, opts...))
+	// A script error on the page fails the test.
+	var mu sync.Mutex
+	var errs []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if ex, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			defer mu.Unlock()
+			msg := ex.ExceptionDetails.Text
+			if ex.ExceptionDetails.Exception != nil && ex.ExceptionDetails.Exception.Description != "" {
+				msg = ex.ExceptionDetails.Exception.Description
+			}
+			errs = append(errs, msg)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range errs {
+			t.Errorf("script error on the admin page: %s", e)
+		}
+	})
+	return ctx
+}
+
+// uiSignIn opens the page and signs in through the form.
+func uiSignIn(t *testing.T, ctx context.Context, user, password string) {
+	t.Helper()
+	uiStep(t, ctx, chromedp.Navigate(uiURL),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`.signin-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.topbar`)))
+}
+
+// uiNav follows a menu link (opening the phone menu first if needed).
+func uiNav(t *testing.T, ctx context.Context, route string) {
+	t.Helper()
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const b = document.querySelector(".menu-btn");
+		if (b && getComputedStyle(b).display !== "none" && b.getAttribute("aria-expanded") !== "true") b.click();
+	})()`), chromedp.Click(chromedp.CSS(`#nav a[data-route="`+route+`"]`)),
+		// The old view is gone once the link is marked current.
+		chromedp.WaitReady(chromedp.CSS(`#nav a[data-route="`+route+`"][aria-current=page]`)))
+}
+
+// uiClick presses the visible button whose text is label.
+func uiClick(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
+	ok := run(t, ctx, chromedp.Poll[bool](`(() => {
+		const b = [...document.querySelectorAll("button")].find(b => b.textContent.trim() === `+jsQuote(label)+` && b.offsetParent !== null && !b.disabled);
+		if (!b) return false;
+		b.click();
+		return true;
+	})()`, chromedp.WithPollingTimeout(5*time.Second)))
+	if !ok {
+		t.Fatalf("no button %q", label)
+	}
+}
+
+// uiSet replaces the value of the input named name as if typed.
+func uiSet(t *testing.T, ctx context.Context, name, value string) {
+	t.Helper()
+	sel := `form [name="` + name + `"]`
+	uiStep(t, ctx, chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsQuote(sel)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// uiStep runs browser steps that must finish within 10 seconds; on failure
+// it logs what the page shows.
+func uiStep(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		t.Fatalf("browser: %v\npage: %s", err, uiPageText(ctx))
+	}
+}
+
+// uiPageText is what the page shows, for failure messages.
+func uiPageText(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash + "\n" + document.body.innerText`))
+	if err != nil {
+		return "(unavailable: " + err.Error() + ")"
+	}
+	return s
+}
+
+// uiWait waits until the element matching sel contains want.
+func uiWait(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const el = document.querySelector(`+jsQuote(sel)+`); return !!el && el.textContent.includes(`+jsQuote(want)+`); })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !ok {
+		t.Fatalf("%s never contained %q: %v\npage: %s", sel, want, err, uiPageText(ctx))
+	}
+}
+
+// uiText is the text of the first element matching sel ("" when none).
+func uiText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsQuote(sel)+`) || {}).textContent || ""`))
+}
+
+// jsQuote quotes s as a JavaScript string literal.
+func jsQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+// uiActiveUsers counts a site's active guests through the API.
+func uiActiveUsers(t *testing.T, e *env, site string) int {
+	t.Helper()
+	var users []map[string]any
+	r := e.admin(http.MethodGet, "/captive/sites/"+site+"/users?active=true", nil)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &users)
+	return len(users)
+}
+
+// uiCheckPreview changes the accent colour and checks the framed
+// portal preview follows before anything is saved.
+func uiCheckPreview(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx, chromedp.Poll[bool](`(() => { const f = document.querySelector(".preview-frame"); return !!f && !!f.contentDocument && !!f.contentDocument.querySelector("main"); })()`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const i = document.querySelector('input[name="accent_color"]');
+		i.value = "#aa3300";
+		i.dispatchEvent(new Event("input", {bubbles: true}));
+	})()`))
+	got := run(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".preview-frame").contentDocument.querySelector("button")).backgroundColor`))
+	if got != "rgb(170, 51, 0)" {
+		t.Errorf("preview button background = %q after the accent input changed, want rgb(170, 51, 0)", got)
+	}
+}
+
+// uiUploadLogo picks a generated PNG (a sun over the sea) in the logo's
+// file input and waits for the uploaded logo to show.
+func uiUploadLogo(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const w, h = 240, 120
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	sun, sea := color.NRGBA{0xe8, 0x9f, 0x2e, 0xff}, color.NRGBA{0x1f, 0x4e, 0x79, 0xff}
+	for y := range h {
+		for x := range w {
+			dx, dy := float64(x-120), float64(y-62)
+			wave := 70 + 6*math.Sin(float64(x)/14)
+			switch {
+			case float64(y) > wave && (int(float64(y)-wave)/9)%2 == 0:
+				img.Set(x, y, sea)
+			case float64(y) <= wave && dx*dx+dy*dy < 42*42:
+				img.Set(x, y, sun)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "logo.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	uiStep(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`.image-logo ~ input[type=file]`), []string{path}))
+	run(t, ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector(".image-logo img"); return !!i && i.complete && i.naturalWidth === 240; })()`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+}
+
+// uiPDFPages prints the page to PDF (with the CSS page size) and counts
+// its pages.
+func uiPDFPages(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	pdf := run(t, ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	return len(pdfPage.FindAll(pdf, -1))
+}
+
+// pdfPage matches a page object of an uncompressed PDF dictionary.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// uiShot is one screenshot of the admin page, taken at 1280×800 and
+// 390×844 (print media: 1280×800 only).
+type uiShot struct {
+	name, hash string
+	ready      string // CSS selector to wait for
+	prep       string // script to run first, "" for none
+	print      bool   // emulate print media
+}
+
+// uiScreenshots writes docs-style screenshots admin-<name>-<w>x<h>.png to
+// dir, then puts the tab back to 1280×800.
+func uiScreenshots(t *testing.T, ctx context.Context, dir string, shots ...uiShot) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer uiStep(t, ctx, chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1)))
+	for _, size := range [][2]int64{{1280, 800}, {390, 844}} {
+		w, h := size[0], size[1]
+		opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+		if w < 600 {
+			opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+		}
+		uiStep(t, ctx, chromedp.EmulateViewport(w, h, opts...))
+		for _, s := range shots {
+			if s.print && w < 600 {
+				continue
+			}
+			uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(s.hash)), chromedp.WaitVisible(chromedp.CSS(s.ready)))
+			time.Sleep(300 * time.Millisecond) // images and the preview frame settle
+			// No toast from earlier steps and no hover state in the picture.
+			uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("toast").textContent = ""`),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, float64(h-1)))
+			if s.prep != "" {
+				uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](s.prep))
+			}
+			if s.print {
+				uiMedia(t, ctx, "print")
+			}
+			img := run(t, ctx, chromedp.CaptureScreenshot())
+			if s.print {
+				uiMedia(t, ctx, "")
+			}
+			path := filepath.Join(dir, fmt.Sprintf("admin-%s-%dx%d.png", s.name, w, h))
+			if err := os.WriteFile(path, img, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// uiMedia emulates a CSS media type ("" for none).
+func uiMedia(t *testing.T, ctx context.Context, media string) {
+	t.Helper()
+	uiStep(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	}))
+}

@@ -1,0 +1,91 @@
+// format.js: dates, durations and sizes in words, in the browser's locale
+// and time zone (the API speaks UTC).
+
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const relFmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+function parse(iso) {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return isNaN(d) ? null : d;
+}
+
+/** dateTime: "12 Mar 2025, 14:05"; "" for no date. */
+export function dateTime(iso) {
+  const d = parse(iso);
+  return d ? dateTimeFmt.format(d) : "";
+}
+
+/** relative: "5 minutes ago", "in 2 hours". */
+export function relative(iso, now = Date.now()) {
+  const d = parse(iso);
+  if (!d) return "";
+  const s = Math.round((d.getTime() - now) / 1000);
+  const abs = Math.abs(s);
+  if (abs < 45) return relFmt.format(0, "second");
+  if (abs < 3600) return relFmt.format(Math.round(s / 60), "minute");
+  if (abs < 86400) return relFmt.format(Math.round(s / 3600), "hour");
+  return relFmt.format(Math.round(s / 86400), "day");
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** duration: seconds in words, at most two units: "3 hours", "1 day 6 hours", "45 minutes". */
+export function duration(seconds) {
+  seconds = Math.max(0, Math.round(seconds || 0));
+  const d = Math.floor(seconds / 86400);
+  const hr = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const parts = [];
+  if (d) parts.push(plural(d, "day", "days"));
+  if (hr) parts.push(plural(hr, "hour", "hours"));
+  if (m && !d) parts.push(plural(m, "minute", "minutes"));
+  if (!parts.length) return seconds < 60 && seconds > 0 ? plural(seconds, "second", "seconds") : "0 minutes";
+  return parts.slice(0, 2).join(" ");
+}
+
+/** shortDuration: "2 h 05 min", "12 min", "3 d 4 h". */
+export function shortDuration(seconds) {
+  seconds = Math.max(0, Math.round(seconds || 0));
+  const d = Math.floor(seconds / 86400);
+  const hr = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  if (d) return `${d} d ${hr} h`;
+  if (hr) return `${hr} h ${String(m).padStart(2, "0")} min`;
+  return `${m} min`;
+}
+
+/** timeLeft: until iso, short, or "ended". */
+export function timeLeft(iso, now = Date.now()) {
+  const d = parse(iso);
+  if (!d) return "";
+  const s = (d.getTime() - now) / 1000;
+  return s <= 0 ? "ended" : shortDuration(s);
+}
+
+/** bytes: "1.2 MB". */
+export function bytes(n) {
+  n = Number(n) || 0;
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** unitsOf splits seconds into the largest whole unit: {value, unit}. */
+export function unitsOf(seconds, units = ["days", "hours", "minutes"]) {
+  const size = { days: 86400, hours: 3600, minutes: 60 };
+  for (const u of units) {
+    if (seconds && seconds % size[u] === 0) return { value: seconds / size[u], unit: u };
+  }
+  return { value: Math.round(seconds / 60), unit: "minutes" };
+}
+
+/** secondsOf is the reverse of unitsOf. */
+export function secondsOf(value, unit) {
+  const size = { days: 86400, hours: 3600, minutes: 60 };
+  return Math.round(Number(value) * size[unit]);
+}

@@ -1,0 +1,276 @@
+// kit.js: the page's building blocks: page headers, panels, form fields,
+// error boxes, tables that stack on a phone, badges, a toast and a
+// confirmation dialog.
+
+import { h, nextId, icon, fill, add } from "./dom.js";
+import { unitsOf, secondsOf } from "./format.js";
+
+/** page is a view's frame: a heading (focused on navigation), an optional lead and actions. */
+export function page(title, { lead, actions, back } = {}) {
+  const head = h("div", { class: "page-head" },
+    h("div", { class: "page-title" },
+      back ? h("a", { class: "back-link", href: back.href }, icon("back"), back.label) : null,
+      h("h1", { tabindex: "-1", text: title }),
+      lead ? h("p", { class: "lead", text: lead }) : null),
+    actions ? h("div", { class: "page-actions" }, actions) : null);
+  const body = h("div", { class: "page-body" });
+  return { el: h("div", { class: "page" }, head, body), head, body };
+}
+
+/** panel is a titled white box. */
+export function panel(title, ...children) {
+  return h("section", { class: "panel" }, title ? h("h2", { text: title }) : null, ...children);
+}
+
+/** button: kind is primary, secondary (default), danger or ghost. */
+export function button(label, onClick, { kind = "secondary", type = "button", iconName, small, attrs } = {}) {
+  return h("button", { type, class: ["btn", "btn-" + kind, small && "btn-sm"], on: onClick ? { click: onClick } : null, ...attrs },
+    iconName ? icon(iconName) : null, h("span", { text: label }));
+}
+
+/** linkButton is an <a> that looks like a button. */
+export function linkButton(label, href, { kind = "secondary", iconName, small } = {}) {
+  return h("a", { class: ["btn", "btn-" + kind, small && "btn-sm"], href }, iconName ? icon(iconName) : null, h("span", { text: label }));
+}
+
+/**
+ * field wraps a control with its label, hint and error line. control is an
+ * element; it gets an id and aria-describedby.
+ */
+export function field(label, control, { hint, wide, className } = {}) {
+  const id = control.id || (control.id = nextId());
+  const hintId = nextId("hint");
+  const errId = nextId("err");
+  const described = [hint ? hintId : null, errId].filter(Boolean).join(" ");
+  control.setAttribute("aria-describedby", described);
+  return h("div", { class: ["field", wide && "field-wide", className] },
+    h("label", { for: id, text: label }),
+    control,
+    hint ? h("p", { class: "hint", id: hintId, text: hint }) : null,
+    h("p", { class: "field-error", id: errId, hidden: true }));
+}
+
+/** wrapControl puts wrapper where control is, with control and extras inside. */
+function wrapControl(control, wrapper, ...extras) {
+  control.replaceWith(wrapper);
+  wrapper.append(control, ...extras);
+}
+
+/** input makes an <input>; props pass through. */
+export const input = (props) => h("input", { type: "text", ...props });
+
+/** select makes a <select> from [value, label] pairs. */
+export function select(name, options, value, props = {}) {
+  return h("select", { name, ...props },
+    options.map(([v, label]) => h("option", { value: v, selected: String(v) === String(value ?? ""), text: label })));
+}
+
+/** checkbox makes a labelled checkbox row. */
+export function checkbox(name, label, checked, { hint } = {}) {
+  const box = h("input", { type: "checkbox", name, checked: !!checked, id: nextId() });
+  return h("div", { class: "field field-check" },
+    h("label", { for: box.id }, box, h("span", { text: label })),
+    hint ? h("p", { class: "hint", text: hint }) : null);
+}
+
+/**
+ * durationField is a number and a unit (minutes/hours/days) for a value in
+ * seconds. read() returns seconds (NaN when empty).
+ */
+export function durationField(label, name, seconds, { units = ["minutes", "hours", "days"], hint, min, max } = {}) {
+  const { value, unit } = unitsOf(seconds || 0, [...units].reverse());
+  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "", inputmode: "decimal", required: true });
+  const unitSel = select(name + "_unit", units.map((u) => [u, u]), unit, { "aria-label": label + " unit" });
+  const f = field(label, num, { hint });
+  wrapControl(num, h("div", { class: "with-unit" }), unitSel);
+  const read = () => (num.value === "" ? NaN : secondsOf(num.value, unitSel.value));
+  if (min || max) {
+    const check = () => {
+      const s = read();
+      num.setCustomValidity(!isNaN(s) && ((min && s < min) || (max && s > max)) ? hint || "Out of range" : "");
+    };
+    num.addEventListener("input", check);
+    unitSel.addEventListener("change", check);
+  }
+  return { el: f, read, input: num };
+}
+
+/** formError is the alert box of a form; show(err) fills it, clear() hides it. */
+export function errorBox() {
+  const el = h("div", { class: "alert alert-error", role: "alert", hidden: true });
+  return {
+    el,
+    show(err, title) {
+      fill(el, title ? h("strong", { text: title + " " }) : "", err && err.message ? err.message : String(err));
+      el.hidden = false;
+    },
+    clear() {
+      el.hidden = true;
+      el.replaceChildren();
+    },
+  };
+}
+
+/**
+ * formErrors shows err next to the form: in the box, and under the field
+ * named by err.param (when the form has one), which is marked invalid.
+ */
+export function showFormError(form, box, err) {
+  clearFormError(form, box);
+  const ctl = err && err.param && form ? form.querySelector(`[name="${CSS.escape(err.param)}"]`) : null;
+  const line = ctl ? ctl.closest(".field")?.querySelector(".field-error") : null;
+  if (ctl && line) {
+    const label = ctl.closest(".field").querySelector("label")?.textContent || err.param;
+    box.show({ message: `Not saved: see the message under “${label}”.` });
+    ctl.setAttribute("aria-invalid", "true");
+    line.textContent = err.message;
+    line.hidden = false;
+    ctl.focus();
+    return;
+  }
+  box.show(err);
+  box.el.scrollIntoView({ block: "nearest" });
+}
+
+/**
+ * checkForm runs the browser's own checks (required, min, max, …) and shows
+ * the first problem in words beside its field instead of a tooltip.
+ */
+export function checkForm(form, box) {
+  clearFormError(form, box);
+  for (const el of form.elements) {
+    if (!el.willValidate || el.disabled || el.closest("[hidden]") || el.checkValidity()) continue;
+    showFormError(form, box, { message: el.validationMessage, param: el.name });
+    return false;
+  }
+  return true;
+}
+
+function clearFormError(form, box) {
+  box.clear();
+  if (!form) return;
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of form.querySelectorAll(".field-error")) {
+    el.hidden = true;
+    el.textContent = "";
+  }
+}
+
+/**
+ * busy runs fn while btn is disabled and says what is happening; errors
+ * go to onError (or are rethrown).
+ */
+export async function busy(btn, label, fn) {
+  const span = btn.querySelector("span") || btn;
+  const before = span.textContent;
+  btn.disabled = true;
+  btn.setAttribute("aria-busy", "true");
+  span.textContent = label;
+  try {
+    return await fn();
+  } finally {
+    btn.disabled = false;
+    btn.removeAttribute("aria-busy");
+    span.textContent = before;
+  }
+}
+
+/** badge: a coloured state word. */
+export function badge(text, tone = "neutral") {
+  return h("span", { class: "badge badge-" + tone, text });
+}
+
+const STATE_TONE = { online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral", revoked: "bad", delivered: "good", failed: "bad", pending: "warn" };
+export const stateBadge = (state) => badge(state, STATE_TONE[state] || "neutral");
+
+/**
+ * table renders rows as a table that becomes stacked cards on a phone.
+ * columns: [{label, cell: (row) => node|string, className}].
+ */
+export function table(columns, rows, { empty = "Nothing here yet.", caption, rowClass } = {}) {
+  if (!rows.length) return h("p", { class: "empty", text: empty });
+  return h("div", { class: "table-wrap" },
+    h("table", { class: "table" },
+      caption ? h("caption", { class: "sr-only", text: caption }) : null,
+      h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", class: c.className }, c.head || c.label)))),
+      h("tbody", null, rows.map((r) => h("tr", { class: rowClass ? rowClass(r) : null },
+        columns.map((c) => h("td", { class: c.className, data: { label: c.label || "" } }, c.cell(r))))))));
+}
+
+/** loading is a placeholder while data comes. */
+export const loading = (what = "Loading…") => h("p", { class: "loading", role: "status", text: what });
+
+/** empty is a calm "nothing here" block with an optional action. */
+export const emptyState = (text, action) => h("div", { class: "empty-state" }, h("p", { text }), action || null);
+
+let toastTimer;
+/** toast says something briefly in the live region (#toast, always present). */
+export function toast(message, tone = "good") {
+  const el = document.getElementById("toast");
+  if (!el) return;
+  el.className = "toast toast-" + tone;
+  el.textContent = message;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    el.textContent = "";
+  }, tone === "bad" ? 8000 : 4000);
+}
+
+/**
+ * confirmDialog asks before something that cannot be undone. Resolves to
+ * false (cancelled) or true; with extra (e.g. a checkbox) the caller reads
+ * its state after.
+ */
+export function confirmDialog({ title, body, confirm = "Delete", danger = true, extra }) {
+  return new Promise((resolve) => {
+    const titleId = nextId("dlg");
+    const ok = button(confirm, null, { kind: danger ? "danger" : "primary", type: "submit", attrs: { value: "ok" } });
+    const cancel = button("Cancel", null, { type: "submit", attrs: { value: "cancel", formnovalidate: true } });
+    const dlg = h("dialog", { class: "dialog", "aria-labelledby": titleId },
+      h("form", { method: "dialog" },
+        h("h2", { id: titleId, text: title }),
+        body ? h("p", { text: body }) : null,
+        extra || null,
+        h("div", { class: "dialog-actions" }, cancel, ok)));
+    dlg.addEventListener("close", () => {
+      resolve(dlg.returnValue === "ok");
+      dlg.remove();
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    cancel.focus();
+  });
+}
+
+/** copyText copies to the clipboard; false when the browser refuses. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * copyBox shows text in a read-only field with a Copy button; when the
+ * clipboard is not available the text is selected for Ctrl+C.
+ */
+export function copyBox(label, text) {
+  const out = h("input", { type: "text", readOnly: true, value: text, class: "mono", spellcheck: "false" });
+  const status = h("span", { class: "copy-status", role: "status" });
+  const btn = button("Copy", async () => {
+    if (await copyText(text)) {
+      status.textContent = "Copied.";
+    } else {
+      out.focus();
+      out.select();
+      status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy.";
+    }
+  }, { iconName: "copy" });
+  out.addEventListener("focus", () => out.select());
+  const f = field(label, out);
+  wrapControl(out, h("div", { class: "copy-row" }), btn);
+  add(f, status);
+  return f;
+}

@@ -1,0 +1,150 @@
+// print.js: coupon cards ready to print. The layout (A4 or Letter sheets of
+// cards, 58 mm or 80 mm receipt slips) picks a print stylesheet with the
+// matching @page size; window.print() does the rest.
+
+import * as api from "../api.js";
+import { h, nextId, fill, add } from "../dom.js";
+import { page, loading, button, errorBox } from "../kit.js";
+import { duration } from "../format.js";
+
+const JOB_KEY = "gatehouse.print";
+const LAYOUT_KEY = "gatehouse.printLayout";
+
+/** LAYOUTS: id, label, cards per printed page, stylesheet. */
+export const LAYOUTS = [
+  { id: "a4", label: "A4 sheet", detail: "10 cards per page", perPage: 10 },
+  { id: "letter", label: "Letter sheet", detail: "10 cards per page", perPage: 10 },
+  { id: "58mm", label: "58 mm receipt", detail: "one slip per code", perPage: 1 },
+  { id: "80mm", label: "80 mm receipt", detail: "one slip per code", perPage: 1 },
+];
+
+/** startPrint opens the print view for {instance, coupon_ids} or {instance, run_id}. */
+export function startPrint(ctx, job) {
+  sessionStorage.setItem(JOB_KEY, JSON.stringify(job));
+  ctx.navigate("/print?instance=" + encodeURIComponent(job.instance) + (job.run_id ? "&run=" + encodeURIComponent(job.run_id) : ""));
+}
+
+function currentJob(params) {
+  const inst = params.get("instance");
+  if (inst && params.get("run")) return { instance: inst, run_id: params.get("run") };
+  try {
+    const job = JSON.parse(sessionStorage.getItem(JOB_KEY) || "null");
+    if (job && (!inst || job.instance === inst)) return job;
+  } catch {
+    /* no job */
+  }
+  return null;
+}
+
+/**
+ * setPrintLayout switches the print stylesheet (a <link>, as inline styles
+ * are not allowed) and resolves once it is loaded.
+ */
+function setPrintLayout(id) {
+  let link = document.getElementById("print-css");
+  const href = `/ui/print-${id}.css`;
+  if (link && link.getAttribute("href") === href) return Promise.resolve();
+  return new Promise((resolve) => {
+    const next = h("link", { id: "print-css", rel: "stylesheet", href });
+    next.addEventListener("load", resolve, { once: true });
+    next.addEventListener("error", resolve, { once: true });
+    if (link) link.replaceWith(next);
+    else document.head.append(next);
+  });
+}
+
+export async function printView(ctx) {
+  const job = currentJob(ctx.params);
+  const back = job && job.run_id ? "#/schedules?instance=" + encodeURIComponent(job.instance) : "#/coupons" + (job ? "?instance=" + encodeURIComponent(job.instance) : "");
+  const p = page("Print coupons", { back: { href: back, label: job && job.run_id ? "Schedules" : "Coupons" } });
+  add(ctx.main, p.el);
+  p.el.classList.add("print-page");
+  if (!job) {
+    add(p.body, h("p", { class: "empty", text: "Nothing to print. Choose codes under Coupons first." }));
+    return;
+  }
+  const err = errorBox();
+  add(p.body, err.el, loading("Preparing cards…"));
+  let data;
+  try {
+    const body = job.run_id ? { run_id: job.run_id } : { coupon_ids: job.coupon_ids };
+    data = await api.post(`/captive/instances/${api.seg(job.instance)}/coupons/cards`, body);
+  } catch (e) {
+    fill(p.body, err.el);
+    err.show(e, "The cards could not be prepared.");
+    return;
+  }
+  let layout = localStorage.getItem(LAYOUT_KEY);
+  if (!LAYOUTS.some((l) => l.id === layout)) layout = "a4";
+  const sheet = h("div", { class: "print-area", "aria-label": "Cards to print" });
+  const group = nextId("layout");
+  const chooser = h("fieldset", { class: "layout-choice" }, h("legend", { text: "Layout" }),
+    LAYOUTS.map((l) => {
+      const id = nextId();
+      const r = h("input", { type: "radio", name: group, id, value: l.id, checked: l.id === layout });
+      r.addEventListener("change", () => {
+        layout = l.id;
+        localStorage.setItem(LAYOUT_KEY, layout);
+        draw();
+      });
+      return h("div", { class: "layout-option" }, r, h("label", { for: id }, h("strong", { text: l.label }), h("span", { text: l.detail })));
+    }));
+  let styled = Promise.resolve(); // the layout's stylesheet, loaded
+  const printBtn = button("Print", () => styled.then(() => window.print()), { kind: "primary", iconName: "print" });
+  const summary = h("p", { class: "muted", role: "status" });
+  const inUse = data.cards.filter((c) => c.status !== "valid").length;
+  fill(p.body,
+    h("div", { class: "print-toolbar panel" }, chooser, h("div", { class: "print-go" }, summary, printBtn)),
+    inUse ? h("div", { class: "alert alert-warn", text: `${inUse} of these codes can no longer be used (used, expired or revoked). They are marked on the cards.` }) : null,
+    sheet);
+
+  function draw() {
+    styled = setPrintLayout(layout);
+    const l = LAYOUTS.find((x) => x.id === layout);
+    const pages = [];
+    for (let i = 0; i < data.cards.length; i += l.perPage) pages.push(data.cards.slice(i, i + l.perPage));
+    sheet.className = "print-area layout-" + layout;
+    const grid = l.perPage > 1;
+    fill(sheet, pages.map((cards) => h("div", { class: "sheet-page" },
+      grid ? h("div", { class: "sheet-grid" }, cards.map((c) => card(data.instance, c))) : cards.map((c) => card(data.instance, c)))));
+    const n = data.cards.length;
+    summary.textContent = `${n} ${n === 1 ? "card" : "cards"} for ${data.instance.name}` +
+      (l.perPage > 1 ? ` · ${pages.length} ${pages.length === 1 ? "page" : "pages"}` : ` · ${n} ${n === 1 ? "slip" : "slips"}`);
+  }
+  draw();
+  return () => document.getElementById("print-css")?.remove();
+}
+
+/** card is one coupon as a guest gets it. */
+function card(inst, c) {
+  const wifi = inst.wifi_name ? inst.wifi_name.trim() : "";
+  const how = wifi
+    ? `Join “${wifi}”, open any web page, then enter the code or scan the QR code.`
+    : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.";
+  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void"] },
+    h("div", { class: "cc-main" },
+      h("div", { class: "cc-head" },
+        inst.logo_url ? h("img", { class: "cc-logo", src: api.local(inst.logo_url), alt: inst.name }) : h("p", { class: "cc-venue", text: inst.name })),
+      wifi ? h("p", { class: "cc-wifi" }, "Wi-Fi ", h("strong", { text: wifi })) : null,
+      h("p", { class: "cc-code", text: spaced(c.code) }),
+      h("p", { class: "cc-meta" }, "Valid until ", h("strong", { text: cardTime(c.expires_at) })),
+      h("p", { class: "cc-meta" }, h("strong", { text: duration(inst.session_ttl) }), " of internet once used"),
+      c.status !== "valid" ? h("p", { class: "cc-void", text: `No longer valid (${c.status})` }) : null),
+    h("div", { class: "cc-side" },
+      h("img", { class: "cc-qr", src: api.local(c.qr), alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` })),
+    h("p", { class: "cc-how", text: how }),
+    h("div", { class: "cc-cut", "aria-hidden": "true" }));
+}
+
+const cardFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+/** cardTime: "Nov 27, 5:06 AM" in the reader's locale and time zone. */
+function cardTime(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? "" : cardFmt.format(d);
+}
+
+/** spaced groups a long code for reading aloud: ABCD EFGH; 6-character codes stay whole. */
+function spaced(code) {
+  if (code.length <= 7) return code;
+  return code.match(/.{1,4}/g).join(" ");
+}
