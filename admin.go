@@ -53,11 +53,7 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return err
 		}
 	}
-	cfg, err := cf.configure(getenv, nil)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, stderr)
+	store, err := cf.openStore(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}

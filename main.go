@@ -189,3 +189,12 @@ func buildVersion() string {
 func openStore(ctx context.Context, cfg Config, stderr io.Writer) (*db.DB, error) {
 	return db.Open(ctx, cfg.Storage.DataDir, newLogger(cfg.Log, stderr))
 }
+
+// openStore loads the configuration the flags name and opens its store.
+func (cf commonFlags) openStore(ctx context.Context, getenv func(string) string, stderr io.Writer) (*db.DB, error) {
+	cfg, err := cf.configure(getenv, nil)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, stderr)
+}

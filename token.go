@@ -29,11 +29,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if args[0] != "revoke" && len(positional) > 0 {
 		return fmt.Errorf("token %s: unexpected argument %q", args[0], positional[0])
 	}
-	cfg, err := cf.configure(getenv, nil)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, stderr)
+	store, err := cf.openStore(ctx, getenv, stderr)
 	if err != nil {
 		return err
 	}
