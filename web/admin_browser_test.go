@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"gatehouse/app"
 	"gatehouse/routeros/routerostest"
@@ -338,4 +339,55 @@ func TestAdminBrowserSchedules(t *testing.T) {
 	if got := run(t, ctx, chromedp.Evaluate[bool](`!!document.querySelector("input[name=password]")`)); !got {
 		t.Error("no sign-in form after the session ended")
 	}
+}
+
+// TestAdminBrowserKeyboard uses the page without a mouse: sign in with the
+// keyboard, reach the menu with Tab and open Guests online with Enter. On
+// every view a clerk uses, every control can take the focus and has a
+// name a screen reader can say.
+func TestAdminBrowserKeyboard(t *testing.T) {
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	e := newEnv(t, "")
+	password := e.createAdmin("desk", app.RoleFrontdesk)
+	fake, site, inst := routerSite(t, e)
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "minutes_valid": 60}).json(t, &coupons)
+	fake.AddRow("/ip/hotspot/active", map[string]string{"user": coupons[0]["code"].(string), "address": "10.5.50.9",
+		"mac-address": "AA:BB:CC:00:00:09", "uptime": "5m"})
+	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 1280, 800)
+
+	uiStep(t, ctx, chromedp.Navigate(uiURL), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)))
+	if got := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.name || ""`)); got != "username" {
+		t.Fatalf("focus starts on %q, want the user name field", got)
+	}
+	uiStep(t, ctx, chromedp.KeyEvent("desk"+kb.Tab+password+kb.Enter), chromedp.WaitVisible(chromedp.CSS(`.topbar`)))
+	uiWait(t, ctx, "h1", "Generate and print coupons")
+
+	// Tab until the menu link of Guests online has the focus, then Enter.
+	reached := false
+	for range 40 {
+		uiStep(t, ctx, chromedp.KeyEvent(kb.Tab))
+		if run(t, ctx, chromedp.Evaluate[string](`document.activeElement.textContent.trim()`)) == "Guests online" {
+			reached = true
+			break
+		}
+	}
+	if !reached {
+		t.Fatal("Tab never reached the Guests online menu link")
+	}
+	uiStep(t, ctx, chromedp.KeyEvent(kb.Enter))
+	uiWait(t, ctx, "h1", "Guests online")
+
+	uiNamedControls(t, ctx, "#/guests", "#/coupons")
+
+	// An admin's views, forms included.
+	admin := uiTab(t, browser, 1280, 800)
+	uiSignIn(t, admin, "boss", e.createAdmin("boss", app.RoleAdmin))
+	uiNamedControls(t, admin, "#/dashboard", "#/sites", "#/sites/new", "#/sites/"+site, "#/instances", "#/instances/"+inst,
+		"#/schedules", "#/notifications", "#/integrations", "#/tokens", "#/print?instance="+inst)
 }

@@ -282,3 +282,24 @@ func uiMedia(t *testing.T, ctx context.Context, media string) {
 		return err
 	}))
 }
+
+// uiNamedControls opens each view and checks that every visible control
+// can take the focus and has a name a screen reader can say.
+func uiNamedControls(t *testing.T, ctx context.Context, hashes ...string) {
+	t.Helper()
+	for _, hash := range hashes {
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "`+hash+`"`))
+		uiStep(t, ctx, chromedp.Sleep(300*time.Millisecond))
+		unnamed := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href], button, input, select, textarea")]
+			.filter(el => el.offsetParent !== null)
+			.filter(el => el.tabIndex < 0 || !((el.getAttribute("aria-label") || "").trim() || (el.labels && [...el.labels].some(l => l.textContent.trim()))
+				|| (el.type !== "checkbox" && el.textContent.trim()) || (el.getAttribute("title") || "").trim()))
+			.map(el => el.outerHTML.slice(0, 120))`))
+		if len(unnamed) > 0 {
+			t.Errorf("%s: controls without focus or a name: %v", hash, unnamed)
+		}
+		if n := run(t, ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("main a[href], main button, main input, main select")].filter(el => el.offsetParent !== null).length`)); n < 1 {
+			t.Errorf("%s: only %d controls on the page; the check looked at nothing", hash, n)
+		}
+	}
+}
