@@ -108,6 +108,20 @@ func (r *Router) endSessions(ctx context.Context, users map[string]bool, mac str
 	return nil
 }
 
+// HostMAC returns the MAC address (upper case) of the hotspot host with
+// address ip: the device behind a guest's address. ENotFound when the
+// hotspot does not know the address.
+func (r *Router) HostMAC(ctx context.Context, ip string) (string, error) {
+	rep, err := r.c.Run(ctx, "/ip/hotspot/host/print", "?address="+ip, "=.proplist=mac-address")
+	if err != nil {
+		return "", fmt.Errorf("find hotspot host %s on %s: %w", ip, r.host, err)
+	}
+	if len(rep.Rows) == 0 || rep.Rows[0]["mac-address"] == "" {
+		return "", app.Errorf(app.ENotFound, "the hotspot does not know a device with address %s", ip)
+	}
+	return strings.ToUpper(rep.Rows[0]["mac-address"]), nil
+}
+
 // LoginGuest logs a guest's device in without the router's login page
 // (/ip/hotspot/active/login), for portals opened without the router's
 // parameters. When mac is "" the device is looked up by ip among the
@@ -115,14 +129,10 @@ func (r *Router) endSessions(ctx context.Context, users map[string]bool, mac str
 // EInvalid with the router's reason when it refuses the login.
 func (r *Router) LoginGuest(ctx context.Context, user, password, ip, mac string) error {
 	if mac == "" {
-		rep, err := r.c.Run(ctx, "/ip/hotspot/host/print", "?address="+ip, "=.proplist=mac-address")
-		if err != nil {
-			return fmt.Errorf("find hotspot host %s on %s: %w", ip, r.host, err)
+		var err error
+		if mac, err = r.HostMAC(ctx, ip); err != nil {
+			return err
 		}
-		if len(rep.Rows) == 0 || rep.Rows[0]["mac-address"] == "" {
-			return app.Errorf(app.ENotFound, "the hotspot does not know a device with address %s", ip)
-		}
-		mac = rep.Rows[0]["mac-address"]
 	}
 	_, err := r.c.Run(ctx, menuActive+"/login", "=user="+user, "=password="+password, "=ip="+ip, "=mac-address="+mac)
 	if err != nil {

@@ -28,6 +28,9 @@ type Router interface {
 	// LoginGuest logs a device in without the router's login page (mac
 	// "" means: look it up by ip).
 	LoginGuest(ctx context.Context, user, password, ip, mac string) error
+	// HostMAC returns the MAC address of the hotspot host with address
+	// ip; ENotFound when the hotspot does not know it.
+	HostMAC(ctx context.Context, ip string) (string, error)
 	// Close drops the router's connections.
 	Close() error
 }
@@ -226,6 +229,16 @@ func (r *Reconciler) LoginGuest(ctx context.Context, siteID, user, password, ip,
 		return err
 	}
 	return w.router.LoginGuest(ctx, user, password, ip, mac)
+}
+
+// HostMAC returns the MAC address of the device with address ip on a
+// site's hotspot.
+func (r *Reconciler) HostMAC(ctx context.Context, siteID, ip string) (string, error) {
+	w, err := r.worker(siteID)
+	if err != nil {
+		return "", err
+	}
+	return w.router.HostMAC(ctx, ip)
 }
 
 // Disconnect ends a site user's session on the router and records it. A

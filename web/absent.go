@@ -37,3 +37,7 @@ type noScheduler struct{}
 
 func (noScheduler) RunNow(context.Context, string) ([]app.Coupon, error) { return nil, errNoScheduler }
 func (noScheduler) ScheduleChanged(string)                               {}
+
+func (noRouters) HostMAC(context.Context, string, string) (string, error) {
+	return "", errNoRouters
+}

@@ -73,6 +73,10 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 		again(http.StatusOK, v.T["no_router"]) // nowhere to hand the guest to: do not use the code
 		return
 	}
+	if !s.identifyDevice(r, pr) {
+		again(http.StatusOK, v.T["router_failed"]) // the code is not spent
+		return
+	}
 	red, err := s.deps.Portal.Redeem(r.Context(), app.RedeemRequest{InstanceID: pr.inst.ID, Code: v.Code,
 		SiteID: pr.params.Get("site"), MAC: pr.params.Get("mac"), At: now})
 	if err != nil {
@@ -91,6 +95,28 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	}
 	s.changed() // lock the router user to this device
 	s.handOff(w, r, pr, v, red)
+}
+
+// identifyDevice finds the MAC address of a guest who will be logged in
+// through the router's API (no link-login-only) when the router did not
+// pass it, so that the coupon is locked to the device and the guest can
+// try again with it if the login fails. False when the router cannot say.
+func (s *Server) identifyDevice(r *http.Request, pr portalRequest) bool {
+	if safeLink(pr.params.Get("link-login-only")) != "" || pr.params.Get("mac") != "" {
+		return true
+	}
+	ip := pr.params.Get("ip")
+	if ip == "" {
+		ip = clientIP(r)
+	}
+	mac, err := s.deps.Routers.HostMAC(r.Context(), pr.params.Get("site"), ip)
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "portal: find the guest's device", "site", pr.params.Get("site"), "ip", ip, "err", err)
+		return false
+	}
+	pr.params.Set("mac", mac)
+	pr.params.Set("ip", ip)
+	return true
 }
 
 // handOff sends the guest of a redeemed coupon to the router: a page that

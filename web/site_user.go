@@ -23,6 +23,9 @@ type RouterControl interface {
 	SitesChanged()
 	// LoginGuest logs a guest's device in through a site's router API.
 	LoginGuest(ctx context.Context, siteID, user, password, ip, mac string) error
+	// HostMAC returns the MAC address of the device with address ip on a
+	// site's hotspot; ENotFound when the hotspot does not know it.
+	HostMAC(ctx context.Context, siteID, ip string) (string, error)
 }
 
 // changed tells the reconciler that what routers should hold changed.
