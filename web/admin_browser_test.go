@@ -391,3 +391,39 @@ func TestAdminBrowserKeyboard(t *testing.T) {
 	uiNamedControls(t, admin, "#/dashboard", "#/sites", "#/sites/new", "#/sites/"+site, "#/instances", "#/instances/"+inst,
 		"#/schedules", "#/notifications", "#/integrations", "#/tokens", "#/print?instance="+inst)
 }
+
+// TestAdminBrowserDownloads saves what the page offers as files: the
+// coupon list as CSV (the same codes the API lists) and a site's
+// login.html (the file the router needs, pointing at this portal).
+func TestAdminBrowserDownloads(t *testing.T) {
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	e := newEnv(t, "")
+	_, _, inst := routerSite(t, e)
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 3, "minutes_valid": 60}).json(t, &coupons)
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 1280, 800)
+	dir := uiDownloads(t, ctx)
+	uiSignIn(t, ctx, "boss", e.createAdmin("boss", app.RoleAdmin))
+
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/coupons?instance=`+inst+`"`))
+	uiWait(t, ctx, "main", coupons[0]["code"].(string))
+	uiClick(t, ctx, "Export CSV")
+	csv := uiDownloaded(t, dir, ".csv")
+	for _, c := range coupons {
+		if !strings.Contains(csv, c["code"].(string)) {
+			t.Errorf("CSV lacks coupon %s:\n%s", c["code"], csv)
+		}
+	}
+
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/instances/`+inst+`"`))
+	uiWait(t, ctx, "main", "Download login.html")
+	uiClick(t, ctx, "Download login.html for Lobby")
+	html := uiDownloaded(t, dir, ".html")
+	if !strings.Contains(html, "/portal/"+inst) {
+		t.Errorf("login.html does not send guests to the portal:\n%s", html)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
@@ -302,4 +303,38 @@ func uiNamedControls(t *testing.T, ctx context.Context, hashes ...string) {
 			t.Errorf("%s: only %d controls on the page; the check looked at nothing", hash, n)
 		}
 	}
+}
+
+// uiDownloads makes the tab save downloads into a new directory and
+// returns it.
+func uiDownloads(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	dir := t.TempDir()
+	uiStep(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, browser.SetDownloadBehavior,
+			browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	return dir
+}
+
+// uiDownloaded waits for a finished download whose name ends in suffix
+// and returns its content.
+func uiDownloaded(t *testing.T, dir, suffix string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(dir)
+		for _, en := range entries {
+			if strings.HasSuffix(en.Name(), suffix) {
+				data, err := os.ReadFile(filepath.Join(dir, en.Name()))
+				if err == nil && len(data) > 0 {
+					return string(data)
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no %s file was downloaded to %s", suffix, dir)
+	return ""
 }
