@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"gatehouse/app"
@@ -74,7 +75,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	return runServer(ctx, cfg, store, logger, func(net.Addr) {
+	err = runServer(ctx, cfg, store, logger, func(net.Addr) {
 		fmt.Fprintf(stdout, `gatehouse demo — everything here is temporary and is deleted when you stop it (Ctrl+C).
 
   Admin page:        %s/
@@ -86,6 +87,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 `, cfg.Server.BaseURL, creds.admin, creds.frontdesk, cfg.Server.BaseURL, creds.instanceID, router.Addr(), dir)
 	})
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("demo: %w; is gatehouse already running? Choose another address with -listen 127.0.0.1:8081", err)
+	}
+	return err
 }
 
 type demoCredentials struct {
