@@ -13,14 +13,17 @@ import (
 	"gatehouse/app"
 )
 
-// Sign-in limits. A source address may fail loginSourceLimit times and an
-// account loginAccountLimit times per loginWindow; then it waits. The
-// account limit is the stricter one against guessing one password from
-// many addresses; the window is short so that nobody can lock a clerk out
-// for long.
+// Sign-in limits, per loginWindow: a source address may fail
+// loginSourceLimit times, an account from one source loginAccountLimit
+// times, and an account from everywhere together loginAccountTotal times.
+// Keying the account limit on the source too means a guest on the same
+// network cannot lock a clerk out by guessing; the total still bounds a
+// guess spread over many addresses. The window is short so that nobody is
+// locked out for long.
 const (
 	loginSourceLimit  = 20
 	loginAccountLimit = 10
+	loginAccountTotal = 50
 	loginWindow       = 15 * time.Minute
 	// loginConcurrency bounds the password hashes computed at once (each
 	// takes ~19 MiB), so a flood of sign-ins cannot exhaust memory.
@@ -30,8 +33,8 @@ const (
 
 // loginLimits are the failed sign-in counters and the hashing slots.
 type loginLimits struct {
-	failures *failureLimiter // keys "src:<ip>" and "acct:<username>"
-	hashing  chan struct{}
+	sources, accountSources, accounts *failureLimiter
+	hashing                           chan struct{}
 	// dummyHash is checked for unknown user names so that a refusal
 	// takes as long whether or not the account exists.
 	dummyHash string
@@ -43,9 +46,48 @@ func newLoginLimits() loginLimits {
 		panic(err) // crypto/rand failing is not recoverable
 	}
 	return loginLimits{
-		failures:  newFailureLimiter(loginSourceLimit, loginWindow),
-		hashing:   make(chan struct{}, loginConcurrency),
-		dummyHash: h,
+		sources:        newFailureLimiter(loginSourceLimit, loginWindow),
+		accountSources: newFailureLimiter(loginAccountLimit, loginWindow),
+		accounts:       newFailureLimiter(loginAccountTotal, loginWindow),
+		hashing:        make(chan struct{}, loginConcurrency),
+		dummyHash:      h,
+	}
+}
+
+// reservation is one sign-in attempt counted as failed in advance under
+// each of its keys; a success takes it back.
+type reservation []struct {
+	l   *failureLimiter
+	key string
+	at  time.Time
+}
+
+// reserve counts the attempt under every limit, or, when one of them is
+// reached, nothing, and says how long to wait.
+func (ll loginLimits) reserve(source, account string, now time.Time) (reservation, time.Duration) {
+	var res reservation
+	for _, k := range []struct {
+		l   *failureLimiter
+		key string
+	}{{ll.sources, source}, {ll.accountSources, account + "@" + source}, {ll.accounts, account}} {
+		wait, at := k.l.reserve(k.key, now)
+		if wait > 0 {
+			res.forgive()
+			return nil, wait
+		}
+		res = append(res, struct {
+			l   *failureLimiter
+			key string
+			at  time.Time
+		}{k.l, k.key, at})
+	}
+	return res, 0
+}
+
+// forgive takes the attempt back: it succeeded.
+func (res reservation) forgive() {
+	for _, r := range res {
+		r.l.forgive(r.key, r.at)
 	}
 }
 
@@ -81,9 +123,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		s.writeError(w, r, s.loginRefused())
 		return
 	}
-	now := s.now()
-	srcKey, acctKey := "src:"+clientIP(r), "acct:"+strings.ToLower(username)
-	if wait := max(s.logins.failures.blocked(srcKey, now), s.accountBlocked(acctKey, now)); wait > 0 {
+	// The attempt counts as failed from the start, so that attempts made
+	// at the same time cannot all pass the limits; success takes it back.
+	res, wait := s.logins.reserve(clientIP(r), strings.ToLower(username), s.now())
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		s.writeError(w, r, &app.Error{Code: app.ETooMany, Reason: "rate_limited",
@@ -92,16 +135,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 	}
 	admin, ok, err := s.checkCredentials(r.Context(), username, password)
 	if err != nil {
+		res.forgive() // not a guess that failed
 		s.writeError(w, r, err)
 		return
 	}
 	if !ok {
-		s.logins.failures.fail(srcKey, now)
-		s.logins.failures.fail(acctKey, now)
 		s.auditSignIn(r, app.AuditEvent{ActorName: username, Action: "POST /auth/login", Status: http.StatusUnauthorized})
 		s.writeError(w, r, s.loginRefused())
 		return
 	}
+	res.forgive()
 	tok, err := s.deps.Admins.StartSession(r.Context(), admin.ID, app.AdminSessionTTL)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -116,11 +159,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		Action: "POST /auth/login", Resource: admin.ID, Status: http.StatusOK})
 	writeJSON(w, http.StatusOK, loginResponse{Token: signed, ExpiresAt: timeString(tok.ExpiresAt),
 		Username: admin.Username, Role: string(admin.Role)})
-}
-
-// accountBlocked applies the stricter per-account limit.
-func (s *Server) accountBlocked(key string, now time.Time) time.Duration {
-	return s.logins.failures.blockedAt(key, now, loginAccountLimit)
 }
 
 func (s *Server) loginRefused() error {

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -139,6 +142,59 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	if r := e.login("night", other); r.status != http.StatusTooManyRequests {
 		t.Fatalf("address over its limit: %d", r.status)
+	}
+}
+
+// TestLoginRateLimitParallel: guesses sent at the same time cannot slip
+// past the account's limit while earlier ones are still being checked.
+func TestLoginRateLimitParallel(t *testing.T) {
+	e := newEnv(t, "")
+	e.createAdmin("desk", app.RoleFrontdesk)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range 40 {
+		wg.Go(func() {
+			body := fmt.Sprintf(`{"username":"desk","password":"guess-%d"}`, i)
+			res, err := e.srv.Client().Post(e.srv.URL+"/auth/login", "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if statuses[http.StatusUnauthorized] > 10 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != 40 {
+		t.Fatalf("40 parallel guesses answered %v; want at most 10 checked (401), the rest 429", statuses)
+	}
+}
+
+// TestLoginLockoutIsPerSource: someone guessing a clerk's password from
+// one address (a guest on the same network) does not lock the clerk out
+// at another.
+func TestLoginLockoutIsPerSource(t *testing.T) {
+	e := newEnv(t, "")
+	pw := e.createAdmin("desk", app.RoleFrontdesk)
+	for i := range 12 {
+		e.login("desk", fmt.Sprintf("guess-%d", i))
+	}
+	if r := e.login("desk", pw); r.status != http.StatusTooManyRequests {
+		t.Fatalf("guessing address: %d, want 429", r.status)
+	}
+	other := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{
+		LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext}}
+	res, err := other.Post(e.srv.URL+"/auth/login", "application/json",
+		strings.NewReader(`{"username":"desk","password":"`+pw+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the clerk at another address: %d, want 200", res.StatusCode)
 	}
 }
 

@@ -24,19 +24,48 @@ func newFailureLimiter(limit int, window time.Duration) *failureLimiter {
 
 // blocked returns how long key must wait before its next attempt, or 0.
 func (l *failureLimiter) blocked(key string, now time.Time) time.Duration {
-	return l.blockedAt(key, now, l.limit)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.wait(l.recent(key, now), now)
 }
 
-// blockedAt is blocked with a limit of its own for key (at most the
-// limiter's, which bounds what is remembered).
-func (l *failureLimiter) blockedAt(key string, now time.Time, limit int) time.Duration {
+// wait is how long a key with the recent failures must wait (under mu).
+func (l *failureLimiter) wait(recent []time.Time, now time.Time) time.Duration {
+	if len(recent) < l.limit {
+		return 0
+	}
+	return recent[len(recent)-l.limit].Add(l.window).Sub(now)
+}
+
+// reserve counts an attempt of key as failed before it is made, in one
+// step with the check, so that attempts made at the same time cannot all
+// pass the check: it returns how long key must wait (and counts nothing),
+// or 0 and the time to hand to forgive if the attempt succeeds.
+func (l *failureLimiter) reserve(key string, now time.Time) (time.Duration, time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.recent(key, now)
-	if len(recent) < limit {
-		return 0
+	if wait := l.wait(recent, now); wait > 0 {
+		return wait, time.Time{}
 	}
-	return recent[len(recent)-limit].Add(l.window).Sub(now)
+	l.failures[key] = append(recent, now)
+	return 0, now
+}
+
+// forgive takes back the attempt reserve counted at the given time.
+func (l *failureLimiter) forgive(key string, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	list := l.failures[key]
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Equal(at) {
+			l.failures[key] = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(l.failures[key]) == 0 {
+		delete(l.failures, key)
+	}
 }
 
 // fail records a failed attempt of key.

@@ -31,11 +31,18 @@ type runNotificationJSON struct {
 	DeliveredAt *string `json:"delivered_at"`
 }
 
-func scheduleRunToJSON(run app.ScheduleRun) scheduleRunJSON {
+// scheduleRunToJSON is run as the contract shows it. The notifications,
+// whose targets are e-mail addresses and webhook URLs (a webhook URL may
+// be a bearer secret), are shown only to callers who may manage
+// schedules and so see the notification groups anyway.
+func scheduleRunToJSON(run app.ScheduleRun, withNotifications bool) scheduleRunJSON {
 	out := scheduleRunJSON{
 		ID: run.ID, Slot: run.Slot(), Manual: run.Manual(), RanAt: timeString(run.RanAt),
 		Generated: run.Generated, Used: run.Used, Available: run.Available,
 		Notifications: make([]runNotificationJSON, 0, len(run.Deliveries)),
+	}
+	if !withNotifications {
+		return out
 	}
 	for _, d := range run.Deliveries {
 		out.Notifications = append(out.Notifications, runNotificationJSON{Channel: d.Channel, Target: d.Target,
@@ -74,9 +81,10 @@ func (s *Server) listScheduleRuns(w http.ResponseWriter, r *http.Request, p http
 		s.writeError(w, r, err)
 		return
 	}
+	caller, _ := principalFrom(r.Context())
 	out := make([]scheduleRunJSON, 0, len(runs))
 	for _, run := range runs {
-		out = append(out, scheduleRunToJSON(run))
+		out = append(out, scheduleRunToJSON(run, caller.Role.Can(app.ActManageSchedules)))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
