@@ -90,8 +90,9 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 		// Opened directly (a coupon card's QR code): when the guest's
 		// address is in a guest subnet of one of the instance's sites, that
 		// site's router can log the device in by its address.
-		if ip := clientIP(r); siteOfAddress(inst, ip) != "" {
-			kept.Set("site", siteOfAddress(inst, ip))
+		ip := clientIP(r)
+		if site := siteOfAddress(inst, ip); site != "" {
+			kept.Set("site", site)
 			kept.Set("ip", ip)
 		}
 	}
@@ -120,6 +121,16 @@ func cardCode(query url.Values, pr portalRequest) string {
 		return ""
 	}
 	return code
+}
+
+// hasSite reports whether id names one of the instance's sites.
+func (pr portalRequest) hasSite(id string) bool {
+	for _, site := range pr.inst.Sites {
+		if id != "" && strings.EqualFold(site.ID, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // siteOfAddress returns the site of inst whose guest subnets hold ip, or "".

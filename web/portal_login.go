@@ -69,13 +69,27 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	case pr.inst.TermsText != "" && !v.TermsAccepted:
 		again(http.StatusOK, v.T["need_terms"])
 		return
-	case safeLink(pr.params.Get("link-login-only")) == "" && pr.params.Get("site") == "":
+	case safeLink(pr.params.Get("link-login-only")) == "" && !pr.hasSite(pr.params.Get("site")):
 		again(http.StatusOK, v.T["no_router"]) // nowhere to hand the guest to: do not use the code
 		return
 	}
-	if !s.identifyDevice(r, pr) {
-		again(http.StatusOK, v.T["router_failed"]) // the code is not spent
-		return
+	if safeLink(pr.params.Get("link-login-only")) == "" && pr.params.Get("mac") == "" {
+		// Opened without the router's parameters (a card's QR code): find
+		// the device before the code is spent, so that a login the router
+		// then refuses can be tried again with the same code.
+		site, ip, mac, err := s.guestDevice(r, pr)
+		switch {
+		case site == "":
+			again(http.StatusOK, v.T["no_router"])
+			return
+		case err != nil:
+			s.failed(keys, now) // each lookup asks the router: limit them like guesses
+			again(http.StatusOK, v.T["router_failed"])
+			return
+		}
+		pr.params.Set("site", site)
+		pr.params.Set("ip", ip)
+		pr.params.Set("mac", mac)
 	}
 	red, err := s.deps.Portal.Redeem(r.Context(), app.RedeemRequest{InstanceID: pr.inst.ID, Code: v.Code,
 		SiteID: pr.params.Get("site"), MAC: pr.params.Get("mac"), At: now})
@@ -97,26 +111,21 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	s.handOff(w, r, pr, v, red)
 }
 
-// identifyDevice finds the MAC address of a guest who will be logged in
-// through the router's API (no link-login-only) when the router did not
-// pass it, so that the coupon is locked to the device and the guest can
-// try again with it if the login fails. False when the router cannot say.
-func (s *Server) identifyDevice(r *http.Request, pr portalRequest) bool {
-	if safeLink(pr.params.Get("link-login-only")) != "" || pr.params.Get("mac") != "" {
-		return true
+// guestDevice finds the site, address and MAC address of a guest who
+// opened the portal directly. Only the address the connection comes from
+// counts, and only inside a guest subnet of one of the instance's sites
+// (site "" otherwise, and the router is not asked): what the form says
+// about site and address is the guest's to forge.
+func (s *Server) guestDevice(r *http.Request, pr portalRequest) (site, ip, mac string, err error) {
+	ip = clientIP(r)
+	if site = siteOfAddress(pr.inst, ip); site == "" {
+		return "", "", "", nil
 	}
-	ip := pr.params.Get("ip")
-	if ip == "" {
-		ip = clientIP(r)
-	}
-	mac, err := s.deps.Routers.HostMAC(r.Context(), pr.params.Get("site"), ip)
+	mac, err = s.deps.Routers.HostMAC(r.Context(), site, ip)
 	if err != nil {
-		s.logger.WarnContext(r.Context(), "portal: find the guest's device", "site", pr.params.Get("site"), "ip", ip, "err", err)
-		return false
+		s.logger.WarnContext(r.Context(), "portal: find the guest's device", "site", site, "ip", ip, "err", err)
 	}
-	pr.params.Set("mac", mac)
-	pr.params.Set("ip", ip)
-	return true
+	return site, ip, mac, err
 }
 
 // handOff sends the guest of a redeemed coupon to the router: a page that

@@ -3,15 +3,18 @@ package web_test
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
 )
 
 // portalFixture is a coupon instance with terms, a few coupons, and the
@@ -280,7 +283,8 @@ func TestPortalAPILogin(t *testing.T) {
 	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "minutes_valid": 60}).json(t, &coupons)
 	code := coupons[0]["code"].(string)
 	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.20", "mac-address": "AA:BB:CC:00:00:20"})
-	r := e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}, "ip": {"10.5.50.20"}}, nil)
+	// The router passed the device (no link-login-only): no lookup needed.
+	r := e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}, "ip": {"10.5.50.20"}, "mac": {"AA:BB:CC:00:00:20"}}, nil)
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), "You are online") {
 		t.Fatalf("API login: %d %s", r.status, r.body)
 	}
@@ -334,4 +338,88 @@ func TestPortalOpenedFromQRCode(t *testing.T) {
 	if active := fake.Rows("/ip/hotspot/active"); len(active) != 1 || active[0]["user"] != code {
 		t.Fatalf("router sessions = %v", active)
 	}
+}
+
+// TestPortalAPILoginKeepsTheCodeOnFailure: opened directly (a card's QR
+// code), a code is spent only once the router knows the guest's device,
+// and a login the router then refuses can be tried again with the same code.
+func TestPortalAPILoginKeepsTheCodeOnFailure(t *testing.T) {
+	e := newEnv(t, "")
+	fake, site, inst := routerSite(t, e)
+	guestSubnet(t, e, inst, site, "127.0.0.0/8") // the test client is a guest
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "minutes_valid": 60}).json(t, &coupons)
+	code := coupons[0]["code"].(string)
+	status := func() string {
+		var all []map[string]any
+		e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupons?status=all", nil).json(t, &all)
+		return all[0]["status"].(string)
+	}
+	login := func() response { return e.form("/portal/"+inst+"/login", url.Values{"code": {code}}, nil) }
+
+	// The hotspot does not know the address: nothing is spent.
+	if r := login(); !strings.Contains(string(r.body), "could not be logged in") || status() != "valid" {
+		t.Fatalf("unknown device: %s (coupon %s)", r.body, status())
+	}
+
+	// The router knows the device but refuses the login once.
+	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "127.0.0.1", "mac-address": "aa:bb:cc:00:00:30"})
+	fake.FailWhen(func(cmd string, _ map[string]string) *routerostest.Trap {
+		if cmd == "/ip/hotspot/active/login" {
+			return &routerostest.Trap{Message: "simulated failure"}
+		}
+		return nil
+	})
+	if r := login(); strings.Contains(string(r.body), "You are online") {
+		t.Fatalf("login through a failing router: %s", r.body)
+	}
+	fake.FailWhen(nil)
+	if r := login(); !strings.Contains(string(r.body), "You are online") {
+		t.Fatalf("second try with the same code on the same device: %s", r.body)
+	}
+	if active := fake.Rows("/ip/hotspot/active"); len(active) != 1 || !strings.EqualFold(active[0]["mac-address"], "AA:BB:CC:00:00:30") {
+		t.Fatalf("router sessions = %v", active)
+	}
+}
+
+// TestPortalForgedSiteAndAddress: a form that names a site and an address
+// it does not come from makes the portal ask the router nothing, and
+// failed lookups count like wrong codes.
+func TestPortalForgedSiteAndAddress(t *testing.T) {
+	e := newEnv(t, "")
+	fake, site, inst := routerSite(t, e)
+	guestSubnet(t, e, inst, site, "10.5.50.0/24") // the test client (loopback) is not in it
+	var lookups atomic.Int32
+	fake.FailWhen(func(cmd string, _ map[string]string) *routerostest.Trap {
+		if cmd == "/ip/hotspot/host/print" {
+			lookups.Add(1)
+		}
+		return nil
+	})
+	for i := range 10 {
+		r := e.form("/portal/"+inst+"/login", url.Values{"code": {"ABCDEF"}, "site": {site}, "ip": {fmt.Sprintf("10.5.50.%d", i+2)}}, nil)
+		if !strings.Contains(string(r.body), "open this page from the Wi-Fi") {
+			t.Fatalf("forged address %d: %s", i, r.body)
+		}
+	}
+	if n := lookups.Load(); n != 0 {
+		t.Fatalf("the router was asked %d times about addresses the guest does not have", n)
+	}
+
+	// From inside the subnet each lookup that finds nothing is a failure.
+	guestSubnet(t, e, inst, site, "127.0.0.0/8")
+	var last response
+	for range 40 {
+		last = e.form("/portal/"+inst+"/login", url.Values{"code": {"ABCDEF"}}, nil)
+	}
+	if last.status != http.StatusTooManyRequests || lookups.Load() > 31 {
+		t.Fatalf("after 40 lookups: %d, %d router lookups; want 429 and at most 31", last.status, lookups.Load())
+	}
+}
+
+// guestSubnet makes subnet the only guest subnet of site for inst.
+func guestSubnet(t *testing.T, e *env, inst, site, subnet string) {
+	t.Helper()
+	wantStatus(t, e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{
+		"sites": []any{map[string]any{"id": site, "subnets": []any{subnet}}}}), http.StatusOK)
 }
