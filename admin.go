@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,9 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if len(positional) > 0 {
 		return fmt.Errorf("admin %s: unexpected argument %q", args[0], positional[0])
+	}
+	if args[0] != "create" && roleGiven(fs) {
+		return fmt.Errorf("admin %s: -role is only for create (to change a role, delete the account and create it again)", args[0])
 	}
 	if args[0] != "list" {
 		if err := app.ValidateUsername(*username); err != nil {
@@ -93,6 +97,13 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return tw.Flush()
 	}
 	return nil
+}
+
+// roleGiven reports whether -role was on the command line.
+func roleGiven(fs *flag.FlagSet) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "role" })
+	return given
 }
 
 // readPassword reads a new password: the first line of stdin with

@@ -40,6 +40,7 @@ func TestAdminCommands(t *testing.T) {
 		{"long enough pw\n", []string{"admin", "password", "-username", "nobody", "-password-stdin"}, "no admin named nobody"},
 		{"", []string{"admin", "delete", "-username", "nobody"}, "no admin named nobody"},
 		{"", []string{"admin", "rename"}, "want create, password, list or delete"},
+		{"long enough pw\n", []string{"admin", "password", "-username", "maria", "-role", "admin", "-password-stdin"}, "-role is only for create"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), append(c.args, "-data-dir", dir), strings.NewReader(c.stdin), &stdout, &stderr, env(nil))

@@ -48,6 +48,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !*keep {
 		defer os.RemoveAll(dir)
 	}
+	if _, port, err := net.SplitHostPort(*listen); err == nil && port == "0" {
+		return errors.New("demo: -listen needs a fixed port (the printed links name it), e.g. 127.0.0.1:8081")
+	}
 	cfg := defaultConfig()
 	cfg.Server.Listen = *listen
 	cfg.Storage.DataDir = dir
@@ -132,13 +135,12 @@ func seedDemo(ctx context.Context, store *db.DB, router *routerostest.Router, ro
 		return creds, err
 	}
 	creds.instanceID = inst.ID
-	dow := int(time.Monday)
 	sch, err := store.CreateSchedule(ctx, app.Schedule{InstanceID: inst.ID, Name: "Daily front-desk batch", Count: 20,
-		Recurrence: app.RecurDaily, DayOfWeek: &dow, ValidForMinutes: 24 * 60, Timezone: "UTC", RunAt: "06:00"})
+		Recurrence: app.RecurDaily, ValidForMinutes: 24 * 60, Timezone: "UTC", RunAt: "06:00"})
 	if err != nil {
 		return creds, err
 	}
-	_, coupons, _, err := store.RunSchedule(ctx, sch.ID, "manual:demo")
+	_, coupons, _, err := store.RunSchedule(ctx, sch.ID, app.ManualSlotPrefix+"demo")
 	if err != nil {
 		return creds, err
 	}

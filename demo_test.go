@@ -66,3 +66,9 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo data directory %s is still there: %v", dataDir, err)
 	}
 }
+
+func TestDemoNeedsAFixedPort(t *testing.T) {
+	if err := runErr(t, "demo", "-listen", "127.0.0.1:0"); !strings.Contains(err.Error(), "fixed port") {
+		t.Fatalf("demo on port 0: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -40,23 +41,49 @@ func (s *Server) adminAsset(w http.ResponseWriter, r *http.Request, p httprouter
 	s.serveUIFile(w, r, name)
 }
 
-func (s *Server) serveUIFile(w http.ResponseWriter, r *http.Request, name string) {
+// uiFile is one file of the admin page, ready to serve.
+type uiFile struct {
+	data        []byte
+	contentType string
+	etag        string
+}
+
+// uiIndex holds every file of the admin page by its path below web/ui,
+// read and hashed once.
+var uiIndex = sync.OnceValue(func() map[string]uiFile {
+	types := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+		".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+	files := map[string]uiFile{}
 	sub, _ := fs.Sub(uiFiles, "ui")
-	data, err := fs.ReadFile(sub, name)
-	if err != nil || name == "" {
+	_ = fs.WalkDir(sub, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(sub, name)
+		if err != nil {
+			return err
+		}
+		ct := types[path.Ext(name)]
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		sum := sha256.Sum256(data)
+		files[name] = uiFile{data: data, contentType: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		return nil
+	})
+	return files
+})
+
+func (s *Server) serveUIFile(w http.ResponseWriter, r *http.Request, name string) {
+	f, ok := uiIndex()[name]
+	if !ok {
 		s.writeError(w, r, &app.Error{Code: app.ENotFound, Reason: app.ReasonResourceMissing, Message: "no such file: " + r.URL.Path})
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", uiCSP)
 	h.Set("Cache-Control", "no-cache") // revalidate: a new binary brings new files
-	ct := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-		".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}[path.Ext(name)]
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
-	sum := sha256.Sum256(data)
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data)) // answers If-None-Match with 304
+	h.Set("Content-Type", f.contentType)
+	h.Set("ETag", f.etag)
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data)) // answers If-None-Match with 304
 }

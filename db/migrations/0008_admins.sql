@@ -12,7 +12,7 @@ CREATE TABLE admins (
 ) STRICT;
 
 -- A session is a token record with admin_id set; API tokens have NULL.
--- Sessions are not references that block deleting the account: deleting
--- revokes them first and then clears the column.
+-- admin_id is history, not a reference: deleting an account revokes its
+-- sessions and keeps the column, so the audit trail still names it.
 ALTER TABLE tokens ADD COLUMN admin_id TEXT;
 CREATE INDEX tokens_admin ON tokens (admin_id) WHERE admin_id IS NOT NULL;
