@@ -155,10 +155,17 @@ func (s *Schedule) Validate() error {
 
 // Location loads the schedule's time zone.
 func (s *Schedule) Location() (*time.Location, error) {
-	if s.Timezone == "" || strings.EqualFold(s.Timezone, "local") {
-		return nil, fmt.Errorf("time zone %q is not allowed", s.Timezone)
+	return LoadTimezone(s.Timezone)
+}
+
+// LoadTimezone loads an IANA time zone by name ("Europe/Berlin", "UTC").
+// The empty name and "Local" (the server's own zone, which may change
+// under a running schedule) are refused.
+func LoadTimezone(name string) (*time.Location, error) {
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, fmt.Errorf("time zone %q is not allowed", name)
 	}
-	return time.LoadLocation(s.Timezone)
+	return time.LoadLocation(name)
 }
 
 // ScheduleStore keeps coupon schedules and runs them.

@@ -34,13 +34,23 @@ type dashboardCouponsJSON struct {
 var errNoDashboard = &app.Error{Code: app.EUnavailable, Message: "the dashboard is not available in this server"}
 
 // dashboard serves GET /captive/dashboard. Today and this week are the
-// server's local calendar day and ISO week (from Monday), by its clock.
+// calendar day and ISO week (from Monday) in the time zone tz (an IANA
+// name; the admin page sends the browser's), or in the server's own zone
+// when tz is absent.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	if s.deps.Dashboard == nil {
 		s.writeError(w, r, errNoDashboard)
 		return
 	}
-	now := s.now().In(time.Local)
+	loc := time.Local
+	if tz := r.URL.Query().Get("tz"); tz != "" {
+		var err error
+		if loc, err = app.LoadTimezone(tz); err != nil {
+			s.writeError(w, r, app.Invalid("tz", app.ReasonParameterInvalid, "tz %q is not an IANA time zone such as Europe/Madrid", tz))
+			return
+		}
+	}
+	now := s.now().In(loc)
 	d, err := s.deps.Dashboard.Dashboard(r.Context(), app.DayStart(now), app.WeekStart(now))
 	if err != nil {
 		s.writeError(w, r, err)

@@ -105,6 +105,20 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("after logout: guests_online %d, redeemed_today %d; want 0 and 3", d.GuestsOnline, d.Coupons.RedeemedToday)
 	}
 
+	// "Today" can be the desk's day rather than the server's.
+	for _, tz := range []string{"Pacific/Kiritimati", "America/Los_Angeles", "UTC"} {
+		r := e.admin(http.MethodGet, "/captive/dashboard?tz="+url.QueryEscape(tz), nil)
+		wantStatus(t, r, http.StatusOK)
+		var d dashboardCounts
+		r.json(t, &d)
+		if d.Coupons.IssuedToday != 5 || d.Coupons.IssuedWeek != 5 {
+			t.Errorf("tz %s: coupons = %+v, want 5 issued today (they were made a moment ago)", tz, d.Coupons)
+		}
+	}
+	for _, tz := range []string{"Mars/Olympus", "Local", "../../etc/passwd"} {
+		wantError(t, e.admin(http.MethodGet, "/captive/dashboard?tz="+url.QueryEscape(tz), nil), http.StatusBadRequest, "parameter_invalid", "tz")
+	}
+
 	// The front desk may not see it; nobody without a token may.
 	wantError(t, e.as(app.RoleFrontdesk, http.MethodGet, "/captive/dashboard", nil), http.StatusForbidden, "permission_denied", "")
 	wantStatus(t, e.call(http.MethodGet, "/captive/dashboard", "", nil), http.StatusUnauthorized)

@@ -19,7 +19,7 @@ export async function dashboard(ctx) {
 
   async function load() {
     const [dash, sites] = await Promise.allSettled([
-      api.get("/captive/dashboard"),
+      api.get("/captive/dashboard" + browserZone()),
       ctx.can("sites.read") ? api.get("/captive/sites") : Promise.resolve([]),
     ]);
     if (dash.status === "fulfilled") {
@@ -67,3 +67,14 @@ function siteTable(list) {
 }
 
 const rank = (s) => ({ offline: 0, unknown: 1, online: 2 })[s.status?.state] ?? 1;
+
+/** browserZone is "?tz=<the browser's IANA time zone>", so that "today" is
+ * the day at the desk, not on the server; "" when the browser cannot say. */
+function browserZone() {
+  try {
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return tz ? "?tz=" + encodeURIComponent(tz) : "";
+  } catch {
+    return "";
+  }
+}
