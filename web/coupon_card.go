@@ -94,6 +94,14 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 	for i, c := range coupons {
 		links[i] = s.portalCodeURL(in.ID, c.Code)
 	}
+	// Drawing QR codes is CPU work (~2 ms a code): one sheet at a time,
+	// so that printing cannot starve the portal and the API.
+	select {
+	case s.cardSheets <- struct{}{}:
+		defer func() { <-s.cardSheets }()
+	case <-r.Context().Done():
+		return // the client went away while waiting
+	}
 	qrs, err := qrDataURIs(r.Context(), links)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -111,6 +111,7 @@ type Server struct {
 	oauthStarts   oauthLimits
 	secureCookies bool // the base URL is https
 	logins        loginLimits
+	cardSheets    chan struct{} // one sheet of coupon cards drawn at a time
 }
 
 // New builds the server and its routes. It returns an error when the
@@ -144,6 +145,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	s.oauth = newOAuthProviders(cfg.OAuth, cfg.BaseURL, cfg.Now)
 	s.oauthStarts = newOAuthLimits()
 	s.logins = newLoginLimits()
+	s.cardSheets = make(chan struct{}, 1)
 	s.secureCookies = strings.HasPrefix(cfg.BaseURL, "https://")
 	obs, err := newObserver(deps.Metrics, cfg.MetricsAllowRemote, s.logger)
 	if err != nil {
