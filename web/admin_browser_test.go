@@ -27,10 +27,7 @@ const uiURL = "http://" + browserHost + "/"
 // as on the page. With GATEHOUSE_SCREENSHOTS set it also writes the
 // admin-*.png screenshots.
 func TestAdminBrowserFlow(t *testing.T) {
-	chrome := chromiumPath()
-	if chrome == "" {
-		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
-	}
+	chrome := needChromium(t)
 	start := time.Now()
 	e := newEnv(t, "")
 	password := e.createAdmin("alice", app.RoleAdmin)
@@ -179,10 +176,7 @@ func TestAdminBrowserFlow(t *testing.T) {
 // offers only coupons and guests online, and an admin page reached by
 // its address says it is not available.
 func TestAdminBrowserFrontdesk(t *testing.T) {
-	chrome := chromiumPath()
-	if chrome == "" {
-		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
-	}
+	chrome := needChromium(t)
 	e := newEnv(t, "")
 	password := e.createAdmin("desk", app.RoleFrontdesk)
 	createInstance(t, e, map[string]any{"name": "Lobby Wi-Fi", "strategy": "coupon", "session_ttl": 3600})
@@ -212,10 +206,7 @@ func TestAdminBrowserFrontdesk(t *testing.T) {
 // error shown beside the field that caused it; a token shown once; and a
 // session that ends sending the page back to the sign-in.
 func TestAdminBrowserSchedules(t *testing.T) {
-	chrome := chromiumPath()
-	if chrome == "" {
-		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
-	}
+	chrome := needChromium(t)
 	e := newEnv(t, "")
 	password := e.createAdmin("ops", app.RoleAdmin)
 	inst := createInstance(t, e, map[string]any{"name": "Harbour Inn", "strategy": "coupon", "session_ttl": 7200})["id"].(string)
@@ -346,10 +337,7 @@ func TestAdminBrowserSchedules(t *testing.T) {
 // every view a clerk uses, every control can take the focus and has a
 // name a screen reader can say.
 func TestAdminBrowserKeyboard(t *testing.T) {
-	chrome := chromiumPath()
-	if chrome == "" {
-		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
-	}
+	chrome := needChromium(t)
 	e := newEnv(t, "")
 	password := e.createAdmin("desk", app.RoleFrontdesk)
 	fake, site, inst := routerSite(t, e)
@@ -396,10 +384,7 @@ func TestAdminBrowserKeyboard(t *testing.T) {
 // coupon list as CSV (the same codes the API lists) and a site's
 // login.html (the file the router needs, pointing at this portal).
 func TestAdminBrowserDownloads(t *testing.T) {
-	chrome := chromiumPath()
-	if chrome == "" {
-		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
-	}
+	chrome := needChromium(t)
 	e := newEnv(t, "")
 	_, _, inst := routerSite(t, e)
 	var coupons []map[string]any

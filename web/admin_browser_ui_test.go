@@ -27,6 +27,16 @@ import (
 // Helpers of the admin page browser tests: tabs, sign-in, navigation,
 // waiting, uploads, printing and screenshots.
 
+// needChromium returns the Chromium to drive, or skips the test.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	chrome := chromiumPath()
+	if chrome == "" {
+		t.Skip("no Chromium found (/usr/bin/chromium, chromium-browser, google-chrome or $CHROME_PATH); .ci/run installs it")
+	}
+	return chrome
+}
+
 // uiTab opens the admin page in a new tab of the given size.
 func uiTab(t *testing.T, browser context.Context, w, h int64) context.Context {
 	t.Helper()
