@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"time"
+	"unicode/utf8"
 )
 
 // Admin account limits.
@@ -48,7 +49,7 @@ func ValidateUsername(username string) error {
 
 // ValidatePassword checks the length of a new admin password.
 func ValidatePassword(password string) error {
-	switch n := len([]rune(password)); {
+	switch n := utf8.RuneCountInString(password); {
 	case password == "":
 		return Missing("password")
 	case n < MinPasswordLength:

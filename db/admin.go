@@ -27,13 +27,12 @@ func (db *DB) CreateAdmin(ctx context.Context, username string, role app.Role, p
 	}
 	var out app.Admin
 	err := db.write(ctx, "create admin", func(tx *sql.Tx, now time.Time) error {
-		taken, err := adminExists(ctx, tx, username)
-		if err != nil {
-			return err
-		}
-		if taken {
+		switch _, _, err := getAdmin(ctx, tx, username); {
+		case err == nil:
 			return &app.Error{Code: app.EConflict, Reason: app.ReasonResourceConflict,
 				Message: "an admin named " + username + " exists already"}
+		case app.ErrorCode(err) != app.ENotFound:
+			return err
 		}
 		id, err := newID()
 		if err != nil {
@@ -122,16 +121,7 @@ func (db *DB) StartSession(ctx context.Context, adminID string, ttl time.Duratio
 		if _, err := tx.ExecContext(ctx, `UPDATE admins SET last_login_at = ? WHERE id = ?`, micros(now), adminID); err != nil {
 			return err
 		}
-		id, err := newID()
-		if err != nil {
-			return err
-		}
-		expires := now.Add(ttl).Truncate(time.Microsecond)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, created_at, expires_at, admin_id)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, username, role, micros(now), micros(expires), adminID); err != nil {
-			return err
-		}
-		out, err = getToken(ctx, tx, id)
+		out, err = insertToken(ctx, tx, username, app.Role(role), adminID, now, ttl)
 		return err
 	})
 	return out, err
@@ -142,15 +132,6 @@ func revokeSessions(ctx context.Context, tx *sql.Tx, adminID string, now time.Ti
 	_, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE admin_id = ? AND revoked_at IS NULL`,
 		micros(now), adminID)
 	return err
-}
-
-func adminExists(ctx context.Context, tx *sql.Tx, username string) (bool, error) {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM admins WHERE username = ?`, username).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // getAdmin reads one account and its hash by user name; ENotFound when

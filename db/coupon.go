@@ -127,14 +127,10 @@ func (db *DB) ListCoupons(ctx context.Context, instanceID, status string) ([]app
 	}
 	out := []app.Coupon{}
 	err = db.read(ctx, "list coupons", func(tx *sql.Tx) error {
-		found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, instanceID)
+		cid, err := requireInstance(ctx, tx, instanceID)
 		if err != nil {
 			return err
 		}
-		if !found {
-			return app.NotFound("instance", instanceID)
-		}
-		cid, _ := canonicalID(instanceID)
 		out, err = queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
 			WHERE instance_id = ? AND `+where+` ORDER BY created_at, id`, append([]any{cid}, args...)...)
 		return err

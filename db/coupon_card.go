@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"gatehouse/app"
@@ -22,7 +21,7 @@ func (db *DB) CouponsByID(ctx context.Context, instanceID string, ids []string) 
 	}
 	var out []app.Coupon
 	err := db.read(ctx, "read coupons by id", func(tx *sql.Tx) error {
-		iid, err := instanceExists(ctx, tx, instanceID)
+		iid, err := requireInstance(ctx, tx, instanceID)
 		if err != nil {
 			return err
 		}
@@ -86,7 +85,7 @@ func uniqueIDs(ids []string) (wanted []string, malformed int) {
 func (db *DB) RunCoupons(ctx context.Context, instanceID, runID string) ([]app.Coupon, error) {
 	var out []app.Coupon
 	err := db.read(ctx, "read run coupons", func(tx *sql.Tx) error {
-		iid, err := instanceExists(ctx, tx, instanceID)
+		iid, err := requireInstance(ctx, tx, instanceID)
 		if err != nil {
 			return err
 		}
@@ -114,21 +113,4 @@ func (db *DB) RunCoupons(ctx context.Context, instanceID, runID string) ([]app.C
 // placeholders returns n comma-separated SQL parameters: "?, ?, ?".
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-// instanceExists returns the canonical id of an instance; ENotFound when
-// there is none.
-func instanceExists(ctx context.Context, tx *sql.Tx, instanceID string) (string, error) {
-	iid, ok := canonicalID(instanceID)
-	if !ok {
-		return "", app.NotFound("instance", instanceID)
-	}
-	found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, iid)
-	if err != nil {
-		return "", fmt.Errorf("look up instance: %w", err)
-	}
-	if !found {
-		return "", app.NotFound("instance", instanceID)
-	}
-	return iid, nil
 }

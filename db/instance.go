@@ -167,6 +167,23 @@ func (db *DB) DeleteInstance(ctx context.Context, id string) error {
 // sites and auth integration it refers to exist. Ids that are UUIDs are
 // put in canonical form first, so one site cannot be listed twice under
 // two spellings.
+// requireInstance returns the canonical id of an instance; ENotFound when
+// there is none.
+func requireInstance(ctx context.Context, tx *sql.Tx, instanceID string) (string, error) {
+	iid, ok := canonicalID(instanceID)
+	if !ok {
+		return "", app.NotFound("instance", instanceID)
+	}
+	found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, iid)
+	if err != nil {
+		return "", fmt.Errorf("look up instance: %w", err)
+	}
+	if !found {
+		return "", app.NotFound("instance", instanceID)
+	}
+	return iid, nil
+}
+
 func checkInstance(ctx context.Context, tx *sql.Tx, in *app.Instance) error {
 	in.Normalize()
 	if id, ok := canonicalID(in.AuthIntegrationID); ok {

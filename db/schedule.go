@@ -19,14 +19,10 @@ const scheduleColumns = `id, instance_id, name, count, recurrence, day_of_week, 
 func (db *DB) ListSchedules(ctx context.Context, instanceID string) ([]app.Schedule, error) {
 	var out []app.Schedule
 	err := db.read(ctx, "list schedules", func(tx *sql.Tx) error {
-		found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, instanceID)
+		cid, err := requireInstance(ctx, tx, instanceID)
 		if err != nil {
 			return err
 		}
-		if !found {
-			return app.NotFound("instance", instanceID)
-		}
-		cid, _ := canonicalID(instanceID)
 		out, err = querySchedules(ctx, tx, `WHERE instance_id = ?`, cid)
 		return err
 	})
@@ -166,10 +162,8 @@ func getSchedule(ctx context.Context, tx *sql.Tx, instanceID, id string) (app.Sc
 	}
 	if len(list) == 0 {
 		// Tell an unknown instance from an unknown schedule.
-		if found, err := exists(ctx, tx, `SELECT 1 FROM instances WHERE id = ?`, iid); err != nil {
+		if _, err := requireInstance(ctx, tx, iid); err != nil {
 			return app.Schedule{}, err
-		} else if !found {
-			return app.Schedule{}, app.NotFound("instance", instanceID)
 		}
 		return app.Schedule{}, app.NotFound("coupon schedule", id)
 	}

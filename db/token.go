@@ -23,20 +23,26 @@ func (db *DB) CreateToken(ctx context.Context, name string, role app.Role, ttl t
 	}
 	var out app.Token
 	err := db.write(ctx, "create token", func(tx *sql.Tx, now time.Time) error {
-		id, err := newID()
-		if err != nil {
-			return err
-		}
-		expires := now.Add(ttl).Truncate(time.Microsecond)
-		_, err = tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?)`, id, name, string(role), micros(now), micros(expires))
-		if err != nil {
-			return err
-		}
-		out, err = getToken(ctx, tx, id)
+		var err error
+		out, err = insertToken(ctx, tx, name, role, "", now, ttl)
 		return err
 	})
 	return out, err
+}
+
+// insertToken stores a token record created now and expiring after ttl:
+// an API token, or with adminID a sign-in session of that account.
+func insertToken(ctx context.Context, tx *sql.Tx, name string, role app.Role, adminID string, now time.Time, ttl time.Duration) (app.Token, error) {
+	id, err := newID()
+	if err != nil {
+		return app.Token{}, err
+	}
+	expires := now.Add(ttl).Truncate(time.Microsecond)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, created_at, expires_at, admin_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, id, name, string(role), micros(now), micros(expires), nullString(adminID)); err != nil {
+		return app.Token{}, err
+	}
+	return getToken(ctx, tx, id)
 }
 
 // Token returns the token record with the given id. It returns ENotFound

@@ -56,7 +56,10 @@ func newLoginLimits() loginLimits {
 
 // reservation is one sign-in attempt counted as failed in advance under
 // each of its keys; a success takes it back.
-type reservation []struct {
+type reservation []reserved
+
+// reserved is the attempt as one limiter counted it.
+type reserved struct {
 	l   *failureLimiter
 	key string
 	at  time.Time
@@ -66,20 +69,15 @@ type reservation []struct {
 // reached, nothing, and says how long to wait.
 func (ll loginLimits) reserve(source, account string, now time.Time) (reservation, time.Duration) {
 	var res reservation
-	for _, k := range []struct {
-		l   *failureLimiter
-		key string
-	}{{ll.sources, source}, {ll.accountSources, account + "@" + source}, {ll.accounts, account}} {
+	for _, k := range []reserved{{l: ll.sources, key: source}, {l: ll.accountSources, key: account + "@" + source},
+		{l: ll.accounts, key: account}} {
 		wait, at := k.l.reserve(k.key, now)
 		if wait > 0 {
 			res.forgive()
 			return nil, wait
 		}
-		res = append(res, struct {
-			l   *failureLimiter
-			key string
-			at  time.Time
-		}{k.l, k.key, at})
+		k.at = at
+		res = append(res, k)
 	}
 	return res, 0
 }

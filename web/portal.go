@@ -123,16 +123,6 @@ func cardCode(query url.Values, pr portalRequest) string {
 	return code
 }
 
-// hasSite reports whether id names one of the instance's sites.
-func (pr portalRequest) hasSite(id string) bool {
-	for _, site := range pr.inst.Sites {
-		if id != "" && strings.EqualFold(site.ID, id) {
-			return true
-		}
-	}
-	return false
-}
-
 // siteOfAddress returns the site of inst whose guest subnets hold ip, or "".
 // A subnet is the only proof gatehouse has that an address is a guest of a
 // router (and not translated on its way here).

@@ -69,7 +69,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	case pr.inst.TermsText != "" && !v.TermsAccepted:
 		again(http.StatusOK, v.T["need_terms"])
 		return
-	case safeLink(pr.params.Get("link-login-only")) == "" && !pr.hasSite(pr.params.Get("site")):
+	case safeLink(pr.params.Get("link-login-only")) == "" && !isSiteOf(pr.inst, pr.params.Get("site")):
 		again(http.StatusOK, v.T["no_router"]) // nowhere to hand the guest to: do not use the code
 		return
 	}
@@ -109,6 +109,12 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	}
 	s.changed() // lock the router user to this device
 	s.handOff(w, r, pr, v, red)
+}
+
+// isSiteOf reports whether id names one of the instance's sites.
+func isSiteOf(inst app.Instance, id string) bool {
+	_, ok := siteOfInstance(inst, id)
+	return ok
 }
 
 // guestDevice finds the site, address and MAC address of a guest who
