@@ -1,6 +1,9 @@
 package routerostest
 
-// The menus the fake knows, their properties and commands (ROUTEROS.md §2).
+import "slices"
+
+// The menus the fake knows, their properties and commands (docs/routeros.md
+// §2).
 
 // kind is how a property value is checked and normalised.
 type kind int
@@ -82,8 +85,23 @@ const (
 )
 
 // menus returns fresh schemas; each Router builds its own tables from them.
+//
+// Every property list names its source. "wiki" is the MikroTik wiki
+// (wiki.mikrotik.com, pages Manual:IP/Hotspot/...), "manual" the current
+// manual (help.mikrotik.com/docs/spaces/ROS/pages/56459266, HotSpot -
+// Captive portal), "v3 manual" the RouterOS v2.9/v3 reference manual, and
+// "tf" the resource schema of github.com/terraform-routeros/
+// terraform-provider-routeros (directory routeros/), which is tested against
+// RouterOS 7 and quotes the print of a real v7 row. A property marked
+// "guess" has no source. A word missing from a list traps "unknown
+// parameter" on add and set, as does a read-only one (docs/routeros.md §2,
+// §4).
 func menus() []*menu {
 	return []*menu{
+		// /ip/hotspot. Sources: manual "HotSpot Properties"; tf
+		// resource_ip_hotspot.go (schema and v7 print). Neither has
+		// comment, so the fake refuses it. Read-only: invalid, HTTPS and
+		// proxy-status are in the v7 print.
 		{path: menuServer, cmds: tableCmds, byName: true, unique: builtinName, required: []string{"name"},
 			fields: []field{
 				{name: "name"}, {name: "interface"}, {name: "address-pool", def: "none"},
@@ -92,24 +110,38 @@ func menus() []*menu {
 				{name: "keepalive-timeout", kind: kTimeNone, def: "none"},
 				{name: "login-timeout", kind: kTimeNone, def: "none"},
 				{name: "addresses-per-mac", kind: kIntUnlimit, def: "2"},
-				ro("invalid", "false"), ro("HTTPS", "false"), disabled(), comment(),
+				ro("invalid", "false"), ro("HTTPS", "false"), ro("proxy-status", "running"), disabled(),
 			}},
+		// /ip/hotspot/profile (server profiles). Source: tf
+		// resource_ip_hotspot_profile.go (schema; install-hotspot-queue
+		// only in its v7 print); wiki Manual:IP/Hotspot/Profile. No
+		// comment in either. Read-only default: guess (the console marks
+		// the default profile; the fake uses it to refuse removing it).
 		{path: menuServerProf, cmds: noDisable, byName: true, unique: builtinName, required: []string{"name"},
 			fields: []field{
 				{name: "name"}, {name: "hotspot-address"}, {name: "dns-name"},
 				{name: "html-directory", def: "hotspot"}, {name: "html-directory-override"},
 				{name: "login-by", def: "cookie,http-chap"},
 				{name: "http-cookie-lifetime", kind: kTime, def: "3d"},
+				{name: "http-proxy", def: "0.0.0.0:0"}, {name: "https-redirect", kind: kBool},
+				{name: "install-hotspot-queue", kind: kBool, def: "false"},
 				{name: "mac-auth-mode", kind: kEnum, def: "mac-as-username",
 					values: []string{"mac-as-username", "mac-as-username-and-password"}},
-				{name: "mac-auth-password"}, {name: "rate-limit"},
+				{name: "mac-auth-password"}, {name: "nas-port-type"},
+				{name: "radius-accounting", kind: kBool}, {name: "radius-default-domain"},
+				{name: "radius-interim-update"}, {name: "radius-location-name"},
+				{name: "radius-mac-format"}, {name: "rate-limit"},
+				{name: "smtp-server", def: "0.0.0.0"}, {name: "ssl-certificate"},
 				{name: "split-user-domain", kind: kBool, def: "false"},
 				{name: "use-radius", kind: kBool, def: "false"},
 				{name: "trial-uptime-limit", kind: kTime, def: "30m"},
 				{name: "trial-uptime-reset", kind: kTime, def: "1d"},
 				{name: "trial-user-profile", kind: kRef, ref: menuProfile, def: "default"},
-				ro("default", "false"), comment(),
+				ro("default", "false"),
 			}},
+		// /ip/hotspot/user. Sources: wiki Manual:IP/Hotspot/User#Users
+		// (lists comment), tf resource_ip_hotspot_user.go (comment,
+		// disabled; read-only default, dynamic, counters).
 		{path: menuUser, cmds: append(tableCmds[:len(tableCmds):len(tableCmds)], "reset-counters"),
 			byName: true, unique: sameUserName, required: []string{"name"},
 			fields: []field{
@@ -123,8 +155,13 @@ func menus() []*menu {
 				{name: "limit-bytes-total", kind: kInt},
 				counter("uptime", "0s"), counter("bytes-in", "0"), counter("bytes-out", "0"),
 				counter("packets-in", "0"), counter("packets-out", "0"),
-				ro("dynamic", "false"), disabled(), comment(),
+				ro("dynamic", "false"), ro("default", ""), disabled(), comment(),
 			}},
+		// /ip/hotspot/user/profile. Sources: wiki
+		// Manual:IP/Hotspot/User#User_Profile, tf
+		// resource_ip_hotspot_user_profile.go and its v7 print. There is
+		// NO comment in any of them: add/set with comment traps
+		// "unknown parameter" (docs/routeros.md §2). Read-only default: tf.
 		{path: menuProfile, cmds: noDisable, byName: true, unique: builtinName, required: []string{"name"},
 			fields: []field{
 				{name: "name"}, {name: "address-pool", def: "none"},
@@ -144,17 +181,28 @@ func menus() []*menu {
 				{name: "transparent-proxy", kind: kBool, def: "false"},
 				{name: "advertise", kind: kBool, def: "false"},
 				{name: "advertise-url"}, {name: "advertise-interval"}, {name: "advertise-timeout"},
-				{name: "advertise-intrusive"},
-				ro("default", "false"), comment(),
+				ro("default", "false"),
 			}},
+		// /ip/hotspot/walled-garden (HTTP level). Sources: wiki
+		// Manual:IP/Hotspot/Walled_Garden (writable list; read-only
+		// dst-address and hits), v3 manual ("dst-address (read-only) ...
+		// installed by IP-level walled garden"), tf
+		// resource_ip_hotspot_walled_garden.go (comment, disabled,
+		// read-only dynamic). No dynamic rows in the fake.
 		{path: menuWalled, cmds: tableCmds, ordered: true,
 			fields: []field{
 				{name: "action", kind: kEnum, def: "allow", values: []string{"allow", "deny"}},
 				{name: "server", kind: kRef, ref: menuServer},
-				{name: "src-address"}, {name: "dst-address"}, {name: "method"},
+				{name: "src-address"}, {name: "method"},
 				{name: "dst-host"}, {name: "dst-port"}, {name: "path"},
-				counter("hits", "0"), ro("dynamic", "false"), disabled(), comment(),
+				ro("dst-address", ""), counter("hits", "0"), ro("dynamic", "false"), disabled(), comment(),
 			}},
+		// /ip/hotspot/walled-garden/ip. Sources: wiki
+		// Manual:IP/Hotspot/Walled_Garden#IP_Walled_Garden (dst-host adds
+		// a dynamic entry), v3 manual (action accept|drop|reject, default
+		// accept), tf resource_ip_hotspot_walled_garden_ip.go (comment,
+		// disabled, address lists, read-only invalid). Read-only dynamic:
+		// wiki/v3 manual (the D flag). See dynamic.go.
 		{path: menuWalledIP, cmds: tableCmds, ordered: true,
 			fields: []field{
 				{name: "action", kind: kEnum, def: "accept", values: []string{"accept", "drop", "reject"}},
@@ -164,6 +212,9 @@ func menus() []*menu {
 				{name: "dst-host"}, {name: "protocol"}, {name: "dst-port"},
 				ro("invalid", "false"), ro("dynamic", "false"), disabled(), comment(),
 			}},
+		// /ip/hotspot/ip-binding. Sources: manual "IP Binding"; tf
+		// resource_ip_hotspot_ip_binding.go and its v7 print (comment,
+		// disabled, server, type regular|bypassed|blocked).
 		{path: menuBinding, cmds: tableCmds, ordered: true,
 			fields: []field{
 				{name: "mac-address", kind: kMAC}, {name: "address"}, {name: "to-address"},
@@ -171,6 +222,8 @@ func menus() []*menu {
 				{name: "type", kind: kEnum, values: []string{"regular", "bypassed", "blocked"}},
 				disabled(), comment(),
 			}},
+		// /ip/hotspot/active: read-only. Source: wiki/v3 manual "Active
+		// Users" (docs/routeros.md §2, §6). No comment (no source).
 		{path: menuActive, cmds: []string{"print", "remove", "login"},
 			fields: []field{
 				ro("server", ""), ro("user", ""), ro("domain", ""), ro("address", ""),
@@ -181,8 +234,11 @@ func menus() []*menu {
 				counter("limit-bytes-total", ""),
 				counter("bytes-in", "0"), counter("bytes-out", "0"),
 				counter("packets-in", "0"), counter("packets-out", "0"),
-				ro("radius", "false"), ro("blocked", "false"), ro("comment", ""),
+				ro("radius", "false"), ro("blocked", "false"),
 			}},
+		// /ip/hotspot/host: read-only. Source: wiki/v3 manual "Active
+		// Host List" (address, to-address ...); comment: guess (v6
+		// console list, not checked against v7).
 		{path: menuHost, cmds: readRemove,
 			fields: []field{
 				ro("mac-address", ""), ro("address", ""), ro("to-address", ""), ro("server", ""),
@@ -193,12 +249,18 @@ func menus() []*menu {
 				counter("packets-in", "0"), counter("packets-out", "0"),
 				ro("dynamic", "true"), ro("comment", ""),
 			}},
+		// /ip/hotspot/cookie: read-only, print and remove. Source: v2.9
+		// and v3 manuals "HotSpot Cookies" (user, domain, mac-address,
+		// expires-in, all read-only).
 		{path: menuCookie, cmds: readRemove,
 			fields: []field{
 				ro("user", ""), ro("domain", ""), ro("mac-address", ""), counter("expires-in", ""),
 			}},
+		// /system/identity: name (manual "Identity").
 		{path: menuIdentity, cmds: []string{"print", "set"}, singleton: true,
 			fields: []field{{name: "name"}}},
+		// /system/resource: read-only. Source: tf
+		// datasource_system_resource.go; values are the fake's own.
 		{path: menuResource, cmds: []string{"print"}, singleton: true,
 			fields: []field{
 				counter("uptime", ""), ro("version", ""), ro("build-time", ""),
@@ -211,9 +273,32 @@ func menus() []*menu {
 	}
 }
 
+// Properties returns the sorted property names the fake accepts on add and
+// set of menu (writable) and those it only prints (readOnly); ok is false
+// for a menu the fake does not serve. Another package's tests can check the
+// words they send against it. Any other word traps "unknown parameter".
+func Properties(menu string) (writable, readOnly []string, ok bool) {
+	for _, m := range menus() {
+		if m.path != menu {
+			continue
+		}
+		for _, f := range m.fields {
+			if f.kind == kReadOnly || f.kind == kReadOnlyNum {
+				readOnly = append(readOnly, f.name)
+			} else {
+				writable = append(writable, f.name)
+			}
+		}
+		slices.Sort(writable)
+		slices.Sort(readOnly)
+		return writable, readOnly, true
+	}
+	return nil, nil, false
+}
+
 // sameUserName: hotspot user names are unique per server; a missing server
-// means "all", which only clashes with another "all" user (ROUTEROS.md §6
-// leaves the all-vs-specific case open).
+// means "all", which only clashes with another "all" user (docs/routeros.md
+// §10: the all-vs-specific case is a guess).
 func sameUserName(a, b map[string]string) *Trap {
 	if a["name"] == b["name"] && a["server"] == b["server"] {
 		return &Trap{Message: "failure: already have user with this name for this server"}
