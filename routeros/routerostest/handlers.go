@@ -193,7 +193,9 @@ func (r *Router) add(t *table, req *request) *response {
 	if tr := t.clash(row, -1); tr != nil {
 		return trapped(tr)
 	}
-	return doneWith(t.insert(row, at))
+	id := t.insert(row, at)
+	r.refreshDynamic(t, id)
+	return doneWith(id)
 }
 
 // targets resolves =.id= (or =numbers=) to row indexes.
@@ -217,10 +219,14 @@ func (r *Router) set(t *table, req *request) *response {
 	if bad != nil {
 		return bad
 	}
+	if bad := protectDynamic(t, idx, msgChangeDynamic); bad != nil {
+		return bad
+	}
 	vals, bad := r.values(t, req, ".id", "numbers")
 	if bad != nil {
 		return bad
 	}
+	before := snapshot(t, idx)
 	rows := slices.Clone(t.rows)
 	for _, i := range idx {
 		rows[i] = maps.Clone(rows[i])
@@ -245,6 +251,7 @@ func (r *Router) set(t *table, req *request) *response {
 		}
 	}
 	t.rows = rows
+	r.refreshChanged(t, before)
 	return doneWith("")
 }
 
@@ -284,6 +291,9 @@ func (r *Router) remove(t *table, req *request) *response {
 			return trapMsg("failure: default profile can not be removed")
 		}
 	}
+	if bad := protectDynamic(t, idx, msgRemoveDynamic); bad != nil {
+		return bad
+	}
 	gone := make([]map[string]string, 0, len(idx))
 	for _, i := range idx {
 		gone = append(gone, t.rows[i])
@@ -294,6 +304,9 @@ func (r *Router) remove(t *table, req *request) *response {
 	if t.m.path == menuActive {
 		r.loggedOut(gone)
 	}
+	for _, g := range gone {
+		r.refreshDynamic(t, g[".id"])
+	}
 	return doneWith("")
 }
 
@@ -302,9 +315,14 @@ func (r *Router) enable(t *table, req *request, disable bool) *response {
 	if bad != nil {
 		return bad
 	}
+	if bad := protectDynamic(t, idx, msgChangeDynamic); bad != nil {
+		return bad
+	}
+	before := snapshot(t, idx)
 	for _, i := range idx {
 		t.rows[i]["disabled"] = strconv.FormatBool(disable)
 	}
+	r.refreshChanged(t, before)
 	return doneWith("")
 }
 
@@ -330,9 +348,14 @@ func (r *Router) unset(t *table, req *request) *response {
 	if tr != nil {
 		return trapped(tr)
 	}
+	if bad := protectDynamic(t, idx, msgChangeDynamic); bad != nil {
+		return bad
+	}
+	before := snapshot(t, idx)
 	for _, i := range idx {
 		delete(t.rows[i], name)
 	}
+	r.refreshChanged(t, before)
 	return doneWith("")
 }
 

@@ -51,7 +51,11 @@ func (r *Router) AddRow(menu string, row map[string]string) string {
 	if t.m.singleton {
 		panic("routerostest: AddRow on singleton menu " + menu + "; use SetRow")
 	}
-	return t.insert(r.checked(t, row), -1)
+	id := t.insert(r.checked(t, row), -1)
+	if row["dynamic"] != "true" {
+		r.refreshDynamic(t, id) // a static walled-garden/ip row resolves dst-host
+	}
+	return id
 }
 
 // SetRow changes properties of an existing row (id or, where allowed, name;
@@ -71,6 +75,7 @@ func (r *Router) SetRow(menu, id string, values map[string]string) bool {
 			return false
 		}
 	}
+	before := snapshot(t, []int{i})
 	for k, v := range r.checked(t, values) {
 		t.rows[i][k] = v
 	}
@@ -78,6 +83,9 @@ func (r *Router) SetRow(menu, id string, values map[string]string) bool {
 		if v == "" {
 			delete(t.rows[i], k)
 		}
+	}
+	if t.rows[i][parentKey] == "" {
+		r.refreshChanged(t, before)
 	}
 	return true
 }
@@ -98,6 +106,7 @@ func (r *Router) RemoveRow(menu, id string) bool {
 	if menu == menuActive {
 		r.loggedOut([]map[string]string{gone})
 	}
+	r.refreshDynamic(t, gone[".id"]) // its dynamic rows go too
 	return true
 }
 

@@ -33,9 +33,10 @@ type Router struct {
 	started time.Time
 	empty   bool // answer empty prints with !empty (RouterOS >= 7.18)
 
-	mu     sync.Mutex
-	tables map[string]*table
-	faults faults
+	mu       sync.Mutex
+	tables   map[string]*table
+	faults   faults
+	resolver func(host string) []string // nil: defaultResolve
 
 	addr     string // fixed by the first listen; Start reuses it
 	ln       net.Listener
