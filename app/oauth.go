@@ -165,16 +165,24 @@ const (
 // providerHosts are the hosts a guest's browser must reach, before it is
 // logged in, to sign in with each provider. Only exact names: the router
 // lets HTTPS through by resolving a name at the IP level, which takes no
-// wildcards, so "*.example.com" would only open plain HTTP. Hosts that only
-// gatehouse itself calls (token and API endpoints) are not listed: the
-// server is not behind the hotspot.
+// wildcards, so "*.example.com" would only open plain HTTP. They are let
+// through on TCP 443 only (docs/routeros.md §5), so the plain-HTTP probes
+// that phones send to the same front ends still meet the hotspot. Hosts
+// that only gatehouse itself calls (token and API endpoints) are not
+// listed: the server is not behind the hotspot.
+//
+// www.gstatic.com is deliberately missing: it is Chrome's and Android's
+// captive-portal probe (see CaptivePortalProbes). Google's sign-in pages
+// take their scripts and styles from ssl.gstatic.com and fonts from
+// fonts.gstatic.com; a page that also wants www.gstatic.com loads without
+// those extras, and a guest whose sign-in still fails there finishes it in
+// a real browser through the device-code path (oauth_device.go).
 var providerHosts = map[string][]string{
 	ProviderGoogle: {
 		"accounts.google.com",       // the sign-in pages
 		"accounts.youtube.com",      // cookie check in the sign-in redirect chain
 		"apis.google.com",           // sign-in page scripts
 		"ssl.gstatic.com",           // sign-in page assets
-		"www.gstatic.com",           // sign-in page assets
 		"fonts.gstatic.com",         // fonts
 		"fonts.googleapis.com",      // font style sheets
 		"lh3.googleusercontent.com", // profile pictures in the account chooser

@@ -6,21 +6,24 @@ import (
 	"time"
 )
 
-// Comments that mark router items as gatehouse's. Items without the
-// prefix belong to someone else and are never changed or removed.
+// Comments that mark hotspot users and walled-garden rows as gatehouse's.
+// Items without the prefix belong to someone else and are never changed or
+// removed.
 const (
-	CommentPrefix        = "gatehouse:"
-	couponCommentPrefix  = CommentPrefix + "c="
-	profileCommentPrefix = CommentPrefix + "p="
-	gardenCommentPrefix  = CommentPrefix + "w="
-	PortalComment        = CommentPrefix + "portal"
+	CommentPrefix       = "gatehouse:"
+	couponCommentPrefix = CommentPrefix + "c="
+	gardenCommentPrefix = CommentPrefix + "w="
+	PortalComment       = CommentPrefix + "portal"
 )
+
+// ProfilePrefix starts the name of every hotspot user profile gatehouse
+// owns. User profiles have no comment property (docs/routeros.md §2), so
+// they are owned by name: the prefix is reserved to gatehouse, and a
+// profile whose name does not start with it is never changed or removed.
+const ProfilePrefix = "gatehouse-"
 
 // CouponComment marks the hotspot user of a coupon.
 func CouponComment(couponID string) string { return couponCommentPrefix + couponID }
-
-// ProfileComment marks the hotspot user profile of an instance.
-func ProfileComment(instanceID string) string { return profileCommentPrefix + instanceID }
 
 // WalledGardenComment marks the router rule of a walled garden entry.
 func WalledGardenComment(entryID string) string { return gardenCommentPrefix + entryID }
@@ -38,15 +41,15 @@ func ProfileName(instanceID string) string {
 	if len(hex) > 8 {
 		hex = hex[len(hex)-8:]
 	}
-	return "gatehouse-" + hex
+	return ProfilePrefix + hex
 }
 
-// RouterProfile is a hotspot user profile gatehouse wants on a router.
+// RouterProfile is a hotspot user profile gatehouse wants on a router,
+// identified by its Name (which starts with ProfilePrefix).
 type RouterProfile struct {
 	Name           string
 	SessionTimeout time.Duration
 	SharedUsers    int
-	Comment        string
 }
 
 // RouterUser is a hotspot user gatehouse wants on a router (one per
@@ -64,15 +67,19 @@ type RouterUser struct {
 
 // RouterGardenRule is a walled garden rule gatehouse wants on a router:
 // an IP rule (DstAddress, /ip/hotspot/walled-garden/ip) or a host rule
-// (DstHost, /ip/hotspot/walled-garden).
+// (DstHost: by name for plain HTTP, /ip/hotspot/walled-garden, and, unless
+// it has a wildcard, resolved by the router at the IP level for HTTPS).
+// HTTPSOnly limits the IP-level rule to TCP port 443, as for the sign-in
+// hosts of identity providers (docs/routeros.md §5).
 type RouterGardenRule struct {
 	DstAddress string
 	DstHost    string
+	HTTPSOnly  bool
 	Comment    string
 }
 
-// RouterState is everything gatehouse wants one router to hold. Items are
-// identified by their comment.
+// RouterState is everything gatehouse wants one router to hold. Users and
+// walled-garden rules are identified by their comment, profiles by name.
 type RouterState struct {
 	Profiles []RouterProfile
 	Users    []RouterUser

@@ -353,7 +353,8 @@ func siteProviderRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.Ro
 			return nil, err
 		}
 		for _, h := range app.ProviderSignInHosts(provider) {
-			out = append(out, app.RouterGardenRule{DstHost: h, Comment: app.ProviderGardenComment(provider, h)})
+			out = append(out, app.RouterGardenRule{DstHost: h, HTTPSOnly: true,
+				Comment: app.ProviderGardenComment(provider, h)})
 		}
 	}
 	return out, rows.Err()

@@ -51,7 +51,7 @@ func siteProfiles(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterP
 			var ttl int
 			err := sc.Scan(&id, &ttl)
 			return app.RouterProfile{Name: app.ProfileName(id), SessionTimeout: time.Duration(ttl) * time.Second,
-				SharedUsers: 1, Comment: app.ProfileComment(id)}, err
+				SharedUsers: 1}, err
 		}, siteID)
 }
 

@@ -18,7 +18,7 @@ func TestSiteStateAndSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateWalledGardenEntry(ctx, app.WalledGardenEntry{SiteID: site.ID, Name: "g", IPAddress: "8.8.8.8", Host: "*.google.com"}); err != nil {
+	if _, err := db.CreateWalledGardenEntry(ctx, app.WalledGardenEntry{SiteID: site.ID, Name: "g", IPAddress: "8.8.8.8", Host: "*.example.org"}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()

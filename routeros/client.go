@@ -11,10 +11,13 @@
 //
 // # Guarantees
 //
-//   - Every command has a deadline: a command fails with EUnavailable when
-//     the router sends nothing for it for Config.CommandTimeout (counted from
-//     when it was sent, and again from each reply sentence), and a cancelled
-//     ctx ends the call at once. Nothing waits forever.
+//   - Every command has a deadline: the commands in flight on a connection
+//     fail with EUnavailable when the connection stays silent for
+//     Config.CommandTimeout (counted from the last reply sentence, or from
+//     the first command sent to an idle connection), and a cancelled ctx
+//     ends the call at once. Nothing waits forever, and a router that
+//     works slowly through a long queue of writes but keeps answering is
+//     never taken for a dead one.
 //   - At most Config.Conns connections per router. A connection that saw an
 //     I/O error, a timeout, a cancellation or a !fatal is closed and
 //     redialled lazily by the next call. Failed dials (or logins) back off,
@@ -74,7 +77,7 @@ func (t Target) Addr() string {
 // Config tunes a Client. Zero fields take the defaults.
 type Config struct {
 	DialTimeout    time.Duration // TCP connect + TLS handshake; default 5s
-	CommandTimeout time.Duration // wait for a reply sentence, and for login; default 10s
+	CommandTimeout time.Duration // longest silence with commands in flight, and for login; default 10s
 	Conns          int           // parallel connections to the router; default 4
 	// Pipeline is how many commands RunAll keeps in flight on one
 	// connection; default 32.

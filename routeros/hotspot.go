@@ -112,27 +112,48 @@ func (r *Router) endSessions(ctx context.Context, users map[string]bool, mac str
 // address ip: the device behind a guest's address. ENotFound when the
 // hotspot does not know the address.
 func (r *Router) HostMAC(ctx context.Context, ip string) (string, error) {
-	rep, err := r.c.Run(ctx, "/ip/hotspot/host/print", "?address="+ip, "=.proplist=mac-address")
+	h, err := r.findHost(ctx, ip)
+	return h.mac, err
+}
+
+// hotspotHost is a device the hotspot sees (/ip/hotspot/host).
+type hotspotHost struct {
+	address string // the device's own address
+	mac     string // upper case
+}
+
+// findHost finds the hotspot host that has address ip, either as its own
+// address or, behind the hotspot's address translation, as the to-address
+// it was given (docs/routeros.md §6): a portal reached without NAT sees
+// the latter. ENotFound when the hotspot does not know it.
+func (r *Router) findHost(ctx context.Context, ip string) (hotspotHost, error) {
+	rep, err := r.c.Run(ctx, "/ip/hotspot/host/print",
+		"?address="+ip, "?to-address="+ip, "?#|", "=.proplist=address,to-address,mac-address")
 	if err != nil {
-		return "", fmt.Errorf("find hotspot host %s on %s: %w", ip, r.host, err)
+		return hotspotHost{}, fmt.Errorf("find hotspot host %s on %s: %w", ip, r.host, err)
 	}
-	if len(rep.Rows) == 0 || rep.Rows[0]["mac-address"] == "" {
-		return "", app.Errorf(app.ENotFound, "the hotspot does not know a device with address %s", ip)
+	for _, row := range rep.Rows {
+		if row["mac-address"] != "" && (row["address"] == ip || row["to-address"] == ip) {
+			return hotspotHost{address: row["address"], mac: strings.ToUpper(row["mac-address"])}, nil
+		}
 	}
-	return strings.ToUpper(rep.Rows[0]["mac-address"]), nil
+	return hotspotHost{}, app.Errorf(app.ENotFound, "the hotspot does not know a device with address %s", ip)
 }
 
 // LoginGuest logs a guest's device in without the router's login page
 // (/ip/hotspot/active/login), for portals opened without the router's
 // parameters. When mac is "" the device is looked up by ip among the
-// hotspot's hosts. ENotFound when the hotspot does not know the device;
-// EInvalid with the router's reason when it refuses the login.
+// hotspot's hosts (by its own or its translated address) and logged in
+// under the address the hotspot knows it by. ENotFound when the hotspot
+// does not know the device; EInvalid with the router's reason when it
+// refuses the login.
 func (r *Router) LoginGuest(ctx context.Context, user, password, ip, mac string) error {
 	if mac == "" {
-		var err error
-		if mac, err = r.HostMAC(ctx, ip); err != nil {
+		h, err := r.findHost(ctx, ip)
+		if err != nil {
 			return err
 		}
+		ip, mac = h.address, h.mac
 	}
 	_, err := r.c.Run(ctx, menuActive+"/login", "=user="+user, "=password="+password, "=ip="+ip, "=mac-address="+mac)
 	if err != nil {

@@ -1,9 +1,9 @@
 package routeros
 
 import (
-	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,26 +14,46 @@ import (
 const noMAC = "00:00:00:00:00:00"
 
 // table is one menu's part of a reconciliation: what gatehouse wants
-// there, keyed by comment, and how to compare a wanted value with what the
-// router prints.
+// there, by key, and which of the router's rows are gatehouse's. Hotspot
+// users and walled-garden rows are owned by comment; user profiles, which
+// have no comment property (docs/routeros.md §2), by name.
 type table struct {
 	menu     string
 	proplist string
-	want     map[string]map[string]string // comment → attributes
-	same     func(attr, want, got string) bool
+	keyAttr  string                       // "comment" or "name": the property that holds the key
+	want     map[string]map[string]string // key → attributes, without the key
+}
+
+// owned returns the key of a row gatehouse owns. Rows the router made
+// itself (dynamic=true, such as the addresses a walled-garden dst-host
+// resolves to) and rows without gatehouse's mark are never ours.
+func (t table) owned(row map[string]string) (string, bool) {
+	if row["dynamic"] == "true" {
+		return "", false
+	}
+	key := row[t.keyAttr]
+	switch t.keyAttr {
+	case "name":
+		return key, strings.HasPrefix(key, app.ProfilePrefix)
+	default:
+		return key, strings.HasPrefix(key, app.CommentPrefix)
+	}
 }
 
 // tables turns the desired state into per-menu attribute sets in
-// RouterOS form. Profiles come first: users refer to them.
-func tables(want app.RouterState) (profiles table, rest []table) {
-	profiles = table{menu: menuProfile, proplist: ".id,name,session-timeout,shared-users,comment",
-		want: map[string]map[string]string{}, same: sameValue}
+// RouterOS form. Profiles come first: users refer to them. Walled-garden
+// rules that RouterOS cannot apply safely are left out and described in
+// refused.
+func tables(want app.RouterState) (profiles table, rest []table, refused []string) {
+	profiles = table{menu: menuProfile, proplist: ".id,name,session-timeout,shared-users", keyAttr: "name",
+		want: make(map[string]map[string]string, len(want.Profiles))}
 	for _, p := range want.Profiles {
-		profiles.want[p.Comment] = map[string]string{"name": p.Name,
+		profiles.want[p.Name] = map[string]string{
 			"session-timeout": formatDuration(p.SessionTimeout), "shared-users": strconv.Itoa(p.SharedUsers)}
 	}
-	users := table{menu: menuUser, proplist: ".id,name,password,profile,server,limit-uptime,mac-address,comment",
-		want: map[string]map[string]string{}, same: sameValue}
+	users := table{menu: menuUser, keyAttr: "comment",
+		proplist: ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic",
+		want:     make(map[string]map[string]string, len(want.Users))}
 	for _, u := range want.Users {
 		mac := u.MACAddress
 		if mac == "" {
@@ -42,23 +62,49 @@ func tables(want app.RouterState) (profiles table, rest []table) {
 		users.want[u.Comment] = map[string]string{"name": u.Name, "password": u.Password, "profile": u.Profile,
 			"server": u.Server, "limit-uptime": formatDuration(u.LimitUptime), "mac-address": mac}
 	}
-	gardenIP := table{menu: menuGardenIP, proplist: ".id,dst-address,dst-host,action,comment", want: map[string]map[string]string{}, same: sameValue}
-	garden := table{menu: menuGarden, proplist: ".id,dst-host,action,comment", want: map[string]map[string]string{}, same: sameValue}
+	gardenIP := table{menu: menuGardenIP, keyAttr: "comment",
+		proplist: ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", want: map[string]map[string]string{}}
+	garden := table{menu: menuGarden, keyAttr: "comment",
+		proplist: ".id,dst-host,action,comment,dynamic", want: map[string]map[string]string{}}
 	for _, g := range want.Garden {
+		if why := unsafeRule(g); why != "" {
+			refused = append(refused, why)
+			continue
+		}
 		if g.DstAddress != "" {
 			gardenIP.want[g.Comment] = map[string]string{"dst-address": g.DstAddress, "action": "accept"}
 		}
-		if g.DstHost != "" {
-			// HTTP requests are matched by name; an IP-level rule with the
-			// name (resolved by the router) lets HTTPS through too. The
-			// IP level takes no wildcards.
-			garden.want[g.Comment] = map[string]string{"dst-host": g.DstHost, "action": "allow"}
-			if !strings.Contains(g.DstHost, "*") {
-				gardenIP.want[g.Comment+"/host"] = map[string]string{"dst-host": g.DstHost, "action": "accept"}
+		if g.DstHost == "" {
+			continue
+		}
+		// HTTP requests are matched by name; an IP-level rule with the
+		// name (resolved by the router into dynamic rows) lets HTTPS
+		// through too. The IP level takes no wildcards (§5).
+		garden.want[g.Comment] = map[string]string{"dst-host": g.DstHost, "action": "allow"}
+		if !strings.Contains(g.DstHost, "*") {
+			rule := map[string]string{"dst-host": g.DstHost, "action": "accept"}
+			if g.HTTPSOnly {
+				rule["protocol"], rule["dst-port"] = "tcp", "443"
 			}
+			gardenIP.want[g.Comment+"/host"] = rule
 		}
 	}
-	return profiles, []table{users, gardenIP, garden}
+	return profiles, []table{users, gardenIP, garden}, refused
+}
+
+// unsafeRule says why a walled-garden rule must not reach the router: it
+// would let a captive-portal detection host through (phones would then
+// never show the login page) or it is IPv6 (the hotspot is IPv4-only).
+// Validation refuses such entries; this catches rows stored before it did.
+func unsafeRule(g app.RouterGardenRule) string {
+	if probe, ok := app.ProbeLetThrough(g.DstHost); g.DstHost != "" && ok {
+		return fmt.Sprintf("walled garden %s (%s) not pushed: it would let the captive-portal detection host %s through",
+			g.DstHost, g.Comment, probe)
+	}
+	if strings.Contains(g.DstAddress, ":") {
+		return fmt.Sprintf("walled garden %s (%s) not pushed: the hotspot handles IPv4 only", g.DstAddress, g.Comment)
+	}
+	return ""
 }
 
 // sameValue compares a wanted attribute with the router's printed value,
@@ -93,38 +139,36 @@ type plan struct {
 	table   string
 	changes [][]string // add and set commands
 	removes [][]string
-	names   map[string]string // .id → name of removed users
+	names   []string // names of the removed rows (users whose sessions end)
 }
 
-// diff compares a table with the router's owned rows.
+// diff compares a table with the router's rows.
 func (t table) diff(rows []map[string]string) plan {
-	p := plan{table: t.menu, names: map[string]string{}}
+	p := plan{table: t.menu}
 	have := map[string][]map[string]string{}
 	for _, row := range rows {
-		if c := row["comment"]; strings.HasPrefix(c, app.CommentPrefix) {
-			have[c] = append(have[c], row)
+		if key, ok := t.owned(row); ok {
+			have[key] = append(have[key], row)
 		}
 	}
-	comments := make([]string, 0, len(t.want))
-	for c := range t.want {
-		comments = append(comments, c)
+	remove := func(row map[string]string) {
+		p.removes = append(p.removes, []string{t.menu + "/remove", "=.id=" + row[".id"]})
+		p.names = append(p.names, row["name"])
 	}
-	sort.Strings(comments) // stable command order
-	for _, c := range comments {
-		attrs := t.want[c]
-		rows := have[c]
-		delete(have, c)
+	for _, key := range slices.Sorted(maps.Keys(t.want)) { // stable command order
+		attrs := t.want[key]
+		rows := have[key]
+		delete(have, key)
 		if len(rows) == 0 {
-			p.changes = append(p.changes, command(t.menu+"/add", attrs, "comment", c))
+			p.changes = append(p.changes, command(t.menu+"/add", attrs, t.keyAttr, key))
 			continue
 		}
 		for _, extra := range rows[1:] { // a duplicate from an interrupted pass
-			p.removes = append(p.removes, []string{t.menu + "/remove", "=.id=" + extra[".id"]})
-			p.names[extra[".id"]] = extra["name"]
+			remove(extra)
 		}
 		changed := map[string]string{}
 		for k, v := range attrs {
-			if !t.same(k, v, rows[0][k]) {
+			if !sameValue(k, v, rows[0][k]) {
 				changed[k] = v
 			}
 		}
@@ -132,126 +176,20 @@ func (t table) diff(rows []map[string]string) plan {
 			p.changes = append(p.changes, command(t.menu+"/set", changed, ".id", rows[0][".id"]))
 		}
 	}
-	for _, rows := range have { // owned but no longer wanted
-		for _, row := range rows {
-			p.removes = append(p.removes, []string{t.menu + "/remove", "=.id=" + row[".id"]})
-			p.names[row[".id"]] = row["name"]
+	for _, key := range slices.Sorted(maps.Keys(have)) { // owned but no longer wanted
+		for _, row := range have[key] {
+			remove(row)
 		}
 	}
-	sort.Slice(p.removes, func(i, j int) bool { return p.removes[i][1] < p.removes[j][1] })
 	return p
 }
 
 // command builds an API command from attributes in a stable order.
 func command(path string, attrs map[string]string, key, value string) []string {
-	words := []string{path, "=" + key + "=" + value}
-	keys := make([]string, 0, len(attrs))
-	for k := range attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	words := make([]string, 0, len(attrs)+2)
+	words = append(words, path, "="+key+"="+value)
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		words = append(words, "="+k+"="+attrs[k])
 	}
 	return words
-}
-
-// Reconcile makes the items gatehouse owns on the router equal to want,
-// in phases so that every reference exists when it is used: profiles,
-// then users and walled garden, then the sessions of removed users, then
-// profiles no longer wanted. Items without a gatehouse comment are never
-// changed. A failed command is reported in the result and retried by the
-// next pass; an unreachable router returns EUnavailable. Interrupted at
-// any point and run again, it converges without duplicates.
-func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncResult, error) {
-	var res app.SyncResult
-	profiles, rest := tables(want)
-	all := append([]table{profiles}, rest...)
-	reads := make([][]string, len(all))
-	for i, t := range all {
-		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
-	}
-	got := r.c.RunAll(ctx, reads)
-	plans := make([]plan, len(all))
-	for i, t := range all {
-		if got[i].Err != nil {
-			return res, fmt.Errorf("read %s of %s: %w", t.menu, r.host, got[i].Err)
-		}
-		plans[i] = t.diff(got[i].Reply.Rows)
-	}
-	// Phase 1: profiles; phase 2: users and walled garden.
-	if err := r.apply(ctx, &res, plans[0].changes, &res.Added); err != nil {
-		return res, err
-	}
-	var changes, removes [][]string
-	removedUsers := map[string]bool{}
-	for _, p := range plans[1:] {
-		changes = append(changes, p.changes...)
-		removes = append(removes, p.removes...)
-		if p.table == menuUser {
-			for _, name := range p.names {
-				removedUsers[name] = true
-			}
-		}
-	}
-	if err := r.apply(ctx, &res, changes, &res.Added); err != nil {
-		return res, err
-	}
-	if err := r.apply(ctx, &res, removes, &res.Removed); err != nil {
-		return res, err
-	}
-	// Phase 3: guests of removed users leave; phase 4: unused profiles go.
-	if len(removedUsers) > 0 {
-		if err := r.endSessions(ctx, removedUsers, ""); err != nil {
-			return res, err
-		}
-	}
-	err := r.apply(ctx, &res, plans[0].removes, &res.Removed)
-	return res, err
-}
-
-// apply runs commands and counts them: adds in *count (or Updated for
-// sets), removes in *count. Refused commands become result errors; an
-// unreachable router ends the pass.
-func (r *Router) apply(ctx context.Context, res *app.SyncResult, cmds [][]string, count *int) error {
-	if len(cmds) == 0 {
-		return nil
-	}
-	for i, x := range r.c.RunAll(ctx, cmds) {
-		verb := cmds[i][0][strings.LastIndexByte(cmds[i][0], '/')+1:]
-		switch {
-		case x.Err == nil && verb == "set":
-			res.Updated++
-		case x.Err == nil:
-			*count++
-		case app.ErrorCode(x.Err) == app.EUnavailable:
-			return fmt.Errorf("reconcile %s: %w", r.host, x.Err)
-		case verb == "remove" && app.ErrorCode(x.Err) == app.ENotFound:
-			// gone already: that is what was wanted
-		default:
-			msg, ok := TrapMessage(x.Err)
-			if !ok {
-				msg = x.Err.Error()
-			}
-			if app.ErrorCode(x.Err) == app.EConflict {
-				msg = "an item that gatehouse does not own is in the way: " + msg
-			}
-			if len(res.Errors) < maxSyncErrors {
-				res.Errors = append(res.Errors, fmt.Sprintf("%s %s: %s", cmds[i][0], itemName(cmds[i]), msg))
-			}
-		}
-	}
-	return nil
-}
-
-// itemName picks the most telling attribute of a command for messages.
-func itemName(words []string) string {
-	for _, key := range []string{"=name=", "=dst-address=", "=dst-host=", "=.id="} {
-		for _, w := range words[1:] {
-			if v, ok := strings.CutPrefix(w, key); ok {
-				return v
-			}
-		}
-	}
-	return ""
 }

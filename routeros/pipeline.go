@@ -105,7 +105,6 @@ func (b *batch) work() {
 // flight is a command sent and waiting for its !done.
 type flight struct {
 	idx   int
-	last  time.Time // sent, or last reply sentence received
 	rows  []map[string]string
 	traps []string
 }
@@ -123,6 +122,9 @@ type exchange struct {
 	mu       sync.Mutex
 	inflight map[string]*flight // by .tag
 	stopped  bool
+	// quiet is when the connection last showed life: the last reply
+	// sentence, or the first command sent while nothing was in flight.
+	quiet time.Time
 }
 
 // pipeline runs queued commands on cn until the queue is empty (nil) or the
@@ -204,7 +206,9 @@ func (x *exchange) write() {
 func (x *exchange) next(buf []byte) ([]byte, []string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	now := time.Now()
+	if len(x.inflight) == 0 {
+		x.quiet = time.Now()
+	}
 	var tags []string
 	for held := true; held; {
 		if x.stopped {
@@ -217,7 +221,7 @@ func (x *exchange) next(buf []byte) ([]byte, []string) {
 			break
 		}
 		tag := x.cn.nextTag()
-		x.inflight[tag] = &flight{idx: i, last: now}
+		x.inflight[tag] = &flight{idx: i}
 		for _, w := range x.b.cmds[i] {
 			buf = appendWord(buf, w)
 		}
@@ -245,19 +249,16 @@ func (x *exchange) unsend(tags []string) {
 }
 
 // read reads replies until nothing is in flight and the writer has ended
-// (nil), or the connection fails. Its deadline is CommandTimeout after the
-// oldest activity of any command in flight.
+// (nil), or the connection fails. It gives up when the connection has
+// been silent for CommandTimeout while commands are in flight: silence,
+// not the age of a command, tells a dead router from a busy one, which
+// works through a deep pipeline one write at a time but keeps answering
+// (docs/routeros.md §7).
 func (x *exchange) read() error {
 	timeout := x.b.c.cfg.CommandTimeout
 	for {
 		x.mu.Lock()
-		n := len(x.inflight)
-		var oldest time.Time
-		for _, f := range x.inflight {
-			if oldest.IsZero() || f.last.Before(oldest) {
-				oldest = f.last
-			}
-		}
+		n, quiet := len(x.inflight), x.quiet
 		x.mu.Unlock()
 		if n == 0 {
 			select {
@@ -273,7 +274,7 @@ func (x *exchange) read() error {
 				continue
 			}
 		}
-		x.cn.nc.SetReadDeadline(oldest.Add(timeout))
+		x.cn.nc.SetReadDeadline(quiet.Add(timeout))
 		s, err := x.cn.rd.readSentence()
 		if err != nil {
 			return err
@@ -295,7 +296,7 @@ func (x *exchange) handle(s sentence) error {
 	if f == nil {
 		return &protocolError{what: fmt.Sprintf("%s with unknown tag %q", s.word, s.tag)}
 	}
-	f.last = time.Now()
+	x.quiet = time.Now()
 	switch s.word {
 	case "!re":
 		if s.attrs == nil {

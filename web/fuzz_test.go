@@ -188,7 +188,7 @@ func FuzzAuthIntegrationRequest(f *testing.F) {
 
 func FuzzWalledGardenRequest(f *testing.F) {
 	fuzzBodies(f, []string{
-		`{"name":"Google auth","ip_address":"172.217.16.0/24"}`, `{"name":"Google","host":"*.google.com"}`,
+		`{"name":"Google auth","ip_address":"172.217.16.0/24"}`, `{"name":"Menu","host":"*.example.org"}`,
 		`{"name":"n","ip_address":"::1/128"}`, `{"ip_address":null,"host":"a.b"}`,
 	}, func(fx *fuzzFixture) [][2]string {
 		return [][2]string{{http.MethodPost, "/captive/walled-garden/" + fx.site}, {http.MethodPut, "/captive/walled-garden/" + fx.site + "/" + fx.wg}}

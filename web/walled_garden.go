@@ -16,6 +16,9 @@ type walledGardenJSON struct {
 	IPAddress string  `json:"ip_address"`
 	CreatedAt string  `json:"created_at"`
 	Host      *string `json:"host"`
+	// Note (extension) says how the router applies the entry when that is
+	// not what one would guess, e.g. a wildcard host opens plain HTTP only.
+	Note string `json:"note,omitempty"`
 }
 
 // walledGardenRequest is WalledGardenEntryCreateRequest; on update absent
@@ -42,6 +45,7 @@ func walledGardenToJSON(e app.WalledGardenEntry) walledGardenJSON {
 		IPAddress: e.IPAddress,
 		CreatedAt: timeString(e.CreatedAt),
 		Host:      stringPtr(e.Host),
+		Note:      e.Note(),
 	}
 }
 

@@ -20,10 +20,13 @@ func TestWalledGardenLifecycle(t *testing.T) {
 	if entry["type"] != "captive-auth" || entry["host"] != nil {
 		t.Errorf("defaults: type=%v host=%v, want captive-auth null", entry["type"], entry["host"])
 	}
-	r = e.admin(http.MethodPost, base, map[string]any{"name": "Google", "host": "*.Google.com", "type": "captive-portal"})
+	r = e.admin(http.MethodPost, base, map[string]any{"name": "Menu", "host": "*.Example.org", "type": "captive-portal"})
 	wantStatus(t, r, http.StatusCreated)
-	if h := r.object(t)["host"]; h != "*.google.com" {
-		t.Errorf("host = %v, want *.google.com", h)
+	if got := r.object(t); got["host"] != "*.example.org" || got["note"] != app.WildcardNote {
+		t.Errorf("host = %v, note = %v; want *.example.org and the plain-HTTP note", got["host"], got["note"])
+	}
+	if got := entry["note"]; got != nil {
+		t.Errorf("note = %v on an IP entry, want none", got)
 	}
 
 	r = e.admin(http.MethodPut, base+"/"+id, map[string]any{"ip_address": "8.8.8.8"})
@@ -71,6 +74,13 @@ func TestWalledGardenBadInput(t *testing.T) {
 		{"bad host", map[string]any{"name": "n", "host": "exa mple.com"}, "parameter_invalid", "host"},
 		{"wildcard in middle", map[string]any{"name": "n", "host": "a.*.com"}, "parameter_invalid", "host"},
 		{"numeric host", map[string]any{"name": "n", "host": "1.2.3.999"}, "parameter_invalid", "host"},
+		{"ipv6 address", map[string]any{"name": "n", "ip_address": "2001:db8::1"}, "parameter_invalid", "ip_address"},
+		{"ipv6 subnet", map[string]any{"name": "n", "ip_address": "2001:db8::/32"}, "parameter_invalid", "ip_address"},
+		{"mapped ipv4", map[string]any{"name": "n", "ip_address": "::ffff:192.0.2.1"}, "parameter_invalid", "ip_address"},
+		{"detection host", map[string]any{"name": "n", "host": "captive.apple.com"}, "parameter_invalid", "host"},
+		{"detection host upper case", map[string]any{"name": "n", "host": "WWW.GSTATIC.COM"}, "parameter_invalid", "host"},
+		{"wildcard over a detection host", map[string]any{"name": "n", "host": "*.google.com"}, "parameter_invalid", "host"},
+		{"wildcard over msft", map[string]any{"name": "n", "host": "*.msftconnecttest.com"}, "parameter_invalid", "host"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

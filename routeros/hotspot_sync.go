@@ -1,0 +1,142 @@
+package routeros
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gatehouse/app"
+)
+
+// Reconcile makes the items gatehouse owns on the router equal to want,
+// in phases so that every reference exists when it is used: profiles,
+// then users and walled garden, then the sessions of removed users, then
+// profiles no longer wanted. Items gatehouse does not own (no gatehouse
+// comment, or for profiles no gatehouse- name) and rows the router made
+// itself are never changed. A refused command is reported in the result,
+// never stops the rest, and is retried by the next pass; an unreachable
+// router returns EUnavailable. Interrupted at any point and run again, it
+// converges without duplicates.
+func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncResult, error) {
+	var res app.SyncResult
+	profiles, rest, refused := tables(want)
+	for _, why := range refused {
+		addError(&res, why)
+	}
+	all := append([]table{profiles}, rest...)
+	reads := make([][]string, len(all))
+	for i, t := range all {
+		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
+	}
+	got := r.c.RunAll(ctx, reads)
+	plans := make([]plan, len(all))
+	for i, t := range all {
+		if got[i].Err != nil {
+			return res, fmt.Errorf("read %s of %s: %w", t.menu, r.host, got[i].Err)
+		}
+		plans[i] = t.diff(got[i].Reply.Rows)
+		got[i] = Result{} // let the rows go before the writes
+	}
+	// Phase 1: profiles; phase 2: users and walled garden.
+	if err := r.apply(ctx, &res, plans[0].changes, &res.Added); err != nil {
+		return res, err
+	}
+	var changes, removes [][]string
+	removedUsers := map[string]bool{}
+	for _, p := range plans[1:] {
+		changes = append(changes, p.changes...)
+		removes = append(removes, p.removes...)
+		if p.table == menuUser {
+			for _, name := range p.names {
+				removedUsers[name] = true
+			}
+		}
+	}
+	if err := r.apply(ctx, &res, changes, &res.Added); err != nil {
+		return res, err
+	}
+	if err := r.apply(ctx, &res, removes, &res.Removed); err != nil {
+		return res, err
+	}
+	// Phase 3: guests of removed users leave; phase 4: unused profiles go.
+	if len(removedUsers) > 0 {
+		if err := r.endSessions(ctx, removedUsers, ""); err != nil {
+			return res, err
+		}
+	}
+	err := r.apply(ctx, &res, plans[0].removes, &res.Removed)
+	return res, err
+}
+
+// apply runs commands and counts them: adds in *count (or Updated for
+// sets), removes in *count. Refused commands become result errors; an
+// unreachable router ends the pass.
+func (r *Router) apply(ctx context.Context, res *app.SyncResult, cmds [][]string, count *int) error {
+	if len(cmds) == 0 {
+		return nil
+	}
+	for i, x := range r.c.RunAll(ctx, cmds) {
+		verb := cmds[i][0][strings.LastIndexByte(cmds[i][0], '/')+1:]
+		switch {
+		case x.Err == nil && verb == "set":
+			res.Updated++
+		case x.Err == nil:
+			*count++
+		case app.ErrorCode(x.Err) == app.EUnavailable:
+			return fmt.Errorf("reconcile %s: %w", r.host, x.Err)
+		case verb == "remove" && app.ErrorCode(x.Err) == app.ENotFound:
+			// gone already: that is what was wanted
+		default:
+			addError(res, fmt.Sprintf("%s %s: %s", cmds[i][0], itemName(cmds[i]), refusal(cmds[i], x.Err)))
+		}
+	}
+	return nil
+}
+
+// refusal words a command's !trap for an operator. An "unknown parameter"
+// names the menu and the parameters that may be the one: RouterOS' API
+// does not always say which (docs/routeros.md §4).
+func refusal(words []string, err error) string {
+	msg, ok := TrapMessage(err)
+	if !ok {
+		return err.Error()
+	}
+	if app.ErrorCode(err) == app.EConflict {
+		return "an item that gatehouse does not own is in the way: " + msg
+	}
+	param, unknown := strings.CutPrefix(msg, "unknown parameter")
+	if !unknown {
+		return msg
+	}
+	menu := words[0][:strings.LastIndexByte(words[0], '/')]
+	if param = strings.TrimSpace(param); param != "" {
+		return fmt.Sprintf("%s (this router's %s has no property %q)", msg, menu, param)
+	}
+	var sent []string
+	for _, w := range words[1:] {
+		if name, _, ok := strings.Cut(strings.TrimPrefix(w, "="), "="); ok && name != ".id" {
+			sent = append(sent, name)
+		}
+	}
+	return fmt.Sprintf("%s (this router's %s lacks one of the properties sent: %s)", msg, menu, strings.Join(sent, ", "))
+}
+
+// addError records a refusal in the result, keeping the first
+// maxSyncErrors.
+func addError(res *app.SyncResult, msg string) {
+	if len(res.Errors) < maxSyncErrors {
+		res.Errors = append(res.Errors, msg)
+	}
+}
+
+// itemName picks the most telling attribute of a command for messages.
+func itemName(words []string) string {
+	for _, key := range []string{"=name=", "=dst-address=", "=dst-host=", "=.id="} {
+		for _, w := range words[1:] {
+			if v, ok := strings.CutPrefix(w, key); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,145 @@
+package routeros
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
+)
+
+// sampleState has one of every kind of item gatehouse pushes.
+func sampleState() app.RouterState {
+	return app.RouterState{
+		Profiles: []app.RouterProfile{{Name: app.ProfileName("0190-aaaa-bbbb"), SessionTimeout: time.Hour, SharedUsers: 1}},
+		Users: []app.RouterUser{
+			{Name: "K7QX2M", Password: "K7QX2M", Profile: "gatehouse-aaaabbbb", Server: "hotspot1",
+				LimitUptime: time.Hour, MACAddress: "AA:BB:CC:00:00:01", Comment: app.CouponComment("c1")},
+			{Name: "g-abcdefgh", Password: "p", Profile: "gatehouse-aaaabbbb", Server: "all",
+				LimitUptime: time.Hour, Comment: app.OAuthGuestComment("u1")},
+		},
+		Garden: []app.RouterGardenRule{
+			{DstAddress: "203.0.113.0/24", Comment: app.WalledGardenComment("w1")},
+			{DstHost: "menu.example.org", Comment: app.WalledGardenComment("w2")},
+			{DstHost: "*.example.org", Comment: app.WalledGardenComment("w3")},
+			{DstHost: "accounts.google.com", HTTPSOnly: true, Comment: app.ProviderGardenComment("google", "accounts.google.com")},
+		},
+	}
+}
+
+// TestSentPropertiesAreDocumented lists every property gatehouse sends
+// with add and set, per menu, and checks each against the fake router's
+// documented lists (docs/routeros.md §2): a word the router does not know
+// makes it refuse the whole item.
+func TestSentPropertiesAreDocumented(t *testing.T) {
+	profiles, rest, refused := tables(sampleState())
+	if len(refused) != 0 {
+		t.Fatalf("sample state refused: %v", refused)
+	}
+	sent := map[string]map[string]bool{}
+	note := func(words []string) {
+		menu := words[0][:strings.LastIndexByte(words[0], '/')]
+		if sent[menu] == nil {
+			sent[menu] = map[string]bool{}
+		}
+		for _, w := range words[1:] {
+			if name, _, ok := strings.Cut(strings.TrimPrefix(w, "="), "="); ok && name != ".id" {
+				sent[menu][name] = true
+			}
+		}
+	}
+	for _, tb := range append([]table{profiles}, rest...) {
+		for _, cmd := range tb.diff(nil).changes { // every item added
+			note(cmd)
+		}
+		// and every property set on an item that differs in all of them
+		var rows []map[string]string
+		for key := range tb.want {
+			rows = append(rows, map[string]string{".id": "*1", tb.keyAttr: key})
+		}
+		for _, cmd := range tb.diff(rows).changes {
+			note(cmd)
+		}
+	}
+	for _, menu := range slices.Sorted(maps.Keys(sent)) {
+		writable, _, ok := routerostest.Properties(menu)
+		if !ok {
+			t.Errorf("%s: the fake router does not serve this menu", menu)
+			continue
+		}
+		names := slices.Sorted(maps.Keys(sent[menu]))
+		t.Logf("%s: %s", menu, strings.Join(names, " "))
+		for _, name := range names {
+			if !slices.Contains(writable, name) {
+				t.Errorf("%s: gatehouse sends %q, which is not a documented writable property (%v)", menu, name, writable)
+			}
+		}
+	}
+	if sent[menuProfile]["comment"] {
+		t.Errorf("gatehouse sends comment to %s, which has none", menuProfile)
+	}
+}
+
+func TestDiffLeavesOthersAlone(t *testing.T) {
+	profiles, rest, _ := tables(sampleState())
+	gardenIP := rest[1]
+	rows := []map[string]string{
+		{".id": "*1", "name": "default"},
+		{".id": "*2", "name": "staff-1d"},
+		{".id": "*3", "name": "gatehouse"},          // no dash: not the prefix
+		{".id": "*4", "name": "gatehouse-deadbeef"}, // ours, no longer wanted
+		{".id": "*5", "name": "gatehouse-aaaabbbb", "session-timeout": "1h", "shared-users": "1"},
+	}
+	p := profiles.diff(rows)
+	if len(p.changes) != 0 || len(p.removes) != 1 || p.removes[0][1] != "=.id=*4" {
+		t.Fatalf("profile plan: changes %v removes %v; want only *4 removed", p.changes, p.removes)
+	}
+	c := app.ProviderGardenComment("google", "accounts.google.com") + "/host"
+	rows = []map[string]string{
+		{".id": "*A", "dst-host": "accounts.google.com", "protocol": "tcp", "dst-port": "443", "action": "accept", "comment": c},
+		{".id": "*B", "dst-address": "198.18.0.7", "protocol": "tcp", "dst-port": "443", "action": "accept", "comment": c, "dynamic": "true"},
+		{".id": "*C", "dst-address": "192.0.2.80", "comment": "printer"},
+	}
+	p = gardenIP.diff(rows)
+	for _, cmd := range append(p.changes, p.removes...) {
+		if slices.Contains(cmd, "=.id=*B") || slices.Contains(cmd, "=.id=*C") || slices.Contains(cmd, "=.id=*A") {
+			t.Errorf("plan touches a row it must leave alone: %v", cmd)
+		}
+	}
+}
+
+func TestUnsafeRulesAreNotPushed(t *testing.T) {
+	st := app.RouterState{Garden: []app.RouterGardenRule{
+		{DstHost: "*.gstatic.com", Comment: app.WalledGardenComment("w1")},
+		{DstHost: "captive.apple.com", Comment: app.WalledGardenComment("w2")},
+		{DstAddress: "2001:db8::/32", Comment: app.WalledGardenComment("w3")},
+		{DstHost: "ok.example.org", Comment: app.WalledGardenComment("w4")},
+	}}
+	_, rest, refused := tables(st)
+	if len(refused) != 3 {
+		t.Fatalf("refused %v, want the three unsafe rules", refused)
+	}
+	if !strings.Contains(refused[0], "www.gstatic.com") {
+		t.Errorf("refusal %q does not name the detection host", refused[0])
+	}
+	if n := len(rest[1].want) + len(rest[2].want); n != 2 {
+		t.Errorf("%d rules pushed, want the safe host at both levels", n)
+	}
+}
+
+func TestRefusalNamesMenuAndParameter(t *testing.T) {
+	words := []string{"/ip/hotspot/user/profile/add", "=name=gatehouse-1", "=comment=x", "=shared-users=1"}
+	got := refusal(words, trapError("r:8728", []string{"unknown parameter"}))
+	for _, want := range []string{"unknown parameter", "/ip/hotspot/user/profile", "comment", "name", "shared-users"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("refusal = %q, want it to mention %q", got, want)
+		}
+	}
+	got = refusal(words, trapError("r:8728", []string{"unknown parameter comment"}))
+	if !strings.Contains(got, `has no property "comment"`) {
+		t.Errorf("refusal = %q, want it to name comment", got)
+	}
+}
