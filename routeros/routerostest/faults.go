@@ -1,6 +1,7 @@
 package routerostest
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -11,7 +12,9 @@ import (
 // faults is guarded by Router.mu.
 type faults struct {
 	latency      time.Duration
-	dropLeft     int // commands still answered before a drop; -1 = off
+	serviceTime  time.Duration
+	lastFinish   time.Time // when the last configuration write finishes
+	dropLeft     int       // commands still answered before a drop; -1 = off
 	failWhen     func(cmd string, attrs map[string]string) *Trap
 	refuseLogins bool
 	commands     map[string]int
@@ -24,14 +27,63 @@ func (f *faults) init() {
 }
 
 // SetLatency delays every reply by d, measured from the moment the command
-// was read, like a network round trip: commands pipelined on one connection
-// wait in parallel (N pipelined commands take about d, N sequential ones
-// about N*d), and replies keep their order. The router's tables change as
-// soon as a command is read. Zero turns it off.
+// was read (for a configuration write, from the moment it finishes; see
+// SetServiceTime), like a network round trip: commands pipelined on one
+// connection wait in parallel (N pipelined commands take about d, N
+// sequential ones about N*d), and replies keep their order. The router's
+// tables change as soon as a command is read. Zero turns it off.
 func (r *Router) SetLatency(d time.Duration) {
 	r.mu.Lock()
 	r.faults.latency = d
 	r.mu.Unlock()
+}
+
+// SetServiceTime makes every configuration write take d inside the router,
+// the way a small board works (docs/routeros.md §7): writes are add, set,
+// remove, enable, disable, unset and reset-counters on any menu, received
+// after login, whatever their outcome (print, /login, /cancel and
+// /ip/hotspot/active/login are not writes). Writes are served one at a time
+// across ALL connections: a write read at time t finishes at
+// max(t, finish of the previous write) + d, and its reply is sent at that
+// finish plus the latency of SetLatency. So with d = 3ms, 1000 writes take
+// about 3s however many connections or pipelined commands carry them. The
+// tables still change as soon as a command is read (only the reply waits),
+// and replies on one connection keep the order the commands came in (a
+// print behind a write waits for it). Zero turns it off.
+func (r *Router) SetServiceTime(d time.Duration) {
+	r.mu.Lock()
+	r.faults.serviceTime = max(d, 0)
+	r.mu.Unlock()
+}
+
+// serve books a configuration write read at now and returns when it
+// finishes (see SetServiceTime).
+func (r *Router) serve(now time.Time) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := &r.faults
+	if f.serviceTime == 0 {
+		return now
+	}
+	start := now
+	if f.lastFinish.After(start) {
+		start = f.lastFinish
+	}
+	f.lastFinish = start.Add(f.serviceTime)
+	return f.lastFinish
+}
+
+// isWrite reports whether a command word is a configuration write.
+func isWrite(word string) bool {
+	if word == "/login" {
+		return false
+	}
+	i := strings.LastIndexByte(word, '/')
+	switch word[i+1:] {
+	case "add", "set", "remove", "enable", "disable", "unset", "reset-counters":
+		return true
+	}
+	return false
 }
 
 // DropAfter lets the next n commands (counted over all connections; /login

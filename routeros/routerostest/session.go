@@ -85,11 +85,16 @@ func (s *session) writeLoop() {
 	}
 }
 
-// handle runs one command sentence and returns what to send.
+// handle runs one command sentence and returns what to send, due after the
+// write's service time (SetServiceTime) and the latency (SetLatency).
 func (s *session) handle(words []string) outgoing {
 	req := parseRequest(words)
 	a := s.r.admit(req.word)
-	due := time.Now().Add(a.latency)
+	finish := time.Now()
+	if s.loggedIn && !a.drop && isWrite(req.word) {
+		finish = s.r.serve(finish)
+	}
+	due := finish.Add(a.latency)
 	s.r.logf("routerostest %s < %s", s.conn.RemoteAddr(), masked(words))
 	if a.drop {
 		s.r.logf("routerostest %s: dropping connection (DropAfter)", s.conn.RemoteAddr())
