@@ -9,8 +9,9 @@ import (
 // Hotspot behaviour beyond plain tables: /ip/hotspot/active/login and the
 // host's authorized flag, and the computed /system/resource row.
 //
-// RouterOS' traps for a failed active/login are not known (ROUTEROS.md §6);
-// the fake uses the hotspot login page's error texts (§3.2) where one fits:
+// RouterOS' traps for a failed active/login are not known (docs/routeros.md
+// §6, §10); the fake uses the hotspot login page's error texts where one
+// fits:
 //
 //	unknown user, wrong password,
 //	disabled user, other server:  invalid username or password
@@ -18,7 +19,8 @@ import (
 //	shared-users reached:         no more sessions are allowed for user
 //	limit-uptime used up:         uptime limit reached
 //	limit-bytes-* used up:        traffic limit reached
-//	no /ip/hotspot/host with ip:  no such host (<ip>)
+//	no host with address or
+//	to-address ip:                no such host (<ip>)
 //	host already logged in:       already authorized
 //	missing user or ip:           missing value(s) of argument(s) user|ip
 
@@ -42,10 +44,20 @@ func (r *Router) activeLogin(req *request) *response {
 		return missingArg("ip")
 	}
 	hosts, users := r.tables[menuHost], r.tables[menuUser]
+	// Behind address translation (server address-pool) a host has its own
+	// address and the to-address the hotspot gave it (docs/routeros.md §6).
+	// Which one =ip= must name is not documented: the fake accepts either
+	// (guess), the device's own address first.
 	host := findRow(hosts, "address", ip)
+	if host == nil {
+		host = findRow(hosts, "to-address", ip)
+	}
 	if host == nil {
 		return trapMsg("no such host (" + ip + ")")
 	}
+	// The session records the host's own address, whichever was given
+	// (guess; the manual does not say which address active shows).
+	ip = host["address"]
 	if findRow(r.tables[menuActive], "address", ip) != nil {
 		return trapMsg("already authorized")
 	}
