@@ -9,7 +9,7 @@ import (
 // =category= when Category is not empty), followed by !done.
 type Trap struct {
 	Message  string
-	Category string // "0".."7", see ROUTEROS.md §1.4; "" leaves it out
+	Category string // "0".."7", see docs/routeros.md §1, §4; "" leaves it out
 }
 
 // request is one parsed command sentence.
@@ -89,7 +89,7 @@ func doneWith(ret string) *response { return new(response).done(ret) }
 func trapped(t *Trap) *response     { return new(response).trap(t).done("") }
 func trapMsg(msg string) *response  { return trapped(&Trap{Message: msg}) }
 
-// Trap messages used in several places (ROUTEROS.md §1.8).
+// Trap messages used in several places (docs/routeros.md §4).
 const (
 	msgNoSuchItem   = "no such item (4)"
 	msgUnknownParam = "unknown parameter"

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// RouterOS time values (ROUTEROS.md §2.1). Accepted input:
+// RouterOS time values (docs/routeros.md §3). Accepted input:
 //
 //	1w2d3h4m5s, 300ms, 1h30m   unit form, units w d h m s ms in that order
 //	3600                       bare number: seconds

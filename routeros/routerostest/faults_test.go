@@ -34,7 +34,7 @@ func TestLatency(t *testing.T) {
 	}
 }
 
-// deadlineConn is the pattern ROUTEROS.md §4.4 recommends.
+// deadlineConn is the pattern docs/routeros.md §8 recommends.
 type deadlineConn struct {
 	net.Conn
 	d time.Duration

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// print queries (ROUTEROS.md §1.6). Each query word pushes a boolean (or, for
+// print queries (docs/routeros.md §1). Each query word pushes a boolean (or, for
 // ?#, manipulates the stack); the stack starts as an endless column of true
 // and an item matches when no false is left on it. A missing property
 // equals the empty string and is neither less nor greater than anything.

@@ -103,7 +103,7 @@ func (s *session) handle(words []string) outgoing {
 	var resp *response
 	switch {
 	case req.word == "/quit":
-		// RouterOS sends the reason as a bare word (ROUTEROS.md §1.4).
+		// RouterOS sends the reason as a bare word (docs/routeros.md §1).
 		b := appendSentence(nil, "!fatal", "session terminated on request")
 		return outgoing{due: due, data: b, hangup: true}
 	case req.word == "/login":

@@ -8,14 +8,14 @@ import (
 )
 
 // Value checking and normalisation for add/set, with RouterOS' trap texts
-// (ROUTEROS.md §0, §1.8, §2.1).
+// (docs/routeros.md §3, §4).
 
 func invalidTime(name string) *Trap {
 	return &Trap{Message: "invalid time value for argument " + name}
 }
 
 // invalidValue is the fake's text for a malformed number, MAC or address;
-// ROUTEROS.md does not list RouterOS' wording for these.
+// docs/routeros.md does not list RouterOS' wording for these.
 func invalidValue(name string) *Trap {
 	return &Trap{Message: "invalid value for argument " + name}
 }

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-// The RouterOS API word codec (ROUTEROS.md §1.2): a word is its length,
+// The RouterOS API word codec (docs/routeros.md §1): a word is its length,
 // big-endian in 1 to 5 bytes depending on size, followed by the bytes; a
 // sentence is a run of words ended by a zero-length word.
 
