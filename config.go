@@ -123,7 +123,7 @@ func defaultConfig() Config {
 		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
-			CommandTimeout: Duration{10 * time.Second}, Connections: 4},
+			CommandTimeout: Duration{10 * time.Second}, Connections: 2},
 		Backup: BackupConfig{Interval: Duration{24 * time.Hour}, Keep: 7},
 		OAuth: OAuthConfig{GoogleIssuer: "https://accounts.google.com", AzureAuthority: "https://login.microsoftonline.com",
 			GitHubAuthURL: "https://github.com/login/oauth/authorize", GitHubTokenURL: "https://github.com/login/oauth/access_token",

@@ -622,7 +622,7 @@ func TestGracefulStop(t *testing.T) {
 			"session_ttl": 3600, "sites": []any{map[string]any{"id": site.ID, "subnets": []string{"10.5.50.0/24"}}}},
 			http.StatusCreated, &inst)
 		waitFor(t, 10*time.Second, "the instance's profile on the router", func() bool {
-			return len(ownedRows(fake, "/ip/hotspot/user/profile")) == 1
+			return fake.Row("/ip/hotspot/user/profile", app.ProfileName(inst.ID)) != nil
 		})
 
 		fake.SetLatency(300 * time.Millisecond)

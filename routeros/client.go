@@ -2,12 +2,12 @@
 // one MikroTik router (TCP 8728, or API-SSL on 8729) that the reconcilers
 // use to read and change the hotspot tables (users, walled garden, active
 // sessions). It imports app and its libraries only, never db, web or
-// scheduler; package main wires it in. shared/ROUTEROS.md is the fact sheet
+// scheduler; package main wires it in. docs/routeros.md is the fact sheet
 // it is written against (section numbers below refer to it).
 //
 // It speaks the wire protocol itself (wire.go) rather than through
 // go-routeros, whose sync mode ignores contexts and cannot pipeline and
-// whose async mode loses replies (§0.3–0.5, §4.3).
+// whose async mode loses replies (§8).
 //
 // # Guarantees
 //
@@ -78,9 +78,17 @@ func (t Target) Addr() string {
 type Config struct {
 	DialTimeout    time.Duration // TCP connect + TLS handshake; default 5s
 	CommandTimeout time.Duration // longest silence with commands in flight, and for login; default 10s
-	Conns          int           // parallel connections to the router; default 4
+	// Conns is how many connections to the router a Client may open;
+	// default 2. A batch of several commands uses all but one of them, so
+	// a single command (a guest's login at the portal) never waits for a
+	// whole reconcile pass.
+	Conns int
 	// Pipeline is how many commands RunAll keeps in flight on one
-	// connection; default 32.
+	// connection; default 32. Measured (BenchmarkPushBusyRouter,
+	// docs/routeros.md §7): a router applies writes one at a time, so a few
+	// commands in flight already reach n × service time on a LAN; 32 keeps
+	// that on a 50 ms link, while the silence a connection sees before its
+	// next reply stays at 32 service times.
 	Pipeline int
 	// RetryMin and RetryMax bound the wait after a failed dial or login
 	// before the next attempt; it doubles per failure. Defaults 0.5s, 30s.
@@ -100,7 +108,7 @@ func (cfg Config) withDefaults() Config {
 	def(&cfg.RetryMax, 30*time.Second)
 	cfg.RetryMax = max(cfg.RetryMax, cfg.RetryMin)
 	if cfg.Conns <= 0 {
-		cfg.Conns = 4
+		cfg.Conns = 2
 	}
 	if cfg.Pipeline <= 0 {
 		cfg.Pipeline = 32
@@ -167,7 +175,7 @@ func (c *Client) Close() error {
 }
 
 // Reply is the answer to one successful command: the !re rows (absent
-// properties are absent keys, §0.8) and the =ret= of !done (the new .id
+// properties are absent keys, docs/routeros.md §3) and the =ret= of !done (the new .id
 // after add, the count after print =count-only=).
 type Reply struct {
 	Rows []map[string]string
@@ -183,7 +191,7 @@ type Result struct {
 
 // Run runs one command and returns its reply. words are the command path
 // ("/ip/hotspot/user/add") then =name=value attribute words and ?query
-// words (§1.3, §1.6); the client adds the .tag itself.
+// words (docs/routeros.md §1); the client adds the .tag itself.
 //
 // Errors: EConflict (duplicate), ENotFound (no such item) or EInvalid
 // (other traps, or words that cannot be sent) when the router refused the
@@ -219,8 +227,12 @@ func (c *Client) RunAll(ctx context.Context, cmds [][]string) []Result {
 
 	q := &queue{todo: todo}
 	b := &batch{c: c, ctx: ctx, q: q, cmds: cmds, results: results}
+	workers := min(c.cfg.Conns, len(todo))
+	if len(todo) > 1 && c.cfg.Conns > 1 {
+		workers = min(workers, c.cfg.Conns-1) // one connection stays free for single commands
+	}
 	var wg sync.WaitGroup
-	for range min(c.cfg.Conns, len(todo)) {
+	for range workers {
 		wg.Go(b.work)
 	}
 	wg.Wait()

@@ -158,7 +158,7 @@ func TestTraps(t *testing.T) {
 		t.Errorf("no such item: TrapMessage = %q", msg)
 	}
 
-	// An unknown menu gets two traps before !done (§1.8).
+	// An unknown menu gets two traps before !done (docs/routeros.md §4).
 	_, err = c.Run(ctx, "/ip/hotspott/user/print")
 	wantErr(t, err, app.EInvalid, routeros.ReasonTrap)
 	msg, _ := routeros.TrapMessage(err)

@@ -36,7 +36,7 @@ func (cn *conn) nextTag() string {
 	return strconv.FormatUint(cn.seq, 36)
 }
 
-// login runs the post-6.43 /login =name= =password= (§1.7) within timeout,
+// login runs the post-6.43 /login =name= =password= (docs/routeros.md §1) within timeout,
 // or until ctx is done. The returned error never contains the password.
 func (cn *conn) login(ctx context.Context, user, password string, timeout time.Duration) error {
 	nc := cn.nc
@@ -81,7 +81,7 @@ func trapText(s sentence) string {
 }
 
 // fatal returns the error for a !fatal sentence, whose reason RouterOS
-// sends as a bare word (§1.4) or, perhaps, as =message=.
+// sends as a bare word (docs/routeros.md §1) or, perhaps, as =message=.
 func fatal(s sentence) error {
 	reason := strings.Join(s.bare, " ")
 	if m, ok := s.attrs["message"]; ok {

@@ -60,7 +60,7 @@ func TrapMessage(err error) (string, bool) {
 	return strings.Join(re.traps, "; "), true
 }
 
-// trapError classifies the !trap messages of one reply (ROUTEROS.md §1.8),
+// trapError classifies the !trap messages of one reply (docs/routeros.md §4),
 // by prefix because texts vary between versions ("no such item (4)").
 func trapError(addr string, msgs []string) error {
 	first := msgs[0]

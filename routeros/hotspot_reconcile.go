@@ -79,7 +79,7 @@ func tables(want app.RouterState) (profiles table, rest []table, refused []strin
 		}
 		// HTTP requests are matched by name; an IP-level rule with the
 		// name (resolved by the router into dynamic rows) lets HTTPS
-		// through too. The IP level takes no wildcards (§5).
+		// through too. The IP level takes no wildcards (docs/routeros.md §5).
 		garden.want[g.Comment] = map[string]string{"dst-host": g.DstHost, "action": "allow"}
 		if !strings.Contains(g.DstHost, "*") {
 			rule := map[string]string{"dst-host": g.DstHost, "action": "accept"}

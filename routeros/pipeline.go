@@ -13,7 +13,7 @@ import (
 // RunAll's engine. Each connection slot runs a worker (batch.work) that
 // takes commands from a shared queue. On its connection a writer goroutine
 // sends tagged commands, up to Config.Pipeline in flight, and the worker
-// reads the replies and matches them by .tag (§1.5), so replies may come in
+// reads the replies and matches them by .tag (docs/routeros.md §1), so replies may come in
 // any order. A command is taken from the queue only when it is about to be
 // written, so when a connection breaks only the commands in flight on it
 // fail; the rest go to the other connections or to a redialled one.
@@ -305,7 +305,7 @@ func (x *exchange) handle(s sentence) error {
 		f.rows = append(f.rows, s.attrs)
 	case "!trap":
 		f.traps = append(f.traps, trapText(s))
-	case "!empty": // RouterOS 7.18+: a print without rows (§0.6)
+	case "!empty": // RouterOS 7.18+: a print without rows (docs/routeros.md §1)
 	case "!done":
 		delete(x.inflight, s.tag)
 		<-x.tokens

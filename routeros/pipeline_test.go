@@ -193,3 +193,51 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d users left, want %d", n, 8*4*10)
 	}
 }
+
+// TestBusyRouterIsNotDead: a router that works through a long queue of
+// writes one at a time keeps answering, so no command times out although
+// the last of a full pipeline waits far longer than CommandTimeout for
+// its own reply (docs/routeros.md §7). Nothing is redialled and every
+// result is a success.
+func TestBusyRouterIsNotDead(t *testing.T) {
+	r := newRouter(t)
+	r.SetServiceTime(8 * time.Millisecond)
+	cfg := testConfig()
+	cfg.Conns, cfg.Pipeline = 1, 32
+	cfg.CommandTimeout = 150 * time.Millisecond // < 32 in flight × 8 ms
+	c := newClient(t, r, cfg)
+	const n = 300
+	res := c.RunAll(context.Background(), adds("busy", n))
+	for i, x := range res {
+		if x.Err != nil {
+			t.Fatalf("command %d: %v", i, x.Err)
+		}
+	}
+	if got := len(users(r)); got != n {
+		t.Errorf("%d users on the router, want %d", got, n)
+	}
+	if logins, conns := r.Commands("/login"), r.MaxConns(); logins != conns {
+		t.Errorf("%d logins for %d connections: a connection was redialled", logins, conns)
+	}
+}
+
+// TestSilentRouterTimesOut: a router that stops answering in the middle
+// of a batch fails the commands in flight after CommandTimeout of silence.
+func TestSilentRouterTimesOut(t *testing.T) {
+	r := newRouter(t)
+	cfg := testConfig()
+	cfg.CommandTimeout = 200 * time.Millisecond
+	c := newClient(t, r, cfg)
+	mustRun(t, c, "/system/identity/print")
+	r.SetLatency(time.Hour)
+	start := time.Now()
+	res := c.RunAll(context.Background(), adds("mute", 10))
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("RunAll took %v against a silent router", took)
+	}
+	for i, x := range res {
+		if app.ErrorCode(x.Err) != app.EUnavailable {
+			t.Fatalf("command %d: %v, want EUnavailable", i, x.Err)
+		}
+	}
+}

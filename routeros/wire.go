@@ -8,11 +8,11 @@ import (
 	"strings"
 )
 
-// The RouterOS API word codec (shared/ROUTEROS.md §1.2). A word is its
+// The RouterOS API word codec (docs/routeros.md §1). A word is its
 // length, big-endian in 1 to 5 bytes depending on size, then its bytes; a
 // sentence is a run of words ended by a zero-length word. This is gatehouse's
 // own codec rather than go-routeros' proto package because that reader
-// rejects the bare word a !fatal carries (§1.4), accepts the reserved
+// rejects the bare word a !fatal carries (§1), accepts the reserved
 // control bytes and allocates whatever length a corrupt stream announces.
 
 // maxWordLen bounds one received word. Hotspot values are tiny; 16 MiB keeps

@@ -112,6 +112,7 @@ func (r *Router) refreshDynamic(t *table, id string) {
 	if !hasDynamicRows(t) {
 		return
 	}
+	t.stale()
 	t.rows = slices.DeleteFunc(t.rows, func(row map[string]string) bool { return row[parentKey] == id })
 	if i := t.index(id); i >= 0 && t.rows[i]["dst-host"] != "" && t.rows[i]["disabled"] != "true" {
 		static := t.rows[i]
@@ -169,5 +170,6 @@ func regroup(t *table) {
 		out = append(out, row)
 		out = append(out, children[row[".id"]]...)
 	}
+	t.stale()
 	t.rows = out
 }

@@ -250,6 +250,7 @@ func (r *Router) set(t *table, req *request) *response {
 			r.renamed(t.m.path, old, now)
 		}
 	}
+	t.stale()
 	t.rows = rows
 	r.refreshChanged(t, before)
 	return doneWith("")
@@ -298,6 +299,7 @@ func (r *Router) remove(t *table, req *request) *response {
 	for _, i := range idx {
 		gone = append(gone, t.rows[i])
 	}
+	t.stale()
 	t.rows = slices.DeleteFunc(t.rows, func(row map[string]string) bool {
 		return slices.ContainsFunc(gone, func(g map[string]string) bool { return g[".id"] == row[".id"] })
 	})

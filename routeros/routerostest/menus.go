@@ -42,7 +42,8 @@ type menu struct {
 	singleton bool // no rows, no .id (system/identity, system/resource)
 	byName    bool // .id may be given as the row's name
 	ordered   bool // add accepts place-before
-	// unique reports the trap for a row that clashes with another row.
+	// unique reports the trap for a row that clashes with another row;
+	// rows with different names never clash (table.clash relies on it).
 	unique func(a, b map[string]string) *Trap
 	// required properties for add.
 	required []string

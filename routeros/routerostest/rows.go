@@ -75,6 +75,7 @@ func (r *Router) SetRow(menu, id string, values map[string]string) bool {
 			return false
 		}
 	}
+	t.stale()
 	before := snapshot(t, []int{i})
 	for k, v := range r.checked(t, values) {
 		t.rows[i][k] = v
@@ -102,6 +103,7 @@ func (r *Router) RemoveRow(menu, id string) bool {
 		return false
 	}
 	gone := t.rows[i]
+	t.stale()
 	t.rows = slices.Delete(t.rows, i, i+1)
 	if menu == menuActive {
 		r.loggedOut([]map[string]string{gone})

@@ -15,7 +15,15 @@ type table struct {
 	fields map[string]*field
 	rows   []map[string]string
 	nextID uint64
+	// byName indexes rows by their name property, for the duplicate
+	// checks of add (so pushing 50,000 users is not quadratic); nil when
+	// stale. Appends keep it; anything else that moves, removes or renames
+	// rows must call stale.
+	byName map[string][]int
 }
+
+// stale drops the name index; the next clash check rebuilds it.
+func (t *table) stale() { t.byName = nil }
 
 func newTable(m *menu) *table {
 	t := &table{m: m, fields: make(map[string]*field, len(m.fields)), nextID: 1}
@@ -54,8 +62,12 @@ func (t *table) insert(values map[string]string, at int) string {
 	}
 	if at < 0 || at > len(t.rows) {
 		t.rows = append(t.rows, row)
+		if t.byName != nil {
+			t.byName[row["name"]] = append(t.byName[row["name"]], len(t.rows)-1)
+		}
 	} else {
 		t.rows = slices.Insert(t.rows, at, row)
+		t.stale()
 	}
 	return id
 }
@@ -148,15 +160,23 @@ func (t *table) names() []string {
 
 // clash checks a candidate row against every other row (skip = index of the
 // row being changed, or -1).
+// Every unique rule of the menus requires equal names, so only the rows
+// with the candidate's name are compared.
 func (t *table) clash(cand map[string]string, skip int) *Trap {
 	if t.m.unique == nil {
 		return nil
 	}
-	for i, r := range t.rows {
+	if t.byName == nil {
+		t.byName = make(map[string][]int, len(t.rows))
+		for i, r := range t.rows {
+			t.byName[r["name"]] = append(t.byName[r["name"]], i)
+		}
+	}
+	for _, i := range t.byName[cand["name"]] {
 		if i == skip {
 			continue
 		}
-		if tr := t.m.unique(cand, r); tr != nil {
+		if tr := t.m.unique(cand, t.rows[i]); tr != nil {
 			return tr
 		}
 	}
