@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -34,7 +35,11 @@ func TestScaleRSS(t *testing.T) {
 		}
 	}
 	fake := routerostest.New(t, routerostest.Options{User: "api", Password: "s3cret"})
-	g := newGatehouseBin(t, "GATEHOUSE_ROUTEROS_SYNC_INTERVAL=1h", "GATEHOUSE_LOG_LEVEL=warn")
+	env := []string{"GATEHOUSE_ROUTEROS_SYNC_INTERVAL=1h", "GATEHOUSE_LOG_LEVEL=warn"}
+	if os.Getenv("GATEHOUSE_SCALE_GCTRACE") == "1" {
+		env = append(env, "GODEBUG=gctrace=1") // the server's heap after each collection, in its log
+	}
+	g := newGatehouseBin(t, env...)
 	token := g.adminToken(t)
 	siteID := seedCoupons(t, g.dir, fake.Addr(), n)
 
@@ -60,7 +65,29 @@ func TestScaleRSS(t *testing.T) {
 		steady.Round(time.Millisecond), float64(steady.Microseconds())/float64(n))
 	t.Logf("serve VmHWM after the first pass %s, after a steady pass %s; VmRSS now %s",
 		afterFirst, procStatus(pid, "VmHWM"), procStatus(pid, "VmRSS"))
+	if os.Getenv("GATEHOUSE_SCALE_GCTRACE") == "1" {
+		data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+		t.Logf("smaps_rollup:\n%s", data)
+		req, _ := http.NewRequest(http.MethodGet, "http://"+g.addr+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			for _, line := range strings.Split(string(body), "\n") {
+				if strings.HasPrefix(line, "go_memstats_") && !strings.Contains(line, "_total") {
+					t.Log(line)
+				}
+			}
+		}
+	}
 	c.stop()
+	if os.Getenv("GATEHOUSE_SCALE_GCTRACE") == "1" {
+		for _, line := range strings.Split(c.logs.String(), "\n") {
+			if strings.HasPrefix(line, "gc ") {
+				t.Log(line)
+			}
+		}
+	}
 }
 
 // seedCoupons writes a site on addr, a coupon instance on it and n valid

@@ -209,6 +209,14 @@ func (c *Client) Run(ctx context.Context, words ...string) (Reply, error) {
 // EUnavailable; nothing is retried, so each result is exact. See Run for
 // the words and errors.
 func (c *Client) RunAll(ctx context.Context, cmds [][]string) []Result {
+	return c.runEach(ctx, cmds, nil)
+}
+
+// runEach is RunAll for commands whose rows are consumed as they arrive:
+// each[i], when not nil, receives command i's rows one by one (on a
+// connection's reader goroutine, never two of one command at once) and its
+// Reply.Rows stays empty. A big print then never has to be held whole.
+func (c *Client) runEach(ctx context.Context, cmds [][]string, each []func(map[string]string)) []Result {
 	results := make([]Result, len(cmds))
 	var todo []int
 	for i, words := range cmds {
@@ -226,7 +234,7 @@ func (c *Client) RunAll(ctx context.Context, cmds [][]string) []Result {
 	defer func() { stop(); cancel(nil) }()
 
 	q := &queue{todo: todo}
-	b := &batch{c: c, ctx: ctx, q: q, cmds: cmds, results: results}
+	b := &batch{c: c, ctx: ctx, q: q, cmds: cmds, results: results, each: each}
 	workers := min(c.cfg.Conns, len(todo))
 	if len(todo) > 1 && c.cfg.Conns > 1 {
 		workers = min(workers, c.cfg.Conns-1) // one connection stays free for single commands

@@ -6,12 +6,23 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gatehouse/app"
 )
 
 // noMAC is RouterOS' "any device" MAC address.
 const noMAC = "00:00:00:00:00:00"
+
+// attr is one property gatehouse sets, in RouterOS form.
+type attr struct{ name, value string }
+
+// item is one thing gatehouse wants in a menu; found is set once the
+// router's rows showed it.
+type item struct {
+	attrs []attr // without the key
+	found bool
+}
 
 // table is one menu's part of a reconciliation: what gatehouse wants
 // there, by key, and which of the router's rows are gatehouse's. Hotspot
@@ -20,8 +31,21 @@ const noMAC = "00:00:00:00:00:00"
 type table struct {
 	menu     string
 	proplist string
-	keyAttr  string                       // "comment" or "name": the property that holds the key
-	want     map[string]map[string]string // key → attributes, without the key
+	keyAttr  string           // "comment" or "name": the property that holds the key
+	want     map[string]*item // by key
+}
+
+func newTable(menu, proplist, keyAttr string, size int) table {
+	return table{menu: menu, proplist: proplist, keyAttr: keyAttr, want: make(map[string]*item, size)}
+}
+
+// put wants an item with the given key and attributes (name, value pairs).
+func (t table) put(key string, pairs ...string) {
+	it := &item{attrs: make([]attr, 0, len(pairs)/2)}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		it.attrs = append(it.attrs, attr{pairs[i], pairs[i+1]})
+	}
+	t.want[key] = it
 }
 
 // owned returns the key of a row gatehouse owns. Rows the router made
@@ -45,34 +69,34 @@ func (t table) owned(row map[string]string) (string, bool) {
 // rules that RouterOS cannot apply safely are left out and described in
 // refused.
 func tables(want app.RouterState) (profiles table, rest []table, refused []string) {
-	profiles = table{menu: menuProfile, proplist: ".id,name,session-timeout,shared-users", keyAttr: "name",
-		want: make(map[string]map[string]string, len(want.Profiles))}
+	profiles = newTable(menuProfile, ".id,name,session-timeout,shared-users", "name", len(want.Profiles))
 	for _, p := range want.Profiles {
-		profiles.want[p.Name] = map[string]string{
-			"session-timeout": formatDuration(p.SessionTimeout), "shared-users": strconv.Itoa(p.SharedUsers)}
+		profiles.put(p.Name, "session-timeout", formatDuration(p.SessionTimeout), "shared-users", strconv.Itoa(p.SharedUsers))
 	}
-	users := table{menu: menuUser, keyAttr: "comment",
-		proplist: ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic",
-		want:     make(map[string]map[string]string, len(want.Users))}
+	users := newTable(menuUser, ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic", "comment", len(want.Users))
+	uptimes := map[time.Duration]string{} // thousands of users share a few values
 	for _, u := range want.Users {
 		mac := u.MACAddress
 		if mac == "" {
 			mac = noMAC
 		}
-		users.want[u.Comment] = map[string]string{"name": u.Name, "password": u.Password, "profile": u.Profile,
-			"server": u.Server, "limit-uptime": formatDuration(u.LimitUptime), "mac-address": mac}
+		uptime, ok := uptimes[u.LimitUptime]
+		if !ok {
+			uptime = formatDuration(u.LimitUptime)
+			uptimes[u.LimitUptime] = uptime
+		}
+		users.put(u.Comment, "name", u.Name, "password", u.Password, "profile", u.Profile,
+			"server", u.Server, "limit-uptime", uptime, "mac-address", mac)
 	}
-	gardenIP := table{menu: menuGardenIP, keyAttr: "comment",
-		proplist: ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", want: map[string]map[string]string{}}
-	garden := table{menu: menuGarden, keyAttr: "comment",
-		proplist: ".id,dst-host,action,comment,dynamic", want: map[string]map[string]string{}}
+	gardenIP := newTable(menuGardenIP, ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", "comment", 0)
+	garden := newTable(menuGarden, ".id,dst-host,action,comment,dynamic", "comment", 0)
 	for _, g := range want.Garden {
 		if why := unsafeRule(g); why != "" {
 			refused = append(refused, why)
 			continue
 		}
 		if g.DstAddress != "" {
-			gardenIP.want[g.Comment] = map[string]string{"dst-address": g.DstAddress, "action": "accept"}
+			gardenIP.put(g.Comment, "dst-address", g.DstAddress, "action", "accept")
 		}
 		if g.DstHost == "" {
 			continue
@@ -80,13 +104,14 @@ func tables(want app.RouterState) (profiles table, rest []table, refused []strin
 		// HTTP requests are matched by name; an IP-level rule with the
 		// name (resolved by the router into dynamic rows) lets HTTPS
 		// through too. The IP level takes no wildcards (docs/routeros.md §5).
-		garden.want[g.Comment] = map[string]string{"dst-host": g.DstHost, "action": "allow"}
-		if !strings.Contains(g.DstHost, "*") {
-			rule := map[string]string{"dst-host": g.DstHost, "action": "accept"}
-			if g.HTTPSOnly {
-				rule["protocol"], rule["dst-port"] = "tcp", "443"
-			}
-			gardenIP.want[g.Comment+"/host"] = rule
+		garden.put(g.Comment, "dst-host", g.DstHost, "action", "allow")
+		if strings.Contains(g.DstHost, "*") {
+			continue
+		}
+		if g.HTTPSOnly {
+			gardenIP.put(g.Comment+"/host", "dst-host", g.DstHost, "action", "accept", "protocol", "tcp", "dst-port", "443")
+		} else {
+			gardenIP.put(g.Comment+"/host", "dst-host", g.DstHost, "action", "accept")
 		}
 	}
 	return profiles, []table{users, gardenIP, garden}, refused
@@ -134,62 +159,109 @@ func sameValue(attr, want, got string) bool {
 	return want == got
 }
 
-// plan is the commands of one table: adds and sets, then removes.
+// plan is the commands of one table: sets and adds, then removes. Adds
+// are kept as keys and made into commands only when they are sent, so a
+// pass that adds 50,000 users never holds 50,000 commands.
 type plan struct {
-	table   string
-	changes [][]string // add and set commands
+	t       table
+	sets    [][]string
+	adds    []string // keys of the items to add, in order
 	removes [][]string
 	names   []string // names of the removed rows (users whose sessions end)
 }
 
-// diff compares a table with the router's rows.
-func (t table) diff(rows []map[string]string) plan {
-	p := plan{table: t.menu}
-	have := map[string][]map[string]string{}
-	for _, row := range rows {
-		if key, ok := t.owned(row); ok {
-			have[key] = append(have[key], row)
-		}
-	}
-	remove := func(row map[string]string) {
-		p.removes = append(p.removes, []string{t.menu + "/remove", "=.id=" + row[".id"]})
-		p.names = append(p.names, row["name"])
-	}
-	for _, key := range slices.Sorted(maps.Keys(t.want)) { // stable command order
-		attrs := t.want[key]
-		rows := have[key]
-		delete(have, key)
-		if len(rows) == 0 {
-			p.changes = append(p.changes, command(t.menu+"/add", attrs, t.keyAttr, key))
-			continue
-		}
-		for _, extra := range rows[1:] { // a duplicate from an interrupted pass
-			remove(extra)
-		}
-		changed := map[string]string{}
-		for k, v := range attrs {
-			if !sameValue(k, v, rows[0][k]) {
-				changed[k] = v
-			}
-		}
-		if len(changed) > 0 {
-			p.changes = append(p.changes, command(t.menu+"/set", changed, ".id", rows[0][".id"]))
-		}
-	}
-	for _, key := range slices.Sorted(maps.Keys(have)) { // owned but no longer wanted
-		for _, row := range have[key] {
-			remove(row)
-		}
-	}
-	return p
+// changes lists the plan's sets and adds.
+func (p plan) changes() commands {
+	return concat(words(p.sets), commands{n: len(p.adds), at: func(i int) []string { return p.t.add(p.adds[i]) }})
 }
 
-// command builds an API command from attributes in a stable order.
-func command(path string, attrs map[string]string, key, value string) []string {
-	words := make([]string, 0, len(attrs)+2)
-	words = append(words, path, "="+key+"="+value)
-	for _, k := range slices.Sorted(maps.Keys(attrs)) {
-		words = append(words, "="+k+"="+attrs[k])
+// add is the command that adds the item with key.
+func (t table) add(key string) []string {
+	it := t.want[key]
+	cmd := make([]string, 0, len(it.attrs)+2)
+	cmd = append(cmd, t.menu+"/add", "="+t.keyAttr+"="+key)
+	for _, a := range it.attrs {
+		cmd = append(cmd, "="+a.name+"="+a.value)
 	}
-	return words
+	return cmd
+}
+
+// commands is a list of commands made on demand.
+type commands struct {
+	n  int
+	at func(i int) []string
+}
+
+// words lists commands already made.
+func words(cmds [][]string) commands {
+	return commands{n: len(cmds), at: func(i int) []string { return cmds[i] }}
+}
+
+// concat lists the commands of several lists, one list after the other.
+func concat(lists ...commands) commands {
+	var out commands
+	for _, l := range lists {
+		out.n += l.n
+	}
+	out.at = func(i int) []string {
+		for _, l := range lists {
+			if i < l.n {
+				return l.at(i)
+			}
+			i -= l.n
+		}
+		panic("routeros: command index out of range")
+	}
+	return out
+}
+
+// diff compares a table with the router's rows, one row at a time as they
+// arrive (so a print of 50,000 users is never held whole), and returns
+// the plan once every row has been seen. A table is diffed once.
+type diff struct {
+	t table
+	p plan
+}
+
+func (t table) newDiff() *diff { return &diff{t: t, p: plan{t: t}} }
+
+// row takes one of the router's rows: a row gatehouse does not own is left
+// alone; the first owned row of a wanted key is corrected where it
+// differs; any other owned row (no longer wanted, or a duplicate left by
+// an interrupted pass) is removed.
+func (d *diff) row(row map[string]string) {
+	key, ok := d.t.owned(row)
+	if !ok {
+		return
+	}
+	it := d.t.want[key]
+	if it == nil || it.found {
+		d.p.removes = append(d.p.removes, []string{d.t.menu + "/remove", "=.id=" + row[".id"]})
+		d.p.names = append(d.p.names, row["name"])
+		return
+	}
+	it.found = true
+	var set []string
+	for _, a := range it.attrs {
+		if !sameValue(a.name, a.value, row[a.name]) {
+			if set == nil {
+				set = []string{d.t.menu + "/set", "=.id=" + row[".id"]}
+			}
+			set = append(set, "="+a.name+"="+a.value)
+		}
+	}
+	if set != nil {
+		d.p.sets = append(d.p.sets, set)
+	}
+}
+
+// plan adds what the router's rows lacked, in key order, and returns the
+// commands.
+func (d *diff) plan() plan {
+	for _, key := range slices.Sorted(maps.Keys(d.t.want)) {
+		if !d.t.want[key].found {
+			d.p.adds = append(d.p.adds, key)
+		}
+	}
+	return d.p
 }

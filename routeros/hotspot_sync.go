@@ -25,37 +25,41 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 	}
 	all := append([]table{profiles}, rest...)
 	reads := make([][]string, len(all))
+	diffs := make([]*diff, len(all))
+	each := make([]func(map[string]string), len(all))
 	for i, t := range all {
 		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
+		diffs[i] = t.newDiff()
+		each[i] = diffs[i].row
 	}
-	got := r.c.RunAll(ctx, reads)
+	got := r.c.runEach(ctx, reads, each)
 	plans := make([]plan, len(all))
 	for i, t := range all {
 		if got[i].Err != nil {
 			return res, fmt.Errorf("read %s of %s: %w", t.menu, r.host, got[i].Err)
 		}
-		plans[i] = t.diff(got[i].Reply.Rows)
-		got[i] = Result{} // let the rows go before the writes
+		plans[i] = diffs[i].plan()
 	}
 	// Phase 1: profiles; phase 2: users and walled garden.
-	if err := r.apply(ctx, &res, plans[0].changes, &res.Added); err != nil {
+	if err := r.apply(ctx, &res, plans[0].changes(), &res.Added); err != nil {
 		return res, err
 	}
-	var changes, removes [][]string
+	var changes []commands
+	var removes [][]string
 	removedUsers := map[string]bool{}
 	for _, p := range plans[1:] {
-		changes = append(changes, p.changes...)
+		changes = append(changes, p.changes())
 		removes = append(removes, p.removes...)
-		if p.table == menuUser {
+		if p.t.menu == menuUser {
 			for _, name := range p.names {
 				removedUsers[name] = true
 			}
 		}
 	}
-	if err := r.apply(ctx, &res, changes, &res.Added); err != nil {
+	if err := r.apply(ctx, &res, concat(changes...), &res.Added); err != nil {
 		return res, err
 	}
-	if err := r.apply(ctx, &res, removes, &res.Removed); err != nil {
+	if err := r.apply(ctx, &res, words(removes), &res.Removed); err != nil {
 		return res, err
 	}
 	// Phase 3: guests of removed users leave; phase 4: unused profiles go.
@@ -64,30 +68,37 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 			return res, err
 		}
 	}
-	err := r.apply(ctx, &res, plans[0].removes, &res.Removed)
+	err := r.apply(ctx, &res, words(plans[0].removes), &res.Removed)
 	return res, err
 }
+
+// applyChunk is how many commands apply makes and sends at a time: enough
+// to keep every pipeline full, few enough that a big pass holds little.
+const applyChunk = 512
 
 // apply runs commands and counts them: adds in *count (or Updated for
 // sets), removes in *count. Refused commands become result errors; an
 // unreachable router ends the pass.
-func (r *Router) apply(ctx context.Context, res *app.SyncResult, cmds [][]string, count *int) error {
-	if len(cmds) == 0 {
-		return nil
-	}
-	for i, x := range r.c.RunAll(ctx, cmds) {
-		verb := cmds[i][0][strings.LastIndexByte(cmds[i][0], '/')+1:]
-		switch {
-		case x.Err == nil && verb == "set":
-			res.Updated++
-		case x.Err == nil:
-			*count++
-		case app.ErrorCode(x.Err) == app.EUnavailable:
-			return fmt.Errorf("reconcile %s: %w", r.host, x.Err)
-		case verb == "remove" && app.ErrorCode(x.Err) == app.ENotFound:
-			// gone already: that is what was wanted
-		default:
-			addError(res, fmt.Sprintf("%s %s: %s", cmds[i][0], itemName(cmds[i]), refusal(cmds[i], x.Err)))
+func (r *Router) apply(ctx context.Context, res *app.SyncResult, cmds commands, count *int) error {
+	for start := 0; start < cmds.n; start += applyChunk {
+		batch := make([][]string, min(applyChunk, cmds.n-start))
+		for i := range batch {
+			batch[i] = cmds.at(start + i)
+		}
+		for i, x := range r.c.RunAll(ctx, batch) {
+			verb := batch[i][0][strings.LastIndexByte(batch[i][0], '/')+1:]
+			switch {
+			case x.Err == nil && verb == "set":
+				res.Updated++
+			case x.Err == nil:
+				*count++
+			case app.ErrorCode(x.Err) == app.EUnavailable:
+				return fmt.Errorf("reconcile %s: %w", r.host, x.Err)
+			case verb == "remove" && app.ErrorCode(x.Err) == app.ENotFound:
+				// gone already: that is what was wanted
+			default:
+				addError(res, fmt.Sprintf("%s %s: %s", batch[i][0], itemName(batch[i]), refusal(batch[i], x.Err)))
+			}
 		}
 	}
 	return nil

@@ -30,6 +30,27 @@ func sampleState() app.RouterState {
 	}
 }
 
+// planFor diffs a table against rows from scratch.
+func planFor(t table, rows []map[string]string) plan {
+	for _, it := range t.want {
+		it.found = false
+	}
+	d := t.newDiff()
+	for _, row := range rows {
+		d.row(row)
+	}
+	return d.plan()
+}
+
+// made makes every command of a list.
+func made(c commands) [][]string {
+	out := make([][]string, c.n)
+	for i := range out {
+		out[i] = c.at(i)
+	}
+	return out
+}
+
 // TestSentPropertiesAreDocumented lists every property gatehouse sends
 // with add and set, per menu, and checks each against the fake router's
 // documented lists (docs/routeros.md §2): a word the router does not know
@@ -52,7 +73,7 @@ func TestSentPropertiesAreDocumented(t *testing.T) {
 		}
 	}
 	for _, tb := range append([]table{profiles}, rest...) {
-		for _, cmd := range tb.diff(nil).changes { // every item added
+		for _, cmd := range made(planFor(tb, nil).changes()) { // every item added
 			note(cmd)
 		}
 		// and every property set on an item that differs in all of them
@@ -60,7 +81,7 @@ func TestSentPropertiesAreDocumented(t *testing.T) {
 		for key := range tb.want {
 			rows = append(rows, map[string]string{".id": "*1", tb.keyAttr: key})
 		}
-		for _, cmd := range tb.diff(rows).changes {
+		for _, cmd := range made(planFor(tb, rows).changes()) {
 			note(cmd)
 		}
 	}
@@ -93,18 +114,37 @@ func TestDiffLeavesOthersAlone(t *testing.T) {
 		{".id": "*4", "name": "gatehouse-deadbeef"}, // ours, no longer wanted
 		{".id": "*5", "name": "gatehouse-aaaabbbb", "session-timeout": "1h", "shared-users": "1"},
 	}
-	p := profiles.diff(rows)
-	if len(p.changes) != 0 || len(p.removes) != 1 || p.removes[0][1] != "=.id=*4" {
-		t.Fatalf("profile plan: changes %v removes %v; want only *4 removed", p.changes, p.removes)
+	p := planFor(profiles, rows)
+	if len(made(p.changes())) != 0 || len(p.removes) != 1 || p.removes[0][1] != "=.id=*4" {
+		t.Fatalf("profile plan: changes %v removes %v; want only *4 removed", made(p.changes()), p.removes)
 	}
+	// A duplicate left by an interrupted pass: the first row is kept (and
+	// corrected), the second removed.
+	users := rest[0]
+	dup := app.CouponComment("c1")
+	rows = []map[string]string{
+		{".id": "*7", "name": "K7QX2M", "password": "K7QX2M", "profile": "gatehouse-aaaabbbb", "server": "hotspot1",
+			"limit-uptime": "1h", "mac-address": "AA:BB:CC:00:00:01", "comment": dup},
+		{".id": "*8", "name": "K7QX2M", "comment": dup},
+	}
+	p = planFor(users, rows)
+	if len(p.removes) != 1 || p.removes[0][1] != "=.id=*8" {
+		t.Errorf("duplicate: removes %v, want *8 only", p.removes)
+	}
+	for _, cmd := range made(p.changes()) {
+		if cmd[0] == "/ip/hotspot/user/set" {
+			t.Errorf("the first copy is correct, yet the plan sets it: %v", cmd)
+		}
+	}
+
 	c := app.ProviderGardenComment("google", "accounts.google.com") + "/host"
 	rows = []map[string]string{
 		{".id": "*A", "dst-host": "accounts.google.com", "protocol": "tcp", "dst-port": "443", "action": "accept", "comment": c},
 		{".id": "*B", "dst-address": "198.18.0.7", "protocol": "tcp", "dst-port": "443", "action": "accept", "comment": c, "dynamic": "true"},
 		{".id": "*C", "dst-address": "192.0.2.80", "comment": "printer"},
 	}
-	p = gardenIP.diff(rows)
-	for _, cmd := range append(p.changes, p.removes...) {
+	p = planFor(gardenIP, rows)
+	for _, cmd := range append(made(p.changes()), p.removes...) {
 		if slices.Contains(cmd, "=.id=*B") || slices.Contains(cmd, "=.id=*C") || slices.Contains(cmd, "=.id=*A") {
 			t.Errorf("plan touches a row it must leave alone: %v", cmd)
 		}

@@ -75,6 +75,9 @@ type batch struct {
 	q       *queue
 	cmds    [][]string
 	results []Result // each written by the one reader that completes it
+	// each, when not nil, has per command a function that receives its
+	// rows one by one as they arrive instead of Reply.Rows (nil: collect).
+	each []func(row map[string]string)
 }
 
 // work runs commands on one connection slot until the queue is empty, the
@@ -302,7 +305,11 @@ func (x *exchange) handle(s sentence) error {
 		if s.attrs == nil {
 			s.attrs = map[string]string{}
 		}
-		f.rows = append(f.rows, s.attrs)
+		if x.b.each != nil && x.b.each[f.idx] != nil {
+			x.b.each[f.idx](s.attrs)
+		} else {
+			f.rows = append(f.rows, s.attrs)
+		}
 	case "!trap":
 		f.traps = append(f.traps, trapText(s))
 	case "!empty": // RouterOS 7.18+: a print without rows (docs/routeros.md §1)
