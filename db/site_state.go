@@ -56,6 +56,7 @@ func siteProfiles(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterP
 }
 
 func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
+	profiles := map[string]string{} // instance → profile name, one string for all its users
 	return queryAll(ctx, tx, `SELECT c.id, c.code, c.instance_id, i.session_ttl, c.redeemed_mac
 		FROM coupons c
 		JOIN instances i ON i.id = c.instance_id AND i.strategy = 'coupon'
@@ -68,7 +69,12 @@ func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Ti
 			var id, code, instanceID, mac string
 			var ttl int
 			err := sc.Scan(&id, &code, &instanceID, &ttl, &mac)
-			return app.RouterUser{Name: code, Password: code, Profile: app.ProfileName(instanceID),
+			profile, ok := profiles[instanceID]
+			if !ok {
+				profile = app.ProfileName(instanceID)
+				profiles[instanceID] = profile
+			}
+			return app.RouterUser{Name: code, Password: code, Profile: profile,
 				Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
 				Comment: app.CouponComment(id)}, err
 		}, site.ID, micros(now), micros(now))

@@ -15,10 +15,9 @@ import (
 // BenchmarkReconcile runs reconcile passes of one router at 1k, 10k and
 // 50k coupon users: "steady", the periodic pass that finds everything in
 // place and changes nothing, and "first", which pushes every user to an
-// empty router (not at 50k: the fake router checks each add against every
-// row, so it, not gatehouse, would set the pace). It reports time and heap
-// allocations per user; the fake router runs in the same process, so the
-// allocations include its side of the conversation.
+// empty router. It reports time and heap allocations per user; the fake
+// router runs in the same process, so both include its side of the
+// conversation.
 //
 //	go test ./routeros -run '^$' -bench Reconcile -benchtime 3x
 func BenchmarkReconcile(b *testing.B) {
@@ -37,9 +36,6 @@ func BenchmarkReconcile(b *testing.B) {
 				}
 			})
 		})
-		if n > 10000 {
-			continue
-		}
 		b.Run(fmt.Sprintf("users=%d/first", n), func(b *testing.B) {
 			want := scaleState(n)
 			measure(b, n, func() {
@@ -65,11 +61,10 @@ func measure(b *testing.B, users int, pass func()) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	start := time.Now()
 	for b.Loop() {
 		pass()
 	}
-	el := time.Since(start)
+	el := b.Elapsed()
 	runtime.ReadMemStats(&after)
 	per := float64(b.N) * float64(users)
 	b.ReportMetric(float64(el.Nanoseconds())/per/1000, "µs/user")

@@ -2,7 +2,6 @@ package routeros
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,44 +13,48 @@ import (
 // noMAC is RouterOS' "any device" MAC address.
 const noMAC = "00:00:00:00:00:00"
 
-// attr is one property gatehouse sets, in RouterOS form.
-type attr struct{ name, value string }
-
-// item is one thing gatehouse wants in a menu; found is set once the
-// router's rows showed it.
-type item struct {
-	attrs []attr // without the key
-	found bool
-}
-
 // table is one menu's part of a reconciliation: what gatehouse wants
 // there, by key, and which of the router's rows are gatehouse's. Hotspot
 // users and walled-garden rows are owned by comment; user profiles, which
-// have no comment property (docs/routeros.md §2), by name.
+// have no comment property (docs/routeros.md §2), by name. The wanted
+// items are kept flat (one slice of keys, one of values), as a pass may
+// want 50,000 users.
 type table struct {
 	menu     string
 	proplist string
-	keyAttr  string           // "comment" or "name": the property that holds the key
-	want     map[string]*item // by key
+	keyAttr  string   // "comment" or "name": the property that holds the key
+	names    []string // the properties gatehouse sets, besides the key
+	keys     []string // per item
+	vals     []string // len(names) per item, in the order of names; "" = not set
+	found    []bool   // per item: the router's rows showed it
+	index    map[string]int
 }
 
-func newTable(menu, proplist, keyAttr string, size int) table {
-	return table{menu: menu, proplist: proplist, keyAttr: keyAttr, want: make(map[string]*item, size)}
+func newTable(menu, proplist, keyAttr string, size int, names ...string) *table {
+	return &table{menu: menu, proplist: proplist, keyAttr: keyAttr, names: names,
+		keys: make([]string, 0, size), vals: make([]string, 0, size*len(names)), index: make(map[string]int, size)}
 }
 
-// put wants an item with the given key and attributes (name, value pairs).
-func (t table) put(key string, pairs ...string) {
-	it := &item{attrs: make([]attr, 0, len(pairs)/2)}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		it.attrs = append(it.attrs, attr{pairs[i], pairs[i+1]})
+// put wants an item with the given key and values (one per name; ""
+// leaves that property alone). A key put twice keeps the later values.
+func (t *table) put(key string, values ...string) {
+	if i, ok := t.index[key]; ok {
+		copy(t.values(i), values)
+		return
 	}
-	t.want[key] = it
+	t.index[key] = len(t.keys)
+	t.keys = append(t.keys, key)
+	t.vals = append(t.vals, values...)
+	t.found = append(t.found, false)
 }
+
+// values returns item i's values, in the order of names.
+func (t *table) values(i int) []string { return t.vals[i*len(t.names) : (i+1)*len(t.names)] }
 
 // owned returns the key of a row gatehouse owns. Rows the router made
 // itself (dynamic=true, such as the addresses a walled-garden dst-host
 // resolves to) and rows without gatehouse's mark are never ours.
-func (t table) owned(row map[string]string) (string, bool) {
+func (t *table) owned(row map[string]string) (string, bool) {
 	if row["dynamic"] == "true" {
 		return "", false
 	}
@@ -64,16 +67,17 @@ func (t table) owned(row map[string]string) (string, bool) {
 	}
 }
 
-// tables turns the desired state into per-menu attribute sets in
-// RouterOS form. Profiles come first: users refer to them. Walled-garden
-// rules that RouterOS cannot apply safely are left out and described in
-// refused.
-func tables(want app.RouterState) (profiles table, rest []table, refused []string) {
-	profiles = newTable(menuProfile, ".id,name,session-timeout,shared-users", "name", len(want.Profiles))
+// tables turns the desired state into per-menu items in RouterOS form.
+// Profiles come first: users refer to them. Walled-garden rules that
+// RouterOS cannot apply safely are left out and described in refused.
+func tables(want app.RouterState) (profiles *table, rest []*table, refused []string) {
+	profiles = newTable(menuProfile, ".id,name,session-timeout,shared-users", "name", len(want.Profiles),
+		"session-timeout", "shared-users")
 	for _, p := range want.Profiles {
-		profiles.put(p.Name, "session-timeout", formatDuration(p.SessionTimeout), "shared-users", strconv.Itoa(p.SharedUsers))
+		profiles.put(p.Name, formatDuration(p.SessionTimeout), strconv.Itoa(p.SharedUsers))
 	}
-	users := newTable(menuUser, ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic", "comment", len(want.Users))
+	users := newTable(menuUser, ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic", "comment",
+		len(want.Users), "name", "password", "profile", "server", "limit-uptime", "mac-address")
 	uptimes := map[time.Duration]string{} // thousands of users share a few values
 	for _, u := range want.Users {
 		mac := u.MACAddress
@@ -85,18 +89,18 @@ func tables(want app.RouterState) (profiles table, rest []table, refused []strin
 			uptime = formatDuration(u.LimitUptime)
 			uptimes[u.LimitUptime] = uptime
 		}
-		users.put(u.Comment, "name", u.Name, "password", u.Password, "profile", u.Profile,
-			"server", u.Server, "limit-uptime", uptime, "mac-address", mac)
+		users.put(u.Comment, u.Name, u.Password, u.Profile, u.Server, uptime, mac)
 	}
-	gardenIP := newTable(menuGardenIP, ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", "comment", 0)
-	garden := newTable(menuGarden, ".id,dst-host,action,comment,dynamic", "comment", 0)
+	gardenIP := newTable(menuGardenIP, ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", "comment", 0,
+		"dst-address", "dst-host", "protocol", "dst-port", "action")
+	garden := newTable(menuGarden, ".id,dst-host,action,comment,dynamic", "comment", 0, "dst-host", "action")
 	for _, g := range want.Garden {
 		if why := unsafeRule(g); why != "" {
 			refused = append(refused, why)
 			continue
 		}
 		if g.DstAddress != "" {
-			gardenIP.put(g.Comment, "dst-address", g.DstAddress, "action", "accept")
+			gardenIP.put(g.Comment, g.DstAddress, "", "", "", "accept")
 		}
 		if g.DstHost == "" {
 			continue
@@ -104,17 +108,16 @@ func tables(want app.RouterState) (profiles table, rest []table, refused []strin
 		// HTTP requests are matched by name; an IP-level rule with the
 		// name (resolved by the router into dynamic rows) lets HTTPS
 		// through too. The IP level takes no wildcards (docs/routeros.md §5).
-		garden.put(g.Comment, "dst-host", g.DstHost, "action", "allow")
-		if strings.Contains(g.DstHost, "*") {
-			continue
-		}
-		if g.HTTPSOnly {
-			gardenIP.put(g.Comment+"/host", "dst-host", g.DstHost, "action", "accept", "protocol", "tcp", "dst-port", "443")
-		} else {
-			gardenIP.put(g.Comment+"/host", "dst-host", g.DstHost, "action", "accept")
+		garden.put(g.Comment, g.DstHost, "allow")
+		switch {
+		case strings.Contains(g.DstHost, "*"):
+		case g.HTTPSOnly:
+			gardenIP.put(g.Comment+"/host", "", g.DstHost, "tcp", "443", "accept")
+		default:
+			gardenIP.put(g.Comment+"/host", "", g.DstHost, "", "", "accept")
 		}
 	}
-	return profiles, []table{users, gardenIP, garden}, refused
+	return profiles, []*table{users, gardenIP, garden}, refused
 }
 
 // unsafeRule says why a walled-garden rule must not reach the router: it
@@ -160,12 +163,12 @@ func sameValue(attr, want, got string) bool {
 }
 
 // plan is the commands of one table: sets and adds, then removes. Adds
-// are kept as keys and made into commands only when they are sent, so a
-// pass that adds 50,000 users never holds 50,000 commands.
+// are kept as item numbers and made into commands only when they are
+// sent, so a pass that adds 50,000 users never holds 50,000 commands.
 type plan struct {
-	t       table
+	t       *table
 	sets    [][]string
-	adds    []string // keys of the items to add, in order
+	adds    []int // items to add, in key order
 	removes [][]string
 	names   []string // names of the removed rows (users whose sessions end)
 }
@@ -175,13 +178,14 @@ func (p plan) changes() commands {
 	return concat(words(p.sets), commands{n: len(p.adds), at: func(i int) []string { return p.t.add(p.adds[i]) }})
 }
 
-// add is the command that adds the item with key.
-func (t table) add(key string) []string {
-	it := t.want[key]
-	cmd := make([]string, 0, len(it.attrs)+2)
-	cmd = append(cmd, t.menu+"/add", "="+t.keyAttr+"="+key)
-	for _, a := range it.attrs {
-		cmd = append(cmd, "="+a.name+"="+a.value)
+// add is the command that adds item i.
+func (t *table) add(i int) []string {
+	cmd := make([]string, 0, len(t.names)+2)
+	cmd = append(cmd, t.menu+"/add", "="+t.keyAttr+"="+t.keys[i])
+	for j, v := range t.values(i) {
+		if v != "" {
+			cmd = append(cmd, "="+t.names[j]+"="+v)
+		}
 	}
 	return cmd
 }
@@ -219,11 +223,11 @@ func concat(lists ...commands) commands {
 // arrive (so a print of 50,000 users is never held whole), and returns
 // the plan once every row has been seen. A table is diffed once.
 type diff struct {
-	t table
+	t *table
 	p plan
 }
 
-func (t table) newDiff() *diff { return &diff{t: t, p: plan{t: t}} }
+func (t *table) newDiff() *diff { return &diff{t: t, p: plan{t: t}} }
 
 // row takes one of the router's rows: a row gatehouse does not own is left
 // alone; the first owned row of a wanted key is corrected where it
@@ -234,20 +238,20 @@ func (d *diff) row(row map[string]string) {
 	if !ok {
 		return
 	}
-	it := d.t.want[key]
-	if it == nil || it.found {
+	i, wanted := d.t.index[key]
+	if !wanted || d.t.found[i] {
 		d.p.removes = append(d.p.removes, []string{d.t.menu + "/remove", "=.id=" + row[".id"]})
 		d.p.names = append(d.p.names, row["name"])
 		return
 	}
-	it.found = true
+	d.t.found[i] = true
 	var set []string
-	for _, a := range it.attrs {
-		if !sameValue(a.name, a.value, row[a.name]) {
+	for j, v := range d.t.values(i) {
+		if name := d.t.names[j]; v != "" && !sameValue(name, v, row[name]) {
 			if set == nil {
 				set = []string{d.t.menu + "/set", "=.id=" + row[".id"]}
 			}
-			set = append(set, "="+a.name+"="+a.value)
+			set = append(set, "="+name+"="+v)
 		}
 	}
 	if set != nil {
@@ -258,10 +262,11 @@ func (d *diff) row(row map[string]string) {
 // plan adds what the router's rows lacked, in key order, and returns the
 // commands.
 func (d *diff) plan() plan {
-	for _, key := range slices.Sorted(maps.Keys(d.t.want)) {
-		if !d.t.want[key].found {
-			d.p.adds = append(d.p.adds, key)
+	for i, seen := range d.t.found {
+		if !seen {
+			d.p.adds = append(d.p.adds, i)
 		}
 	}
+	slices.SortFunc(d.p.adds, func(a, b int) int { return strings.Compare(d.t.keys[a], d.t.keys[b]) })
 	return d.p
 }

@@ -23,7 +23,7 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 	for _, why := range refused {
 		addError(&res, why)
 	}
-	all := append([]table{profiles}, rest...)
+	all := append([]*table{profiles}, rest...)
 	reads := make([][]string, len(all))
 	diffs := make([]*diff, len(all))
 	each := make([]func(map[string]string), len(all))

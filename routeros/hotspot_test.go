@@ -31,10 +31,8 @@ func sampleState() app.RouterState {
 }
 
 // planFor diffs a table against rows from scratch.
-func planFor(t table, rows []map[string]string) plan {
-	for _, it := range t.want {
-		it.found = false
-	}
+func planFor(t *table, rows []map[string]string) plan {
+	clear(t.found)
 	d := t.newDiff()
 	for _, row := range rows {
 		d.row(row)
@@ -72,13 +70,13 @@ func TestSentPropertiesAreDocumented(t *testing.T) {
 			}
 		}
 	}
-	for _, tb := range append([]table{profiles}, rest...) {
+	for _, tb := range append([]*table{profiles}, rest...) {
 		for _, cmd := range made(planFor(tb, nil).changes()) { // every item added
 			note(cmd)
 		}
 		// and every property set on an item that differs in all of them
 		var rows []map[string]string
-		for key := range tb.want {
+		for _, key := range tb.keys {
 			rows = append(rows, map[string]string{".id": "*1", tb.keyAttr: key})
 		}
 		for _, cmd := range made(planFor(tb, rows).changes()) {
@@ -165,7 +163,7 @@ func TestUnsafeRulesAreNotPushed(t *testing.T) {
 	if !strings.Contains(refused[0], "www.gstatic.com") {
 		t.Errorf("refusal %q does not name the detection host", refused[0])
 	}
-	if n := len(rest[1].want) + len(rest[2].want); n != 2 {
+	if n := len(rest[1].keys) + len(rest[2].keys); n != 2 {
 		t.Errorf("%d rules pushed, want the safe host at both levels", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -36,21 +37,25 @@ type loginLimits struct {
 	sources, accountSources, accounts *failureLimiter
 	hashing                           chan struct{}
 	// dummyHash is checked for unknown user names so that a refusal
-	// takes as long whether or not the account exists.
-	dummyHash string
+	// takes as long whether or not the account exists. It is made on the
+	// first such sign-in: hashing takes argon2's memory (19 MiB), which a
+	// server that never sees one should not pay at start-up.
+	dummyHash func() string
 }
 
 func newLoginLimits() loginLimits {
-	h, err := app.HashPassword("gatehouse-no-such-account")
-	if err != nil {
-		panic(err) // crypto/rand failing is not recoverable
-	}
 	return loginLimits{
 		sources:        newFailureLimiter(loginSourceLimit, loginWindow),
 		accountSources: newFailureLimiter(loginAccountLimit, loginWindow),
 		accounts:       newFailureLimiter(loginAccountTotal, loginWindow),
 		hashing:        make(chan struct{}, loginConcurrency),
-		dummyHash:      h,
+		dummyHash: sync.OnceValue(func() string {
+			h, err := app.HashPassword("gatehouse-no-such-account")
+			if err != nil {
+				panic(err) // crypto/rand failing is not recoverable
+			}
+			return h
+		}),
 	}
 }
 
@@ -179,7 +184,7 @@ func (s *Server) checkCredentials(ctx context.Context, username, password string
 	admin, hash, err := s.deps.Admins.AdminCredentials(ctx, username)
 	switch {
 	case app.ErrorCode(err) == app.ENotFound:
-		_, _ = app.CheckPassword(s.logins.dummyHash, password)
+		_, _ = app.CheckPassword(s.logins.dummyHash(), password)
 		return app.Admin{}, false, nil
 	case err != nil:
 		return app.Admin{}, false, err
