@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
 )
 
 // Reconcile end to end against the fake router's documented menus
@@ -173,5 +174,47 @@ func TestReconcileOnDocumentedRouter(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s: %d rows with comment %q, want the one made by hand", menu, n, comment)
 		}
+	}
+}
+
+// TestUnknownParameterNamesMenu: a router that does not know a property
+// gatehouse sends (an older RouterOS, say) refuses the item with a bare
+// "unknown parameter". The site's last error names the menu and the
+// properties sent, and the rest of the pass (here the walled garden) still
+// reaches the router.
+func TestUnknownParameterNamesMenu(t *testing.T) {
+	r := newRig(t, 2*time.Second)
+	r.router.FailWhen(func(cmd string, _ map[string]string) *routerostest.Trap {
+		if cmd == menuProfile+"/add" {
+			return &routerostest.Trap{Message: "unknown parameter"}
+		}
+		return nil
+	})
+	r.coupons(3)
+	if _, err := r.store.CreateWalledGardenEntry(t.Context(), app.WalledGardenEntry{SiteID: r.site.ID, Name: "Pay", IPAddress: "203.0.113.9"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.rec.Sync(t.Context(), r.site.ID)
+	if err != nil || len(res.Errors) == 0 {
+		t.Fatalf("pass: %+v, %v; want refusals", res, err)
+	}
+	site, err := r.store.Site(t.Context(), r.site.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("last_error: %s", site.Status.LastError)
+	for _, want := range []string{menuProfile, "unknown parameter", "session-timeout", "shared-users", app.ProfileName(r.instance.ID)} {
+		if !strings.Contains(site.Status.LastError, want) {
+			t.Errorf("last_error %q does not mention %q", site.Status.LastError, want)
+		}
+	}
+	pushed := false
+	for _, row := range r.router.Rows(menuGardenIP) {
+		if row["dst-address"] == "203.0.113.9" {
+			pushed = true
+		}
+	}
+	if !pushed {
+		t.Errorf("the walled garden did not reach the router while the profile was refused")
 	}
 }
