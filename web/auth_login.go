@@ -59,39 +59,11 @@ func newLoginLimits() loginLimits {
 	}
 }
 
-// reservation is one sign-in attempt counted as failed in advance under
-// each of its keys; a success takes it back.
-type reservation []reserved
-
-// reserved is the attempt as one limiter counted it.
-type reserved struct {
-	l   *failureLimiter
-	key string
-	at  time.Time
-}
-
 // reserve counts the attempt under every limit, or, when one of them is
 // reached, nothing, and says how long to wait.
 func (ll loginLimits) reserve(source, account string, now time.Time) (reservation, time.Duration) {
-	var res reservation
-	for _, k := range []reserved{{l: ll.sources, key: source}, {l: ll.accountSources, key: account + "@" + source},
-		{l: ll.accounts, key: account}} {
-		wait, at := k.l.reserve(k.key, now)
-		if wait > 0 {
-			res.forgive()
-			return nil, wait
-		}
-		k.at = at
-		res = append(res, k)
-	}
-	return res, 0
-}
-
-// forgive takes the attempt back: it succeeded.
-func (res reservation) forgive() {
-	for _, r := range res {
-		r.l.forgive(r.key, r.at)
-	}
+	return reserveAll([]limitKey{{ll.sources, source}, {ll.accountSources, account + "@" + source},
+		{ll.accounts, account}}, now)
 }
 
 type loginRequest struct {

@@ -178,11 +178,6 @@ func (s *Server) limitKeys(r *http.Request, params url.Values) []limitKey {
 	return keys
 }
 
-type limitKey struct {
-	l   *failureLimiter
-	key string
-}
-
 // blockedFor is the longest wait any key of a request owes.
 func (s *Server) blockedFor(keys []limitKey, now time.Time) time.Duration {
 	var wait time.Duration
