@@ -184,7 +184,7 @@ func (s *Server) livez(w http.ResponseWriter, _ *http.Request, _ httprouter.Para
 type readiness struct {
 	Status  string            `json:"status"`
 	Checks  map[string]string `json:"checks"`
-	Routers []routerReadiness `json:"routers"`
+	Routers []routerReadiness `json:"routers,omitzero"`
 	Type    string            `json:"type,omitempty"`
 	Code    string            `json:"code,omitempty"`
 	Message string            `json:"message,omitempty"`
@@ -198,13 +198,17 @@ type routerReadiness struct {
 }
 
 // readyz answers 200 when the database is writable at the expected
-// schema and 503 otherwise. Routers are listed with their state and last
-// error, for the operator; a router that is down never makes gatehouse
-// unready (the API still serves, and the router catches up later).
+// schema and 503 otherwise. A caller whose bearer token may read sites
+// also gets every router with its state and last error; anyone else gets
+// the overall state only, since site names and router errors (which hold
+// router addresses) are not for the public. A router that is down never
+// makes gatehouse unready (the API still serves, and the router catches
+// up later). A missing or unusable token never changes the status code,
+// so that probes keep working.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
-	body := readiness{Status: "ok", Checks: map[string]string{"database": "ok"}, Routers: []routerReadiness{}}
+	body := readiness{Status: "ok", Checks: map[string]string{"database": "ok"}}
 	status := http.StatusOK
 	if err := s.checkDatabase(ctx); err != nil {
 		s.logger.WarnContext(ctx, "not ready", "check", "database", "err", err)
@@ -213,7 +217,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 		body.Status, body.Checks["database"], status = "unavailable", msg, kind.status
 		body.Type, body.Code, body.Message = kind.typ, kind.reason, "not ready: "+msg
 	}
-	if s.deps.Sites != nil {
+	if s.deps.Sites != nil && s.mayReadRouters(ctx, r) {
+		body.Routers = []routerReadiness{}
 		sites, err := s.deps.Sites.ListSites(ctx)
 		if err != nil {
 			s.logger.WarnContext(ctx, "readiness: list routers", "err", err)
@@ -227,6 +232,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 		}
 	}
 	writeJSON(w, status, body)
+}
+
+// mayReadRouters reports whether r carries a bearer token whose role may
+// read sites, the right that the router details of /readyz need.
+func (s *Server) mayReadRouters(ctx context.Context, r *http.Request) bool {
+	if r.Header.Get("Authorization") == "" {
+		return false
+	}
+	p, err := s.authenticate(r.WithContext(ctx))
+	return err == nil && p.Role.Can(app.ActReadSites)
 }
 
 // checkDatabase runs the store's readiness check.

@@ -58,9 +58,16 @@ type readiness struct {
 	} `json:"routers"`
 }
 
+// readyz asks for readiness without a token, as a probe does.
 func (e *env) readyz() (response, readiness) {
 	e.t.Helper()
-	r := e.call(http.MethodGet, "/readyz", "", nil)
+	return e.readyzAs("")
+}
+
+// readyzAs asks for readiness with the given Authorization header value.
+func (e *env) readyzAs(auth string) (response, readiness) {
+	e.t.Helper()
+	r := e.call(http.MethodGet, "/readyz", auth, nil)
 	var body readiness
 	r.json(e.t, &body)
 	return r, body
@@ -88,13 +95,15 @@ func TestLivez(t *testing.T) {
 }
 
 // TestReadyzListsRoutersWithoutFailing: a site whose router is down is
-// reported offline with its error, and gatehouse is still ready.
+// reported offline with its error to a caller who may read sites, and
+// gatehouse is still ready.
 func TestReadyzListsRoutersWithoutFailing(t *testing.T) {
 	e := newObservedEnv(t, false)
-	r, body := e.readyz()
+	admin := "Bearer " + e.tokens[app.RoleAdmin]
+	r, body := e.readyzAs(admin)
 	wantStatus(t, r, http.StatusOK)
-	if body.Status != "ok" || body.Checks["database"] != "ok" || len(body.Routers) != 0 {
-		t.Fatalf("readyz with no sites = %s", r.body)
+	if body.Status != "ok" || body.Checks["database"] != "ok" || body.Routers == nil || len(body.Routers) != 0 {
+		t.Fatalf("readyz with no sites = %s, want ok and an empty router list", r.body)
 	}
 	created := e.admin(http.MethodPost, "/captive/sites", map[string]any{"name": "Lobby", "host": "127.0.0.1",
 		"port": deadPort(t), "username": "api", "password": "x"})
@@ -102,7 +111,7 @@ func TestReadyzListsRoutersWithoutFailing(t *testing.T) {
 	siteID, _ := created.object(t)["id"].(string)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r, body = e.readyz()
+		r, body = e.readyzAs(admin)
 		wantStatus(t, r, http.StatusOK)
 		if len(body.Routers) == 1 && body.Routers[0].State == app.SiteOffline {
 			break
@@ -115,6 +124,50 @@ func TestReadyzListsRoutersWithoutFailing(t *testing.T) {
 	got := body.Routers[0]
 	if body.Status != "ok" || got.SiteID != siteID || got.Name != "Lobby" || got.LastError == nil || *got.LastError == "" {
 		t.Fatalf("readyz with a router down = %s, want ok with the site offline and its error", r.body)
+	}
+}
+
+// TestReadyzHidesRoutersFromThePublic: the finding was that anyone could
+// read every site's id, name and last error (which names the router's
+// address) from /readyz. Without a token, with a bad one or with a role
+// that may not read sites, the answer is the overall state only; a role
+// that may read sites still gets the details.
+func TestReadyzHidesRoutersFromThePublic(t *testing.T) {
+	e := newObservedEnv(t, false)
+	port := deadPort(t)
+	created := e.admin(http.MethodPost, "/captive/sites", map[string]any{"name": "Secret Lobby", "host": "127.0.0.1",
+		"port": port, "username": "api", "password": "x"})
+	wantStatus(t, created, http.StatusCreated)
+	siteID, _ := created.object(t)["id"].(string)
+	// Wait until the reconciler has recorded the router's error, so that
+	// there is something to leak.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, body := e.readyzAs("Bearer " + e.tokens[app.RoleOperator])
+		wantStatus(t, r, http.StatusOK)
+		if len(body.Routers) == 1 && body.Routers[0].SiteID == siteID && body.Routers[0].LastError != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz for an operator never showed the router's error: %s", r.body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for name, auth := range map[string]string{
+		"no token":        "",
+		"bad token":       "Bearer not-a-token",
+		"frontdesk token": "Bearer " + e.tokens[app.RoleFrontdesk],
+	} {
+		r, body := e.readyzAs(auth)
+		wantStatus(t, r, http.StatusOK)
+		if body.Status != "ok" {
+			t.Errorf("%s: status = %q, want ok", name, body.Status)
+		}
+		for _, secret := range []string{siteID, "Secret Lobby", "127.0.0.1", strconv.Itoa(port), "routers"} {
+			if strings.Contains(string(r.body), secret) {
+				t.Errorf("%s: readyz = %s, holds %q", name, r.body, secret)
+			}
+		}
 	}
 }
 
