@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -51,6 +52,24 @@ type siteRequest struct {
 func (req *siteRequest) check() error {
 	if req.Port.given() && req.Port.value == 0 {
 		return app.Invalid("port", app.ReasonParameterInvalid, "port must be between 1 and 65535")
+	}
+	return nil
+}
+
+// checkAddress refuses a change of where the router is reached (host,
+// port or tls; the port may follow tls, see applyTo) from before to after
+// unless the request sends the password too: the next push would
+// otherwise log in to the new address with the stored password, handing
+// it to whoever is there. Sending the current values is not a change.
+func (req *siteRequest) checkAddress(before, after app.Site) error {
+	after.Normalize()
+	if after.Validate() != nil {
+		return nil // the store refuses it with the field's own error
+	}
+	moved := !strings.EqualFold(before.Host, after.Host) || before.Port != after.Port || before.TLS != after.TLS
+	if moved && !req.Password.given() {
+		return app.Invalid("password", app.ReasonParameterMissing,
+			"password is required when host, port or tls changes: the stored router password is only sent to the address it was given for")
 	}
 	return nil
 }
@@ -146,6 +165,8 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	writeJSON(w, http.StatusOK, siteToJSON(site))
 }
 
+// updateSite answers PUT /captive/sites/:siteId: a partial update, which
+// must send the password when it moves the router (see checkAddress).
 func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req siteRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -153,8 +174,12 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter
 		return
 	}
 	site, err := s.deps.Sites.UpdateSite(r.Context(), p.ByName("siteId"), func(site *app.Site) error {
+		before := *site
 		req.applyTo(site)
-		return req.check()
+		if err := req.check(); err != nil {
+			return err
+		}
+		return req.checkAddress(before, *site)
 	})
 	if err != nil {
 		s.writeError(w, r, err)

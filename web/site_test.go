@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
 )
 
 func createSite(t testing.TB, e *env, body map[string]any) map[string]any {
@@ -32,19 +35,23 @@ func TestSiteLifecycle(t *testing.T) {
 		t.Fatal("password returned in a response")
 	}
 
-	// Partial update: only tls changes; the default port follows the transport.
-	r := e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"tls": true})
-	wantStatus(t, r, http.StatusOK)
-	got := r.object(t)
-	if got["port"] != float64(8729) || got["name"] != "Lobby" || got["username"] != "api" {
-		t.Errorf("after PUT {tls:true}: port=%v name=%v username=%v, want 8729 Lobby api", got["port"], got["name"], got["username"])
-	}
+	// Partial update: only the name changes; the password is kept.
+	wantStatus(t, e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"name": "Lobby"}), http.StatusOK)
 	stored, err := e.store.Site(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if stored.Password != "s3cret" {
 		t.Errorf("password after partial update = %q, want it kept", stored.Password)
+	}
+
+	// Only tls changes (with the password, which a change of transport
+	// needs); the default port follows the transport.
+	r := e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"tls": true, "password": "s3cret"})
+	wantStatus(t, r, http.StatusOK)
+	got := r.object(t)
+	if got["port"] != float64(8729) || got["name"] != "Lobby" || got["username"] != "api" {
+		t.Errorf("after PUT {tls:true}: port=%v name=%v username=%v, want 8729 Lobby api", got["port"], got["name"], got["username"])
 	}
 
 	r = e.admin(http.MethodPut, "/captive/sites/"+id, map[string]any{"port": 18728, "password": "n3w"})
@@ -142,4 +149,59 @@ func TestSiteRoles(t *testing.T) {
 	wantStatus(t, e.as(app.RoleOperator, http.MethodGet, "/captive/sites/"+id, nil), http.StatusOK)
 	wantError(t, e.as(app.RoleOperator, http.MethodPut, "/captive/sites/"+id, map[string]any{"name": "x"}), http.StatusForbidden, "permission_denied", "")
 	wantError(t, e.as(app.RoleOperator, http.MethodDelete, "/captive/sites/"+id, nil), http.StatusForbidden, "permission_denied", "")
+}
+
+// TestSiteMoveNeedsThePassword: the finding was that changing a site's
+// host, port or tls sent the stored router password to the new address
+// at the next push. Such a change now needs the password in the same
+// request; without it nothing changes and the router at the new address
+// never sees a login. Sending the current values is not a change.
+func TestSiteMoveNeedsThePassword(t *testing.T) {
+	e := newEnv(t, "")
+	attacker := routerostest.New(t, routerostest.Options{User: "api", Password: "s3cret"})
+	host, portText, err := net.SplitHostPort(attacker.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legit := deadPort(t)
+	id := createSite(t, e, map[string]any{"name": "Lobby", "host": "localhost", "port": legit, "username": "api", "password": "s3cret"})["id"].(string)
+	path := "/captive/sites/" + id
+
+	for name, body := range map[string]map[string]any{
+		"host and port": {"host": host, "port": port},
+		"port":          {"port": port},
+		"host":          {"host": host},
+		"tls":           {"tls": true},
+		"null password": {"host": host, "port": port, "password": nil},
+	} {
+		r := e.admin(http.MethodPut, path, body)
+		wantError(t, r, http.StatusBadRequest, "parameter_missing", "password")
+		if msg := r.object(t)["message"].(string); !strings.Contains(msg, "host, port or tls") {
+			t.Errorf("%s: message %q does not say why the password is needed", name, msg)
+		}
+	}
+	// A sync goes to wherever the site points: still the old router,
+	// which is down.
+	wantError(t, e.admin(http.MethodPost, path+"/sync", nil), http.StatusServiceUnavailable, "router_unavailable", "")
+	if n := attacker.Commands("/login"); n != 0 {
+		t.Fatalf("the router at the new address got %d logins, want none", n)
+	}
+	after := e.admin(http.MethodGet, path, nil).object(t)
+	if after["host"] != "localhost" || after["port"] != float64(legit) || after["tls"] != false {
+		t.Fatalf("refused update changed the site: %v", after)
+	}
+
+	// The current values (the host in another case) are not a change.
+	wantStatus(t, e.admin(http.MethodPut, path, map[string]any{"name": "Lobby 2", "host": " LocalHost ", "port": legit, "tls": false}), http.StatusOK)
+
+	// With the password the move is made, and the new router is used.
+	wantStatus(t, e.admin(http.MethodPut, path, map[string]any{"host": host, "port": port, "password": "s3cret"}), http.StatusOK)
+	wantStatus(t, e.admin(http.MethodPost, path+"/sync", nil), http.StatusOK)
+	if n := attacker.Commands("/login"); n == 0 {
+		t.Fatal("the router at the new address got no login after a move with the password")
+	}
 }
