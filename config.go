@@ -30,6 +30,15 @@ type Config struct {
 	Backup   BackupConfig   `toml:"backup"`
 	Metrics  MetricsConfig  `toml:"metrics"`
 	OAuth    OAuthConfig    `toml:"oauth"`
+	Notify   NotifyConfig   `toml:"notify"`
+}
+
+// NotifyConfig is the [notify] section: how schedule notifications are sent.
+type NotifyConfig struct {
+	// AllowPrivateWebhooks lets webhooks reach loopback, private, link-local
+	// and CGNAT addresses (a PMS on the LAN); cloud metadata addresses stay
+	// refused.
+	AllowPrivateWebhooks bool `toml:"allow_private_webhooks"`
 }
 
 // OAuthConfig is the [oauth] section: the identity providers' endpoints

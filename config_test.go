@@ -66,6 +66,36 @@ func TestConfigLayers(t *testing.T) {
 	}
 }
 
+// TestNotifyAllowPrivateWebhooks checks the webhook switch's layers: off
+// by default, set by the file, overridden by the environment.
+func TestNotifyAllowPrivateWebhooks(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.toml")
+	if err := os.WriteFile(file, []byte("[notify]\nallow_private_webhooks = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		env        map[string]string
+		want       bool
+	}{
+		{"default", "", nil, false},
+		{"file", file, nil, true},
+		{"environment", "", map[string]string{"GATEHOUSE_NOTIFY_ALLOW_PRIVATE_WEBHOOKS": "true"}, true},
+		{"environment over file", file, map[string]string{"GATEHOUSE_NOTIFY_ALLOW_PRIVATE_WEBHOOKS": "false"}, false},
+	} {
+		cfg, err := loadConfig(tc.path, env(tc.env))
+		if err == nil {
+			err = cfg.finish()
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := cfg.Notify.AllowPrivateWebhooks; got != tc.want {
+			t.Errorf("%s: allow_private_webhooks = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestConfigErrorsNameTheKey(t *testing.T) {
 	dir := t.TempDir()
 	write := func(body string) string {
@@ -89,6 +119,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"env bad level", "", map[string]string{"GATEHOUSE_LOG_LEVEL": "verbose"}, "log.level"},
 		{"empty data dir", "[storage]\ndata_dir = \" \"\n", nil, "storage.data_dir"},
 		{"not toml", "[server\n", nil, "c.toml"},
+		{"bad notify switch", "[notify]\nallow_private_webhooks = \"yes\"\n", nil, "c.toml"},
+		{"env bad notify switch", "", map[string]string{"GATEHOUSE_NOTIFY_ALLOW_PRIVATE_WEBHOOKS": "maybe"}, "notify.allow_private_webhooks"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -135,7 +135,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 	if err := smtp.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	notifier := notify.New(notify.Config{SMTP: smtp, Links: links}, store, logger)
+	notifier := notify.New(notify.Config{SMTP: smtp, Links: links, AllowPrivateWebhooks: cfg.Notify.AllowPrivateWebhooks}, store, logger)
 	rcfg := routeros.Config{DialTimeout: cfg.RouterOS.DialTimeout.Duration, CommandTimeout: cfg.RouterOS.CommandTimeout.Duration,
 		Conns: cfg.RouterOS.Connections, Logger: logger}
 	registry := prometheus.NewRegistry()

@@ -197,11 +197,19 @@ func newFixture(t testing.TB, edit func(*notify.Config)) *fixture {
 	f.links = &app.LinkSigner{BaseURL: "http://gatehouse.test", Key: bytes.Repeat([]byte{7}, 32), Now: f.clock.Now}
 	f.store.schedules[scheduleID] = app.Schedule{ID: scheduleID, InstanceID: instanceID, Name: "Daily passes",
 		Timezone: "Europe/Berlin", Count: 20, Recurrence: app.RecurDaily, ValidForMinutes: 480, RunAt: "08:00"}
-	cfg := notify.Config{Links: f.links, Now: f.clock.Now, Backoff: []time.Duration{time.Minute, 5 * time.Minute}}
+	// The tests' webhook receivers listen on 127.0.0.1, so private
+	// addresses are allowed unless a test turns the switch off.
+	cfg := notify.Config{Links: f.links, Now: f.clock.Now, Backoff: []time.Duration{time.Minute, 5 * time.Minute},
+		AllowPrivateWebhooks: true}
 	if edit != nil {
 		edit(&cfg)
 	}
 	f.n = notify.New(cfg, f.store, slog.New(slog.NewTextHandler(f.logs, nil)))
+	t.Cleanup(func() {
+		if err := f.n.Close(context.Background()); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return f
 }
 

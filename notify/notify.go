@@ -11,6 +11,11 @@
 // starts the Notifier, lets the scheduler Kick it after each run, and
 // Closes it at shutdown.
 //
+// Webhook URLs come from administrators, so a webhook only connects to
+// public addresses unless Config.AllowPrivateWebhooks (never to a cloud
+// metadata service), checked on the address dialled; a failure is recorded
+// as the answer's status code, never with what the receiver sent.
+//
 // Deliveries are stored in the run's own transaction, so sending happens
 // after the fact and never blocks or undoes a run: a failed delivery is
 // recorded on the delivery and on the run (so the schedule shows it) and
@@ -77,9 +82,12 @@ type Config struct {
 	SMTP SMTPConfig
 	// Links signs the coupon list links. Required.
 	Links *app.LinkSigner
-	// HTTPClient sends webhooks; nil means a client that does not follow
-	// redirects (a redirect answer is a failure).
-	HTTPClient *http.Client
+	// AllowPrivateWebhooks lets webhooks reach loopback, private (RFC 1918,
+	// fc00::/7), link-local and CGNAT addresses, for a receiver on the LAN
+	// such as a hotel PMS. Cloud metadata, unspecified, multicast and
+	// reserved addresses are refused even then. Addresses are checked when
+	// connecting, after name resolution; redirects are not followed.
+	AllowPrivateWebhooks bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// PollInterval is how often the loop looks for due deliveries when not
@@ -129,15 +137,11 @@ func New(cfg Config, store Store, logger *slog.Logger) *Notifier {
 	} else {
 		cfg.Backoff = slices.Clone(cfg.Backoff)
 	}
-	client := cfg.HTTPClient
-	if client == nil {
-		client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
 	return &Notifier{
 		cfg:    cfg,
 		store:  store,
 		logger: logger.With("component", "notify"),
-		client: client,
+		client: newWebhookClient(cfg.AllowPrivateWebhooks),
 		kick:   make(chan struct{}, 1),
 	}
 }
@@ -157,19 +161,21 @@ func (n *Notifier) Start() {
 }
 
 // Close stops the loop, cancelling a pass in progress (an attempt cut short
-// is not counted; it is made again later), and waits for it to end. It
-// returns ctx's error if ctx ends first. Closing a notifier that was never
-// started does nothing.
+// is not counted; it is made again later), waits for it to end and closes
+// the webhook connections kept open. It returns ctx's error if ctx ends
+// first. Closing a notifier that was never started only closes connections.
 func (n *Notifier) Close(ctx context.Context) error {
 	n.mu.Lock()
 	cancel, done := n.cancel, n.done
 	n.mu.Unlock()
 	if cancel == nil {
+		n.client.CloseIdleConnections()
 		return nil
 	}
 	cancel()
 	select {
 	case <-done:
+		n.client.CloseIdleConnections()
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("stop notifier: %w", ctx.Err())

@@ -31,7 +31,6 @@ func TestLoopKickAndClose(t *testing.T) {
 	hook := newHookServer(t, http.StatusOK)
 	defer hook.Close()
 	f := newFixture(t, func(c *notify.Config) {
-		c.HTTPClient = hook.Client()
 		c.PollInterval = time.Hour // only kicks and the start make passes
 	})
 	f.store.groups[groupID] = app.NotificationGroup{ID: groupID, WebhookSecret: "s"}
@@ -66,7 +65,6 @@ func TestLoopPolls(t *testing.T) {
 	hook := newHookServer(t, http.StatusOK)
 	defer hook.Close()
 	f := newFixture(t, func(c *notify.Config) {
-		c.HTTPClient = hook.Client()
 		c.PollInterval = 10 * time.Millisecond
 	})
 	f.store.groups[groupID] = app.NotificationGroup{ID: groupID, WebhookSecret: "s"}
@@ -85,7 +83,7 @@ func TestCloseCancelsAttempt(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer stalled.Close()
-	f := newFixture(t, func(c *notify.Config) { c.HTTPClient = stalled.Client() })
+	f := newFixture(t, nil)
 	f.store.groups[groupID] = app.NotificationGroup{ID: groupID, WebhookSecret: "s"}
 	f.store.add(delivery("d1", app.ChannelWebhook, stalled.URL))
 	f.n.Start()
@@ -119,7 +117,7 @@ func TestNoRetriesWithEmptyBackoff(t *testing.T) {
 
 func TestManyDueInOnePass(t *testing.T) {
 	hook := newHookServer(t, http.StatusNoContent)
-	f := newFixture(t, func(c *notify.Config) { c.HTTPClient = hook.Client() })
+	f := newFixture(t, nil)
 	f.store.groups[groupID] = app.NotificationGroup{ID: groupID, WebhookSecret: "s"}
 	const n = 120 // more than one batch of the store
 	for i := range n {

@@ -5,13 +5,14 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,9 +31,8 @@ const (
 	HeaderSignature = "X-Gatehouse-Signature"
 )
 
-// maxErrorBody is how much of a refusing webhook's answer is kept in the
-// error text.
-const maxErrorBody = 200
+// maxErrorText is the longest error text kept from a failed request.
+const maxErrorText = 200
 
 // WebhookPayload is the JSON body of a webhook: the event
 // (app.EventScheduleRan), the schedule and its instance, the number of
@@ -73,8 +73,10 @@ func (p *pass) webhook(ctx context.Context, d app.Delivery) (outcome, error) {
 }
 
 // post sends one webhook request and returns "" on a 2xx answer, or a
-// short error text without secrets: the status and the start of the
-// answer, or what went wrong on the way.
+// short error text without secrets: the status code and its standard
+// text, or what went wrong on the way. Nothing the receiver sent (body,
+// reason phrase, headers) is kept: the error is shown to operators, and
+// must not turn a webhook into a way to read another service's answers.
 func (n *Notifier) post(ctx context.Context, d app.Delivery, secret string, body []byte) string {
 	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 	defer cancel()
@@ -90,19 +92,14 @@ func (n *Notifier) post(ctx context.Context, d app.Delivery, secret string, body
 	req.Header.Set(HeaderSignature, "t="+strconv.FormatInt(t, 10)+",v1="+sign(secret, t, body))
 	res, err := n.client.Do(req)
 	if err != nil {
-		return "webhook: " + transportError(err)
+		return transportError(err)
 	}
 	defer res.Body.Close()
-	head, _ := io.ReadAll(io.LimitReader(res.Body, maxErrorBody)) //nolint:errcheck // a cut answer still tells enough
-	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))         //nolint:errcheck // only to reuse the connection
+	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10)) //nolint:errcheck // only to reuse the connection
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
 		return ""
 	}
-	text := fmt.Sprintf("webhook: HTTP %d", res.StatusCode)
-	if s := oneLine(head); s != "" {
-		text += ": " + s
-	}
-	return text
+	return strings.TrimSpace(fmt.Sprintf("webhook answered %d %s", res.StatusCode, http.StatusText(res.StatusCode)))
 }
 
 // sign is the hex HMAC-SHA256 of "<t>.<body>" keyed with secret.
@@ -115,19 +112,36 @@ func sign(secret string, t int64, body []byte) string {
 }
 
 // transportError describes a failed request without its URL, whose path
-// or query may hold a secret.
+// or query may hold a secret, and without anything the receiver sent: a
+// malformed answer's error quotes it, so only errors of connecting,
+// reading and TLS, which quote nothing, are shown as they are.
 func transportError(err error) string {
+	if ae, ok := errors.AsType[*addressError](err); ok {
+		return ae.Error()
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Sprintf("no answer within %s", RequestTimeout)
+		return fmt.Sprintf("webhook: no answer within %s", RequestTimeout)
 	}
-	if ue, ok := errors.AsType[*url.Error](err); ok {
-		err = ue.Err
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "webhook: the connection was closed before an answer"
 	}
-	return oneLine([]byte(err.Error()))
+	if oe, ok := errors.AsType[*net.OpError](err); ok {
+		return "webhook: " + oneLine([]byte(oe.Error()))
+	}
+	if ve, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
+		return "webhook: " + oneLine([]byte(ve.Error()))
+	}
+	if re, ok := errors.AsType[tls.RecordHeaderError](err); ok {
+		return "webhook: " + oneLine([]byte(re.Msg))
+	}
+	if ae, ok := errors.AsType[tls.AlertError](err); ok {
+		return "webhook: " + oneLine([]byte(ae.Error()))
+	}
+	return "webhook: no valid HTTP answer"
 }
 
 // oneLine makes b safe and short for an error text: valid UTF-8, no
-// control characters, spaces collapsed, at most maxErrorBody bytes.
+// control characters, spaces collapsed, at most maxErrorText bytes.
 func oneLine(b []byte) string {
 	s := strings.ToValidUTF8(string(b), "?")
 	s = strings.Map(func(r rune) rune {
@@ -137,8 +151,8 @@ func oneLine(b []byte) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > maxErrorBody {
-		cut := maxErrorBody
+	if len(s) > maxErrorText {
+		cut := maxErrorText
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
