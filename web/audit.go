@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +23,11 @@ const auditTimeout = 10 * time.Second
 // auditWrites records every write (POST, PUT, PATCH, DELETE) of the
 // protected route rt in the audit log after next has answered: who, what
 // ("METHOD /route/:pattern"), on which resource (the most specific id path
-// parameter), when, from which IP, and the status of the answer, failures
-// included. Reads pass through unrecorded, and request bodies are never
-// looked at (they may hold secrets).
+// parameter, or for a creation the id of what was created, read from the
+// Location header the handler set; see createdID), when, from which IP,
+// and the status of the answer, failures included. Reads pass through
+// unrecorded, and request bodies are never looked at (they may hold
+// secrets).
 //
 // The caller comes from the context when requireAction runs first, and is
 // authenticated here when auditWrites wraps requireAction, which lets it
@@ -68,6 +71,9 @@ func (s *Server) auditWrites(rt route, next http.Handler) http.Handler {
 			default:
 				ev.Status = rec.status
 			}
+			if id := createdID(r.URL.Path, ev.Status, w.Header()); id != "" {
+				ev.Resource = id
+			}
 			ev.At = s.now().UTC()
 			s.appendAudit(r.Context(), ev)
 		}()
@@ -85,6 +91,52 @@ func (s *Server) appendAudit(ctx context.Context, ev app.AuditEvent) {
 		s.logger.ErrorContext(ctx, "audit event not recorded", "action", ev.Action, "resource", ev.Resource,
 			"actor_id", ev.ActorID, "status", ev.Status, "err", err)
 	}
+}
+
+// writeCreated answers 201 with v as JSON and a Location header naming
+// where the new resource lives (a path such as /captive/sites/<id>). The
+// audit log reads the header to record what was created (see createdID),
+// so every creation answers through here.
+func writeCreated(w http.ResponseWriter, location string, v any) {
+	w.Header().Set("Location", location)
+	writeJSON(w, http.StatusCreated, v)
+}
+
+// resourcePath joins a collection path and ids into a resource path,
+// escaping each id.
+func resourcePath(collection string, ids ...string) string {
+	var b strings.Builder
+	b.WriteString(collection)
+	for _, id := range ids {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(id))
+	}
+	return b.String()
+}
+
+// createdID returns the id of the resource a 201 answer to a request for
+// requestPath created: the one path segment its Location header adds to
+// requestPath (POST /captive/sites → Location /captive/sites/<id>). It is
+// "" for other answers and for a Location elsewhere (a batch of coupons
+// points at the instance's coupon list), which leave the resource to the
+// path parameters.
+func createdID(requestPath string, status int, h http.Header) string {
+	if status != http.StatusCreated {
+		return ""
+	}
+	loc, err := url.Parse(h.Get("Location"))
+	if err != nil {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(loc.EscapedPath(), strings.TrimSuffix(requestPath, "/")+"/")
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return ""
+	}
+	id, err := url.PathUnescape(rest)
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // isWrite reports whether method changes something.

@@ -92,9 +92,9 @@ func TestAuditRecordsWrites(t *testing.T) {
 
 	list := auditEvents(t, e, nil)
 	wantAuditRows(t, list, []auditRow{
-		{"POST /captive/sites", "", app.RoleAdmin, 201},
+		{"POST /captive/sites", siteID, app.RoleAdmin, 201},
 		{"PUT /captive/sites/:siteId", siteID, app.RoleAdmin, 200},
-		{"POST /captive/instances", "", app.RoleOperator, 201},
+		{"POST /captive/instances", inst, app.RoleOperator, 201},
 		{"PUT /captive/instances/:instanceId", inst, app.RoleOperator, 200},
 		{"POST /captive/instances/:instanceId/coupons", inst, app.RoleOperator, 201},
 		{"DELETE /captive/instances/:instanceId/coupons/:couponId", couponID, app.RoleAdmin, 204},
@@ -120,6 +120,73 @@ func TestAuditRecordsWrites(t *testing.T) {
 	if actorIDs["admin"] == actorIDs["operator"] {
 		t.Errorf("admin and operator events share actor_id %q", actorIDs["admin"])
 	}
+}
+
+// TestAuditRecordsCreatedIDs: the finding was that a creation was
+// recorded with resource null (POST /captive/sites names no site). Every
+// 201 now carries a Location header with the new resource's path, which
+// the server serves, and the audit event names the created id; a batch
+// of coupons points at the instance's coupon list and names the instance
+// (or, for a schedule run, the schedule).
+func TestAuditRecordsCreatedIDs(t *testing.T) {
+	e := newEnv(t, "")
+	created := func(path string, body any, location func(id string) string) string {
+		t.Helper()
+		r := e.admin(http.MethodPost, path, body)
+		wantStatus(t, r, http.StatusCreated)
+		id := r.object(t)["id"].(string)
+		if got, want := r.header.Get("Location"), location(id); got != want {
+			t.Fatalf("POST %s: Location = %q, want %q", path, got, want)
+		}
+		return id
+	}
+	site := created("/captive/sites", map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"},
+		func(id string) string { return "/captive/sites/" + id })
+	inst := created("/captive/instances", map[string]any{"name": "Guest", "strategy": "coupon", "session_ttl": 3600},
+		func(id string) string { return "/captive/instances/" + id })
+	sched := created("/captive/instances/"+inst+"/coupon-schedules", dailySchedule(),
+		func(id string) string { return "/captive/instances/" + inst + "/coupon-schedules/" + id })
+	entry := created("/captive/walled-garden/"+site, map[string]any{"name": "x", "ip_address": "192.0.2.1"},
+		func(id string) string { return "/captive/walled-garden/" + site + "/" + id })
+	group := created("/captive/notification-groups", map[string]any{"name": "Desk", "emails": []string{"desk@harbour.example"}},
+		func(id string) string { return "/captive/notification-groups/" + id })
+	integ := created("/captive/auth-integrations", map[string]any{"name": "Corp", "type": "azure",
+		"config": map[string]any{"client_id": "a1b2", "client_secret": "s", "tenant": "organizations"}},
+		func(id string) string { return "/captive/auth-integrations/" + id })
+	token := created("/captive/tokens", map[string]any{"name": "ci", "role": "operator"},
+		func(id string) string { return "/captive/tokens/" + id })
+
+	couponList := "/captive/instances/" + inst + "/coupons"
+	r := e.admin(http.MethodPost, couponList, map[string]any{"count": 2, "minutes_valid": 60})
+	wantStatus(t, r, http.StatusCreated)
+	if got := r.header.Get("Location"); got != couponList {
+		t.Fatalf("coupon batch: Location = %q, want %q", got, couponList)
+	}
+	r = e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupon-schedules/"+sched+"/run", nil)
+	wantStatus(t, r, http.StatusCreated)
+	if got := r.header.Get("Location"); got != couponList {
+		t.Fatalf("schedule run: Location = %q, want %q", got, couponList)
+	}
+
+	// Each Location is somewhere the server answers (tokens are listed,
+	// not read one by one).
+	for _, path := range []string{"/captive/sites/" + site, "/captive/instances/" + inst,
+		"/captive/instances/" + inst + "/coupon-schedules/" + sched, "/captive/walled-garden/" + site + "/" + entry,
+		"/captive/notification-groups/" + group, "/captive/auth-integrations/" + integ, couponList} {
+		wantStatus(t, e.admin(http.MethodGet, path, nil), http.StatusOK)
+	}
+
+	wantAuditRows(t, auditEvents(t, e, nil), []auditRow{
+		{"POST /captive/sites", site, app.RoleAdmin, 201},
+		{"POST /captive/instances", inst, app.RoleAdmin, 201},
+		{"POST /captive/instances/:instanceId/coupon-schedules", sched, app.RoleAdmin, 201},
+		{"POST /captive/walled-garden/:siteId", entry, app.RoleAdmin, 201},
+		{"POST /captive/notification-groups", group, app.RoleAdmin, 201},
+		{"POST /captive/auth-integrations", integ, app.RoleAdmin, 201},
+		{"POST /captive/tokens", token, app.RoleAdmin, 201},
+		{"POST /captive/instances/:instanceId/coupons", inst, app.RoleAdmin, 201},
+		{"POST /captive/instances/:instanceId/coupon-schedules/:scheduleId/run", sched, app.RoleAdmin, 201},
+	})
 }
 
 func TestAuditRecordsFailedWrites(t *testing.T) {
@@ -171,8 +238,12 @@ func TestAuditListFilters(t *testing.T) {
 	siteA := createSite(t, e, map[string]any{"name": "A", "host": "127.0.0.1", "username": "api"})["id"].(string)
 	siteB := createSite(t, e, map[string]any{"name": "B", "host": "127.0.0.1", "username": "api"})["id"].(string)
 	wantStatus(t, e.admin(http.MethodPut, "/captive/sites/"+siteA, map[string]any{"name": "A2"}), http.StatusOK)
-	wantStatus(t, e.as(app.RoleOperator, http.MethodPost, "/captive/walled-garden/"+siteB, map[string]any{"name": "x", "ip_address": "192.0.2.1"}), http.StatusCreated)
-	wantStatus(t, e.as(app.RoleOperator, http.MethodPost, "/captive/instances", map[string]any{"name": "G", "strategy": "coupon", "session_ttl": 3600}), http.StatusCreated)
+	r := e.as(app.RoleOperator, http.MethodPost, "/captive/walled-garden/"+siteB, map[string]any{"name": "x", "ip_address": "192.0.2.1"})
+	wantStatus(t, r, http.StatusCreated)
+	entry := r.object(t)["id"].(string)
+	r = e.as(app.RoleOperator, http.MethodPost, "/captive/instances", map[string]any{"name": "G", "strategy": "coupon", "session_ttl": 3600})
+	wantStatus(t, r, http.StatusCreated)
+	inst := r.object(t)["id"].(string)
 
 	all := auditEvents(t, e, nil)
 	if len(all) != 5 {
@@ -206,9 +277,11 @@ func TestAuditListFilters(t *testing.T) {
 		{"actor name", url.Values{"actor": {"test-operator"}}, all[0:2]},
 		{"actor id", url.Values{"actor": {operatorID}}, all[0:2]},
 		{"admin", url.Values{"actor": {"test-admin"}}, all[2:5]},
-		{"resource", url.Values{"resource": {siteA}}, all[2:3]},
-		{"resource of a walled garden entry", url.Values{"resource": {siteB}}, all[1:2]},
-		{"actor and resource", url.Values{"actor": {"test-admin"}, "resource": {siteB}}, nil},
+		{"resource, its creation included", url.Values{"resource": {siteA}}, []map[string]any{all[2], all[4]}},
+		{"resource of a walled garden entry", url.Values{"resource": {entry}}, all[1:2]},
+		{"resource of an instance", url.Values{"resource": {inst}}, all[0:1]},
+		{"actor and resource", url.Values{"actor": {"test-admin"}, "resource": {siteB}}, all[3:4]},
+		{"actor and another's resource", url.Values{"actor": {"test-admin"}, "resource": {entry}}, nil},
 		{"since", url.Values{"since": {at(2)}}, all[0:3]},
 		{"since in another zone", url.Values{"since": {atIn(2, "Asia/Kolkata")}}, all[0:3]},
 		{"until", url.Values{"until": {at(2)}}, all[2:5]},
@@ -261,7 +334,7 @@ func TestAuditCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, e.call(http.MethodDelete, "/captive/sites/@SUM(1)", "Bearer "+bearer, nil), http.StatusNotFound)
-	createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})
+	siteID := createSite(t, e, map[string]any{"name": "Lobby", "host": "127.0.0.1", "username": "api"})["id"].(string)
 
 	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/captive/audit-events", nil)
 	req.Header.Set("Authorization", "Bearer "+e.tokens[app.RoleOperator])
@@ -289,7 +362,7 @@ func TestAuditCSV(t *testing.T) {
 		t.Fatalf("csv = %q, want the header %q and 2 events", rows, header)
 	}
 	created, refused := rows[1], rows[2]
-	if created[4] != "POST /captive/sites" || created[5] != "" || created[7] != "201" || created[2] != "test-admin" {
+	if created[4] != "POST /captive/sites" || created[5] != siteID || created[7] != "201" || created[2] != "test-admin" {
 		t.Errorf("newest row = %q, want the site creation by test-admin", created)
 	}
 	if refused[2] != "'=HYPERLINK(1+1)" || refused[5] != "'@SUM(1)" || refused[7] != "404" || refused[1] != rec.ID {

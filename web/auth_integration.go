@@ -94,7 +94,7 @@ func (s *Server) createAuthIntegration(w http.ResponseWriter, r *http.Request, _
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.authIntegrationJSON(a))
+	writeCreated(w, resourcePath("/captive/auth-integrations", a.ID), s.authIntegrationJSON(a))
 }
 
 func (s *Server) getAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

@@ -63,7 +63,7 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		return
 	}
 	s.changed()
-	writeJSON(w, http.StatusCreated, couponsToJSON(list, s.now()))
+	writeCreated(w, resourcePath("/captive/instances", p.ByName("instanceId"))+"/coupons", couponsToJSON(list, s.now()))
 }
 
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

@@ -188,7 +188,7 @@ func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httpro
 		return
 	}
 	s.changed()
-	writeJSON(w, http.StatusCreated, s.instanceJSON(in))
+	writeCreated(w, resourcePath("/captive/instances", in.ID), s.instanceJSON(in))
 }
 
 func (s *Server) getInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

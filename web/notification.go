@@ -85,7 +85,7 @@ func (s *Server) createNotificationGroup(w http.ResponseWriter, r *http.Request,
 	}
 	out := notificationGroupToJSON(g)
 	out.WebhookSecret = g.WebhookSecret
-	writeJSON(w, http.StatusCreated, out)
+	writeCreated(w, resourcePath("/captive/notification-groups", g.ID), out)
 }
 
 func (s *Server) getNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

@@ -116,7 +116,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request, p httpro
 		return
 	}
 	s.deps.Runner.ScheduleChanged(sch.ID)
-	writeJSON(w, http.StatusCreated, s.scheduleJSON(sch))
+	writeCreated(w, resourcePath("/captive/instances", sch.InstanceID)+resourcePath("/coupon-schedules", sch.ID), s.scheduleJSON(sch))
 }
 
 func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
@@ -169,7 +169,7 @@ func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, couponsToJSON(coupons, s.now()))
+	writeCreated(w, resourcePath("/captive/instances", sch.InstanceID)+"/coupons", couponsToJSON(coupons, s.now()))
 }
 
 // signedURLJSON is the contract's SignedCouponUrl.

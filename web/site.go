@@ -153,7 +153,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter
 		return
 	}
 	s.sitesChanged()
-	writeJSON(w, http.StatusCreated, siteToJSON(site))
+	writeCreated(w, resourcePath("/captive/sites", site.ID), siteToJSON(site))
 }
 
 func (s *Server) getSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

@@ -75,7 +75,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ httproute
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, out)
+	writeCreated(w, resourcePath("/captive/tokens", t.ID), out)
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) {

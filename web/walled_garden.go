@@ -81,7 +81,7 @@ func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	s.changed()
-	writeJSON(w, http.StatusCreated, walledGardenToJSON(e))
+	writeCreated(w, resourcePath("/captive/walled-garden", e.SiteID, e.ID), walledGardenToJSON(e))
 }
 
 func (s *Server) getWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
