@@ -58,11 +58,13 @@ type DB struct {
 
 // Open opens the store in dataDir, creating the directory (mode 0700), the
 // database file and the secret key file (mode 0600) when they are missing,
-// and applies pending migrations. It refuses a database whose schema is
-// newer than this binary, a malformed secret key file, and a missing key
-// file when the database already holds encrypted secrets. Its errors are
-// start-up failures with no app code (EInternal), written for the operator.
-// A nil logger discards log output.
+// and applies pending migrations. An existing directory and the files that
+// hold the database or a key are first brought down to those modes (see
+// tightenModes), and each change is logged. It refuses a database whose
+// schema is newer than this binary, a malformed secret key file, and a
+// missing key file when the database already holds encrypted secrets. Its
+// errors are start-up failures with no app code (EInternal), written for
+// the operator. A nil logger discards log output.
 func Open(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -77,6 +79,10 @@ func Open(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, error)
 	}
 	path := filepath.Join(dataDir, dbFileName)
 	db := &DB{logger: logger, path: path}
+	db.tightenModes(ctx, dataDir)
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 
 	var err error
 	db.writer, err = sql.Open("sqlite", dsn(path, true))
