@@ -49,6 +49,11 @@ type testIdP struct {
 	verified  bool // GitHub: the primary address is verified
 	authorize []url.Values
 	tokens    int
+	// down makes discovery documents fail (503) after a wait of down's
+	// length, like a provider that is slow to refuse; discoveries counts
+	// the requests for them.
+	down        time.Duration
+	discoveries int
 }
 
 // idpGrant is an issued authorization code.
@@ -126,6 +131,15 @@ func (p *testIdP) oidc(w http.ResponseWriter, r *http.Request, flavor, tenant, r
 	}
 	switch rest {
 	case ".well-known/openid-configuration":
+		p.mu.Lock()
+		p.discoveries++
+		down := p.down
+		p.mu.Unlock()
+		if down > 0 {
+			time.Sleep(down)
+			http.Error(w, "provider unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		writeJSONDoc(w, map[string]any{
 			"issuer":                                p.issuerOf(flavor, tenant),
 			"authorization_endpoint":                base + "/authorize",

@@ -62,9 +62,13 @@ func (e OAuthEndpoints) withDefaults() OAuthEndpoints {
 
 // Provider calls are bounded: a slow provider must not hold a guest's
 // request (or a server goroutine) for long.
+// A failed discovery is remembered for discoveryRetry: while a provider
+// is unreachable, portal views answer at once instead of each waiting
+// providerTimeout for it.
 const (
 	providerTimeout   = 15 * time.Second
 	discoveryLifetime = time.Hour
+	discoveryRetry    = 30 * time.Second
 	maxProviderBody   = 1 << 20
 )
 
@@ -80,7 +84,8 @@ var errIdentity = errors.New("identity not accepted")
 // oauthProviders runs the provider side of sign-ins: authorization URLs
 // and, after the callback, the code exchange and identity checks. OpenID
 // Connect discovery documents (and the signing keys go-oidc fetches
-// through them) are cached per issuer.
+// through them) are cached per issuer, and so, for a short while, are
+// failures to fetch them.
 type oauthProviders struct {
 	ep          OAuthEndpoints
 	redirectURL string
@@ -91,10 +96,21 @@ type oauthProviders struct {
 	cache map[string]cachedProvider // issuer URL → discovery
 }
 
+// cachedProvider is the outcome of one discovery: the provider, or the
+// error when err is not nil.
 type cachedProvider struct {
 	p       *oidc.Provider
 	issuer  string // the issuer the discovery document names (may hold {tenantid})
 	fetched time.Time
+	err     error
+}
+
+// fresh reports whether c may still be used at now.
+func (c cachedProvider) fresh(now time.Time) bool {
+	if c.err != nil {
+		return now.Sub(c.fetched) < discoveryRetry
+	}
+	return now.Sub(c.fetched) < discoveryLifetime
 }
 
 func newOAuthProviders(ep OAuthEndpoints, baseURL string, now func() time.Time) *oauthProviders {
@@ -137,16 +153,41 @@ func (o *oauthProviders) clientFor(ctx context.Context, a app.AuthIntegration) (
 }
 
 // discover returns the provider of an issuer from the cache or by OpenID
-// Connect discovery. Azure's multi-tenant documents name an issuer other
-// than their URL ("…/{tenantid}/v2.0"), so for Azure the mismatch is
-// allowed here and the issuer is checked per token instead (azureIssuer).
+// Connect discovery. A failed discovery is cached too, for
+// discoveryRetry, and its error returned at once until then; a request
+// cancelled by its own client is not a failure of the provider and is
+// not cached. Azure's multi-tenant documents name an issuer other than
+// their URL ("…/{tenantid}/v2.0"), so for Azure the mismatch is allowed
+// here and the issuer is checked per token instead (azureIssuer).
 func (o *oauthProviders) discover(ctx context.Context, issuer string, azure bool) (*cachedProvider, error) {
 	o.mu.Lock()
 	c, ok := o.cache[issuer]
 	o.mu.Unlock()
-	if ok && o.now().Sub(c.fetched) < discoveryLifetime {
+	if ok && c.fresh(o.now()) {
+		if c.err != nil {
+			return nil, c.err
+		}
 		return &c, nil
 	}
+	c, err := o.fetchProvider(ctx, issuer, azure)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err // the guest went away, not the provider
+		}
+		c = cachedProvider{fetched: o.now(), err: fmt.Errorf("%w (not tried again for %s)", err, discoveryRetry)}
+	}
+	o.mu.Lock()
+	o.cache[issuer] = c
+	o.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// fetchProvider runs OpenID Connect discovery for issuer, bounded by
+// providerTimeout.
+func (o *oauthProviders) fetchProvider(ctx context.Context, issuer string, azure bool) (cachedProvider, error) {
 	// The provider keeps this context's client for fetching keys later;
 	// it must outlive the request.
 	dctx, cancel := context.WithTimeout(ctx, providerTimeout)
@@ -157,19 +198,15 @@ func (o *oauthProviders) discover(ctx context.Context, issuer string, azure bool
 	}
 	p, err := oidc.NewProvider(dctx, issuer)
 	if err != nil {
-		return nil, err
+		return cachedProvider{}, err
 	}
 	var doc struct {
 		Issuer string `json:"issuer"`
 	}
 	if err := p.Claims(&doc); err != nil {
-		return nil, err
+		return cachedProvider{}, err
 	}
-	c = cachedProvider{p: p, issuer: doc.Issuer, fetched: o.now()}
-	o.mu.Lock()
-	o.cache[issuer] = c
-	o.mu.Unlock()
-	return &c, nil
+	return cachedProvider{p: p, issuer: doc.Issuer, fetched: o.now()}, nil
 }
 
 // authOrigin is the scheme and host of the provider's authorization
