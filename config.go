@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"gatehouse/db"
 )
 
 // Config is gatehouse's configuration: built-in defaults, overlaid by the
@@ -25,6 +27,7 @@ type Config struct {
 	Storage  StorageConfig  `toml:"storage"`
 	Log      LogConfig      `toml:"log"`
 	Coupons  CouponsConfig  `toml:"coupons"`
+	Audit    AuditConfig    `toml:"audit"`
 	SMTP     SMTPConfig     `toml:"smtp"`
 	RouterOS RouterOSConfig `toml:"routeros"`
 	Backup   BackupConfig   `toml:"backup"`
@@ -95,6 +98,12 @@ type CouponsConfig struct {
 	Retention Duration `toml:"retention"`
 }
 
+// AuditConfig is the [audit] section.
+type AuditConfig struct {
+	// Retention is how long audit events are kept; 0 keeps them for ever.
+	Retention Duration `toml:"retention"`
+}
+
 // SMTPConfig is the [smtp] section: the mail server that sends schedule
 // notifications. Empty host means e-mail notifications wait until it is set.
 type SMTPConfig struct {
@@ -130,6 +139,7 @@ func defaultConfig() Config {
 		Storage: StorageConfig{DataDir: "gatehouse-data"},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
+		Audit:   AuditConfig{Retention: Duration{400 * 24 * time.Hour}},
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
 			CommandTimeout: Duration{10 * time.Second}, Connections: 2},
@@ -213,6 +223,9 @@ func (c *Config) validate() error {
 	}
 	if c.Coupons.Retention.Duration < time.Hour {
 		return bad("coupons.retention", "%s must be at least 1h", c.Coupons.Retention)
+	}
+	if r := c.Audit.Retention.Duration; r != 0 && r < db.MinAuditRetention {
+		return bad("audit.retention", "%s must be 0 (keep for ever) or at least %s", c.Audit.Retention, db.MinAuditRetention)
 	}
 	if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
 		return bad("smtp.port", "%d must be between 1 and 65535", c.SMTP.Port)

@@ -118,6 +118,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"unknown key", "[server]\nlisen = \"x\"\n", nil, "server.lisen"},
 		{"env bad level", "", map[string]string{"GATEHOUSE_LOG_LEVEL": "verbose"}, "log.level"},
 		{"empty data dir", "[storage]\ndata_dir = \" \"\n", nil, "storage.data_dir"},
+		{"short audit retention", "[audit]\nretention = \"24h\"\n", nil, "audit.retention"},
 		{"not toml", "[server\n", nil, "c.toml"},
 		{"bad notify switch", "[notify]\nallow_private_webhooks = \"yes\"\n", nil, "c.toml"},
 		{"env bad notify switch", "", map[string]string{"GATEHOUSE_NOTIFY_ALLOW_PRIVATE_WEBHOOKS": "maybe"}, "notify.allow_private_webhooks"},

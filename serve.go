@@ -148,7 +148,8 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration, PortalHost: portalHost(cfg.Server.BaseURL)}, logger)
 	// A schedule run tells the notifier (e-mails, webhooks) and the
 	// routers (new coupons to push).
-	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration, Metrics: metrics}, logger)
+	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration,
+		AuditRetention: cfg.Audit.Retention.Duration, Metrics: metrics}, logger)
 	srv, err := web.New(web.Config{
 		BaseURL:  cfg.Server.BaseURL,
 		TokenKey: tokenKey,

@@ -25,6 +25,10 @@ type AuditEvent struct {
 	Resource   string // the main id of the path, e.g. the instance id
 	RemoteAddr string
 	Status     int // HTTP status of the answer
+	// Count is how many like attempts the event stands for when it
+	// tallies them (failed sign-ins from one source in one minute); 0
+	// for an event that records one write.
+	Count int
 }
 
 // AuditFilter selects audit events; zero fields select everything.
@@ -54,6 +58,11 @@ type AuditStore interface {
 	// AppendAudit stores e, giving it an id and the current time when it
 	// has none. It returns EInvalid for an event without an action.
 	AppendAudit(ctx context.Context, e AuditEvent) error
+	// TallyAudit counts e as one more of the events with its action,
+	// status and remote address in the minute of e.At: the first is
+	// stored with Count 1, later ones add one to its Count. It returns
+	// EInvalid for an event without an action.
+	TallyAudit(ctx context.Context, e AuditEvent) error
 	// ListAudit returns matching events, newest first. It returns EInvalid
 	// for a filter that fails Validate.
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)

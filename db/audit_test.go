@@ -144,6 +144,8 @@ func TestAuditIsAppendOnly(t *testing.T) {
 		`INSERT INTO audit_events (id, at, actor_id, actor_name, actor_role, action, remote_addr, status)
 			SELECT id, at, actor_id, actor_name, actor_role, action, remote_addr, status FROM audit_events WHERE true
 			ON CONFLICT (id) DO UPDATE SET status = 200`,
+		`UPDATE audit_events SET count = 5`, // not a tally
+		`UPDATE audit_events SET count = count + 1, status = 200`,
 	} {
 		_, err := db.writer.ExecContext(ctx, stmt)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
@@ -156,5 +158,94 @@ func TestAuditIsAppendOnly(t *testing.T) {
 	}
 	if len(list) != 1 || list[0].Status != 204 || list[0].ActorID != "x" || list[0].Action != "DELETE /captive/sites/:siteId" {
 		t.Fatalf("after refused changes: got %+v, want the one event unchanged", list)
+	}
+}
+
+func TestTallyAudit(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	minute := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	fail := func(at time.Time, addr, name string) {
+		t.Helper()
+		err := db.TallyAudit(ctx, app.AuditEvent{At: at, ActorName: name, Action: "POST /auth/login", RemoteAddr: addr, Status: 401})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 1000 {
+		fail(minute.Add(time.Duration(i)*50*time.Millisecond), "192.0.2.1", "desk")
+	}
+	fail(minute.Add(30*time.Second), "2001:db8::/64", "")
+	fail(minute.Add(time.Minute), "192.0.2.1", "night")
+	// An admin write in the same minute is a row of its own and untouched.
+	if err := db.AppendAudit(ctx, app.AuditEvent{At: minute.Add(time.Second), ActorID: "x", Action: "POST /auth/login",
+		RemoteAddr: "192.0.2.1", Status: 401}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.ListAudit(ctx, app.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		at          time.Time
+		addr, name  string
+		count, stat int
+	}
+	var got []row
+	for _, e := range list {
+		got = append(got, row{e.At, e.RemoteAddr, e.ActorName, e.Count, e.Status})
+	}
+	want := []row{
+		{minute.Add(time.Minute), "192.0.2.1", "night", 1, 401},
+		{minute.Add(30 * time.Second), "2001:db8::/64", "", 1, 401},
+		{minute.Add(time.Second), "192.0.2.1", "", 0, 401},
+		{minute, "192.0.2.1", "desk", 1000, 401},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tallies: got %+v, want %+v", got, want)
+	}
+	// A tally's count may only grow.
+	for _, stmt := range []string{`UPDATE audit_events SET count = 1 WHERE count = 1000`,
+		`UPDATE audit_events SET count = NULL WHERE count = 1000`} {
+		if _, err := db.writer.ExecContext(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: got error %v, want the append-only refusal", stmt, err)
+		}
+	}
+	wantCode(t, db.TallyAudit(ctx, app.AuditEvent{RemoteAddr: "192.0.2.1"}), app.EInvalid, "action")
+}
+
+// TestPurgeAudit: events older than the cutoff go, newer ones stay, and
+// the schema refuses a cutoff that would delete recent history.
+func TestPurgeAudit(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	now := time.Now().UTC()
+	ages := []time.Duration{500 * 24 * time.Hour, 401 * 24 * time.Hour, 399 * 24 * time.Hour, 24 * time.Hour, 0}
+	for _, age := range ages {
+		if err := db.AppendAudit(ctx, app.AuditEvent{At: now.Add(-age), ActorID: "x", Action: "POST /captive/sites", Status: 201}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.TallyAudit(ctx, app.AuditEvent{At: now.Add(-450 * 24 * time.Hour), Action: "POST /auth/login", RemoteAddr: "192.0.2.1", Status: 401}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.PurgeAudit(ctx, now.Add(-400*24*time.Hour))
+	if err != nil || n != 3 {
+		t.Fatalf("PurgeAudit = %d, %v; want 3", n, err)
+	}
+	left, err := db.ListAudit(ctx, app.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 3 || !left[2].At.Equal(now.Add(-399*24*time.Hour).Truncate(time.Microsecond)) {
+		t.Fatalf("left after purge: got %+v, want the 3 events younger than 400 days", left)
+	}
+	// A cutoff within MinAuditRetention (a bug, a clock gone wrong) is
+	// refused by the schema and deletes nothing.
+	if n, err := db.PurgeAudit(ctx, now.Add(time.Hour)); err == nil || n != 0 {
+		t.Fatalf("PurgeAudit(now) = %d, %v; want a refusal", n, err)
+	}
+	if left, err := db.ListAudit(ctx, app.AuditFilter{}); err != nil || len(left) != 3 {
+		t.Fatalf("after a refused purge: got %d events, %v; want 3", len(left), err)
 	}
 }

@@ -119,18 +119,27 @@ func (s *Scheduler) missedBefore(sch app.Schedule, at time.Time) int {
 	return n
 }
 
-// purge deletes coupons that ended longer ago than the retention.
+// purge deletes coupons that ended longer ago than the retention, and
+// audit events older than the audit retention.
 func (s *Scheduler) purge() {
-	if s.cfg.Retention <= 0 {
-		return
+	now := s.cfg.Now()
+	if s.cfg.Retention > 0 {
+		n, err := s.store.PurgeCoupons(s.ctx, now.Add(-s.cfg.Retention))
+		switch {
+		case err != nil:
+			s.logger.Error("purge coupons", "err", err)
+		case n > 0:
+			s.logger.Info("purged ended coupons", "count", n, "retention", s.cfg.Retention)
+		}
 	}
-	n, err := s.store.PurgeCoupons(s.ctx, s.cfg.Now().Add(-s.cfg.Retention))
-	if err != nil {
-		s.logger.Error("purge coupons", "err", err)
-		return
-	}
-	if n > 0 {
-		s.logger.Info("purged ended coupons", "count", n, "retention", s.cfg.Retention)
+	if s.cfg.AuditRetention > 0 {
+		n, err := s.store.PurgeAudit(s.ctx, now.Add(-s.cfg.AuditRetention))
+		switch {
+		case err != nil:
+			s.logger.Error("purge audit events", "err", err)
+		case n > 0:
+			s.logger.Info("purged old audit events", "count", n, "retention", s.cfg.AuditRetention)
+		}
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package scheduler runs gatehouse's timed work: the coupon schedules
 // (driven by robfig/cron with each schedule's own DST-aware slot
-// calculation from package app) and the daily purge of ended coupons. In
-// later issues it also hosts the router reconcile loops.
+// calculation from package app) and the hourly purge of ended coupons and
+// old audit events. In later issues it also hosts the router reconcile
+// loops.
 //
 // It is an adapter like db and web: it imports app only and declares the
 // store methods it needs as a small interface; package main passes the
@@ -29,6 +30,7 @@ type Store interface {
 	AllSchedules(ctx context.Context) ([]app.Schedule, error)
 	RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error)
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)
+	PurgeAudit(ctx context.Context, before time.Time) (int, error)
 }
 
 // Notifier is told when a run queued notifications, so it sends them now
@@ -41,6 +43,9 @@ type Notifier interface {
 type Config struct {
 	// Retention is how long ended coupons are kept before the purge.
 	Retention time.Duration
+	// AuditRetention is how long audit events are kept before the purge;
+	// 0 keeps them for ever.
+	AuditRetention time.Duration
 	// PurgeEvery is how often the purge runs; default one hour.
 	PurgeEvery time.Duration
 	// Now is the clock; nil means time.Now.
@@ -49,7 +54,7 @@ type Config struct {
 	Metrics *Metrics
 }
 
-// Scheduler runs coupon schedules and the coupon purge. Start it, and
+// Scheduler runs coupon schedules and the purge. Start it, and
 // Close it to stop; it is safe for concurrent use.
 type Scheduler struct {
 	store    Store

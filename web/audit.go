@@ -180,11 +180,12 @@ type auditEventJSON struct {
 	Resource   *string `json:"resource"`
 	RemoteAddr string  `json:"remote_addr"`
 	Status     int     `json:"status"`
+	Count      int     `json:"count,omitempty"` // attempts a tally stands for (failed sign-ins)
 }
 
 func auditEventToJSON(e app.AuditEvent) auditEventJSON {
 	out := auditEventJSON{ID: e.ID, At: e.At.UTC().Format(time.RFC3339Nano), ActorID: e.ActorID, ActorName: e.ActorName,
-		ActorRole: string(e.ActorRole), Action: e.Action, RemoteAddr: e.RemoteAddr, Status: e.Status}
+		ActorRole: string(e.ActorRole), Action: e.Action, RemoteAddr: e.RemoteAddr, Status: e.Status, Count: e.Count}
 	if e.Resource != "" {
 		out.Resource = &e.Resource
 	}

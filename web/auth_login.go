@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,28 +15,48 @@ import (
 	"gatehouse/app"
 )
 
-// Sign-in limits, per loginWindow: a source address may fail
-// loginSourceLimit times, an account from one source loginAccountLimit
-// times, and an account from everywhere together loginAccountTotal times.
-// Keying the account limit on the source too means a guest on the same
-// network cannot lock a clerk out by guessing; the total still bounds a
-// guess spread over many addresses. The window is short so that nobody is
-// locked out for long.
+// Sign-in limits. Failures are remembered for loginWindow and counted
+// under three keys: the source (an IPv4 address or an IPv6 /64, see
+// sourceKey), the account from that source, and the account from
+// everywhere. Past its limit a key is not locked: it waits loginStep after
+// its latest failure, twice as long after each further failure, up to
+// loginMaxDelay. So a guesser is slowed to one guess a minute per key,
+// while whoever shares a key with it waits at most a minute.
+//
+// The account-wide limit is not applied to a source with no failures in
+// the window: the clerk at the front desk, typing the right password, signs
+// in at once however hard someone elsewhere guesses the account. That
+// first guess of a fresh source still counts against the account, and the
+// source then is no longer fresh for an hour, so an attacker with K sources
+// gets at most K guesses an hour past the account-wide limit: in any hour
+// at most loginAccountLimit + 6 + 60 + K guesses (the limit, the 6 doubling
+// delays below a minute, one a minute, one per fresh source).
 const (
-	loginSourceLimit  = 20
-	loginAccountLimit = 10
-	loginAccountTotal = 50
-	loginWindow       = 15 * time.Minute
+	loginWindow             = time.Hour
+	loginStep               = time.Second
+	loginMaxDelay           = time.Minute
+	loginSourceLimit        = 20
+	loginAccountSourceLimit = 10
+	loginAccountLimit       = 30
 	// loginConcurrency bounds the password hashes computed at once (each
-	// takes ~19 MiB), so a flood of sign-ins cannot exhaust memory.
+	// takes ~19 MiB), so a flood of sign-ins cannot exhaust memory, and
+	// loginQueue the sign-ins waiting for one: beyond them a sign-in is
+	// refused at once (503, Retry-After) instead of piling up.
 	loginConcurrency = 4
+	loginQueue       = 16
 	loginBodyLimit   = 8 << 10
 )
 
 // loginLimits are the failed sign-in counters and the hashing slots.
 type loginLimits struct {
 	sources, accountSources, accounts *failureLimiter
-	hashing                           chan struct{}
+	// mu makes "is the source fresh?" and the reservation one step, so
+	// that guesses sent at once from a fresh source cannot all skip the
+	// account-wide limit.
+	mu *sync.Mutex
+	// admitted holds a place for every sign-in hashing or waiting to;
+	// hashing a place for every one hashing.
+	admitted, hashing chan struct{}
 	// dummyHash is checked for unknown user names so that a refusal
 	// takes as long whether or not the account exists. It is made on the
 	// first such sign-in: hashing takes argon2's memory (19 MiB), which a
@@ -44,10 +65,15 @@ type loginLimits struct {
 }
 
 func newLoginLimits() loginLimits {
+	growing := func(limit int) *failureLimiter {
+		return newGrowingLimiter(limit, loginWindow, loginStep, loginMaxDelay)
+	}
 	return loginLimits{
-		sources:        newFailureLimiter(loginSourceLimit, loginWindow),
-		accountSources: newFailureLimiter(loginAccountLimit, loginWindow),
-		accounts:       newFailureLimiter(loginAccountTotal, loginWindow),
+		sources:        growing(loginSourceLimit),
+		accountSources: growing(loginAccountSourceLimit),
+		accounts:       growing(loginAccountLimit),
+		mu:             &sync.Mutex{},
+		admitted:       make(chan struct{}, loginConcurrency+loginQueue),
 		hashing:        make(chan struct{}, loginConcurrency),
 		dummyHash: sync.OnceValue(func() string {
 			h, err := app.HashPassword("gatehouse-no-such-account")
@@ -59,12 +85,45 @@ func newLoginLimits() loginLimits {
 	}
 }
 
-// reserve counts the attempt under every limit, or, when one of them is
-// reached, nothing, and says how long to wait.
+// reserve counts the attempt of account from source (a sourceKey) as
+// failed under every limit that applies, or, when one of them is reached,
+// under none, and says how long to wait: the longest wait of the limits,
+// so that Retry-After is not a promise the next limit breaks.
 func (ll loginLimits) reserve(source, account string, now time.Time) (reservation, time.Duration) {
-	return reserveAll([]limitKey{{ll.sources, source}, {ll.accountSources, account + "@" + source},
-		{ll.accounts, account}}, now)
+	keys := []limitKey{{ll.sources, source}, {ll.accountSources, account + "@" + source}}
+	accountWide := limitKey{ll.accounts, account}
+	ll.mu.Lock()
+	defer ll.mu.Unlock()
+	fresh := !ll.sources.failing(source, now)
+	if !fresh {
+		keys = append(keys, accountWide)
+	}
+	res, wait := reserveAll(keys, now)
+	if wait > 0 {
+		for _, k := range keys {
+			wait = max(wait, k.l.blocked(k.key, now))
+		}
+		return nil, wait
+	}
+	if fresh { // counted, not checked
+		ll.accounts.fail(account, now)
+		res = append(res, reserved{accountWide, now})
+	}
+	return res, 0
 }
+
+// admit takes a place among the sign-ins hashing or waiting to, or
+// reports false when all are taken; release gives it back.
+func (ll loginLimits) admit() bool {
+	select {
+	case ll.admitted <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (ll loginLimits) release() { <-ll.admitted }
 
 type loginRequest struct {
 	Username optional[string] `json:"username"`
@@ -100,22 +159,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 	}
 	// The attempt counts as failed from the start, so that attempts made
 	// at the same time cannot all pass the limits; success takes it back.
-	res, wait := s.logins.reserve(clientIP(r), strings.ToLower(username), s.now())
+	source, account, now := sourceKey(clientIP(r)), strings.ToLower(username), s.now()
+	res, wait := s.logins.reserve(source, account, now)
 	if wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		w.Header().Set("Retry-After", fmt.Sprint(secs))
-		s.writeError(w, r, &app.Error{Code: app.ETooMany, Reason: "rate_limited",
-			Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)})
+		s.tallySignInFailure(r, source, "")
+		s.writeRetry(w, r, wait, app.ETooMany, "rate_limited", "too many failed sign-ins; try again in %d seconds")
+		return
+	}
+	if !s.logins.admit() {
+		res.forgive() // not a guess: no password was checked
+		s.writeRetry(w, r, time.Second, app.EUnavailable, "", "too many sign-ins at once; try again in %d seconds")
 		return
 	}
 	admin, ok, err := s.checkCredentials(r.Context(), username, password)
+	s.logins.release()
 	if err != nil {
 		res.forgive() // not a guess that failed
 		s.writeError(w, r, err)
 		return
 	}
 	if !ok {
-		s.auditSignIn(r, app.AuditEvent{ActorName: username, Action: "POST /auth/login", Status: http.StatusUnauthorized})
+		s.tallySignInFailure(r, source, admin.Username)
 		s.writeError(w, r, s.loginRefused())
 		return
 	}
@@ -168,17 +232,42 @@ func (s *Server) checkCredentials(ctx context.Context, username, password string
 	return admin, ok, nil
 }
 
-// auditSignIn records a sign-in attempt; a failed write is logged.
+// auditSignIn records a successful sign-in; a failed write is logged.
 func (s *Server) auditSignIn(r *http.Request, ev app.AuditEvent) {
 	if s.deps.Audit == nil {
 		return
 	}
 	ev.RemoteAddr = remoteIP(r.RemoteAddr)
+	s.appendAudit(r.Context(), ev)
+}
+
+// tallySignInFailure counts a refused sign-in (wrong credentials or too
+// many failures) in the audit log. Anyone can fail a sign-in, so failures
+// are not one event each: one event per source and minute tallies them
+// (TallyAudit), which bounds the rows to the sources an attacker holds.
+// It names the account of the minute's first failure only when that
+// account exists (account is "" otherwise), so that the log never holds
+// attacker-chosen text, nor a password typed into the user name field. A
+// failed write is logged.
+func (s *Server) tallySignInFailure(r *http.Request, source, account string) {
+	if s.deps.Audit == nil {
+		return
+	}
+	ev := app.AuditEvent{ActorName: account, Action: "POST /auth/login", Status: http.StatusUnauthorized,
+		RemoteAddr: strings.TrimPrefix(source, "src:"), At: s.now().UTC()}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
 	defer cancel()
-	if err := s.deps.Audit.AppendAudit(ctx, ev); err != nil {
-		s.logger.ErrorContext(r.Context(), "audit sign-in", "err", err)
+	if err := s.deps.Audit.TallyAudit(ctx, ev); err != nil {
+		s.logger.ErrorContext(ctx, "audit failed sign-in", "remote_addr", ev.RemoteAddr, "err", err)
 	}
+}
+
+// writeRetry answers an error of code and reason with a Retry-After of
+// wait, rounded up to whole seconds, which fill in the %d of message.
+func (s *Server) writeRetry(w http.ResponseWriter, r *http.Request, wait time.Duration, code, reason, message string) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.writeError(w, r, &app.Error{Code: code, Reason: reason, Message: fmt.Sprintf(message, secs)})
 }
 
 // logout serves POST /auth/logout: the token of the request is revoked.
