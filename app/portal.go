@@ -45,6 +45,10 @@ type PortalStore interface {
 	// ReasonCouponExpired, ReasonCouponUsed or ReasonCouponRevoked, and
 	// nothing changes; ENotFound for an unknown instance.
 	Redeem(ctx context.Context, req RedeemRequest) (Redemption, error)
+	// CheckRedeem says what Redeem would do now and changes nothing, so
+	// the router can be asked to let the device on before the code is
+	// spent. Same errors as Redeem.
+	CheckRedeem(ctx context.Context, req RedeemRequest) (Redemption, error)
 	// ActiveRedemption finds the running session of a device on an
 	// instance; ENotFound when there is none.
 	ActiveRedemption(ctx context.Context, instanceID, mac string, now time.Time) (Redemption, error)

@@ -112,6 +112,9 @@ type HotspotSession struct {
 type RouterInfo struct {
 	Identity string
 	Version  string
+	// HotspotHosts are the hotspot-address and dns-name values of its
+	// /ip/hotspot/profile rows, lower case, without duplicates.
+	HotspotHosts []string
 }
 
 // SiteUser is one guest session seen at a site.

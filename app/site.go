@@ -45,6 +45,10 @@ type SiteStatus struct {
 	LastError       string
 	Identity        string
 	RouterOSVersion string
+	// HotspotHosts are the names and addresses of the router's hotspot
+	// login pages (hotspot-address and dns-name of its server profiles),
+	// lower case: the only hosts the guest portal hands a browser to.
+	HotspotHosts []string
 }
 
 // DefaultPort is the API port for the given transport.

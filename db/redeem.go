@@ -20,40 +20,18 @@ var _ app.PortalStore = (*DB)(nil)
 func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption, error) {
 	var out app.Redemption
 	err := db.write(ctx, "redeem coupon", func(tx *sql.Tx, _ time.Time) error {
-		in, err := getInstance(ctx, tx, req.InstanceID)
-		if err != nil {
+		red, err := redeemable(ctx, tx, req)
+		if err != nil || red.Resumed {
+			out = red
 			return err
 		}
-		ttl := time.Duration(in.SessionTTL) * time.Second
-		code := app.NormalizeCouponCode(req.Code)
-		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons WHERE instance_id = ? AND code = ?`, in.ID, code)
-		if err != nil {
-			return err
-		}
-		if code == "" || len(list) == 0 {
-			return refuse(app.ReasonCouponUnknown, "this code is not known")
-		}
-		c := list[0]
-		mac := strings.ToUpper(req.MAC)
-		switch c.Status(req.At) {
-		case app.CouponRevoked:
-			return refuse(app.ReasonCouponRevoked, "this code has been withdrawn")
-		case app.CouponExpired:
-			return refuse(app.ReasonCouponExpired, "this code has expired")
-		case app.CouponRedeemed:
-			ends := c.RedeemedAt.Add(ttl)
-			if mac != "" && c.RedeemedMAC == mac && req.At.Before(ends) {
-				out = app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}
-				return nil
-			}
-			return refuse(app.ReasonCouponUsed, "this code has already been used")
-		}
+		c := red.Coupon
 		var site sql.NullString
 		if id, ok := canonicalID(req.SiteID); ok {
 			site = sql.NullString{String: id, Valid: true}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE coupons SET redeemed_at = ?, redeemed_site_id = ?, redeemed_mac = ?
-			WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL`, micros(req.At), site, mac, c.ID)
+			WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL`, micros(req.At), site, strings.ToUpper(req.MAC), c.ID)
 		if err != nil {
 			return err
 		}
@@ -62,10 +40,57 @@ func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption
 		}
 		at := req.At.UTC().Truncate(time.Microsecond)
 		c.RedeemedAt = &at
-		out = app.Redemption{Coupon: c, SessionEnds: at.Add(ttl)}
+		out = app.Redemption{Coupon: c, SessionEnds: red.SessionEnds}
 		return nil
 	})
 	return out, err
+}
+
+// CheckRedeem says what Redeem would do now, changing nothing: the
+// redemption (SessionEnds counted from req.At for an unused coupon) or the
+// same errors.
+func (db *DB) CheckRedeem(ctx context.Context, req app.RedeemRequest) (app.Redemption, error) {
+	var out app.Redemption
+	err := db.read(ctx, "check coupon", func(tx *sql.Tx) error {
+		var err error
+		out, err = redeemable(ctx, tx, req)
+		return err
+	})
+	return out, err
+}
+
+// redeemable finds the coupon of a redeem request and decides: usable
+// (SessionEnds from req.At), resumed (the same device during its
+// session), or refused with a reason.
+func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Redemption, error) {
+	in, err := getInstance(ctx, tx, req.InstanceID)
+	if err != nil {
+		return app.Redemption{}, err
+	}
+	ttl := time.Duration(in.SessionTTL) * time.Second
+	code := app.NormalizeCouponCode(req.Code)
+	list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons WHERE instance_id = ? AND code = ?`, in.ID, code)
+	if err != nil {
+		return app.Redemption{}, err
+	}
+	if code == "" || len(list) == 0 {
+		return app.Redemption{}, refuse(app.ReasonCouponUnknown, "this code is not known")
+	}
+	c := list[0]
+	mac := strings.ToUpper(req.MAC)
+	switch c.Status(req.At) {
+	case app.CouponRevoked:
+		return app.Redemption{}, refuse(app.ReasonCouponRevoked, "this code has been withdrawn")
+	case app.CouponExpired:
+		return app.Redemption{}, refuse(app.ReasonCouponExpired, "this code has expired")
+	case app.CouponRedeemed:
+		ends := c.RedeemedAt.Add(ttl)
+		if mac != "" && c.RedeemedMAC == mac && req.At.Before(ends) {
+			return app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}, nil
+		}
+		return app.Redemption{}, refuse(app.ReasonCouponUsed, "this code has already been used")
+	}
+	return app.Redemption{Coupon: c, SessionEnds: req.At.UTC().Truncate(time.Microsecond).Add(ttl)}, nil
 }
 
 func refuse(reason, msg string) error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gatehouse/app"
@@ -14,7 +15,7 @@ var _ app.SiteStore = (*DB)(nil)
 
 const siteColumns = `id, name, host, port, username, password, tls, tls_fingerprint,
 	hotspot_server, state, last_seen_at, last_sync_at, last_error, identity,
-	routeros_version, created_at, updated_at`
+	routeros_version, hotspot_hosts, created_at, updated_at`
 
 // ListSites returns every site, oldest first, with passwords decrypted.
 // It returns only internal errors.
@@ -72,10 +73,10 @@ func (db *DB) CreateSite(ctx context.Context, s app.Site) (app.Site, error) {
 		}
 		st := s.Status
 		_, err = tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint,
 			s.HotspotServer, st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt),
-			st.LastError, st.Identity, st.RouterOSVersion, micros(now), micros(now))
+			st.LastError, st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), micros(now), micros(now))
 		if err != nil {
 			return err
 		}
@@ -114,11 +115,11 @@ func (db *DB) UpdateSite(ctx context.Context, id string, change func(*app.Site) 
 		_, err = tx.ExecContext(ctx, `UPDATE sites SET name = ?, host = ?, port = ?,
 			username = ?, password = ?, tls = ?, tls_fingerprint = ?, hotspot_server = ?,
 			state = ?, last_seen_at = ?, last_sync_at = ?, last_error = ?, identity = ?,
-			routeros_version = ?, updated_at = ?
+			routeros_version = ?, hotspot_hosts = ?, updated_at = ?
 			WHERE id = ?`,
 			s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint, s.HotspotServer,
 			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
-			st.Identity, st.RouterOSVersion, micros(now), s.ID)
+			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), micros(now), s.ID)
 		if err != nil {
 			return err
 		}
@@ -174,10 +175,10 @@ func (db *DB) SetSiteStatus(ctx context.Context, id string, st app.SiteStatus) e
 			return app.NotFound("site", id)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE sites SET state = ?, last_seen_at = ?,
-			last_sync_at = ?, last_error = ?, identity = ?, routeros_version = ?
+			last_sync_at = ?, last_error = ?, identity = ?, routeros_version = ?, hotspot_hosts = ?
 			WHERE id = ?`,
 			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
-			st.Identity, st.RouterOSVersion, cid)
+			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), cid)
 		if err != nil {
 			return err
 		}
@@ -205,13 +206,15 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 		pw               []byte
 		seen, synced     sql.NullInt64
 		created, updated int64
+		hosts            string
 	)
 	err := sc.Scan(&s.ID, &s.Name, &s.Host, &s.Port, &s.Username, &pw, &s.TLS,
 		&s.TLSFingerprint, &s.HotspotServer, &s.Status.State, &seen, &synced,
-		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &created, &updated)
+		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &created, &updated)
 	if err != nil {
 		return app.Site{}, err
 	}
+	s.Status.HotspotHosts = strings.Fields(hosts)
 	s.Status.LastSeenAt, s.Status.LastSyncAt = fromNullMicros(seen), fromNullMicros(synced)
 	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if s.Password, err = db.secret.openString(placeSitePassword(s.ID), pw); err != nil {

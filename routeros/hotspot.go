@@ -3,6 +3,7 @@ package routeros
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,11 +39,13 @@ func NewRouter(site app.Site, cfg Config) *Router {
 // Close drops the router's connections.
 func (r *Router) Close() error { return r.c.Close() }
 
-// Info reads the router's identity and RouterOS version.
+// Info reads the router's identity, RouterOS version and the hosts of its
+// hotspot login pages.
 func (r *Router) Info(ctx context.Context) (app.RouterInfo, error) {
 	res := r.c.RunAll(ctx, [][]string{
 		{"/system/identity/print"},
 		{"/system/resource/print", "=.proplist=version"},
+		{"/ip/hotspot/profile/print", "=.proplist=hotspot-address,dns-name"},
 	})
 	for _, x := range res {
 		if x.Err != nil {
@@ -55,6 +58,13 @@ func (r *Router) Info(ctx context.Context) (app.RouterInfo, error) {
 	}
 	if rows := res[1].Reply.Rows; len(rows) > 0 {
 		info.Version = rows[0]["version"]
+	}
+	for _, row := range res[2].Reply.Rows {
+		for _, k := range []string{"hotspot-address", "dns-name"} {
+			if h := strings.ToLower(strings.TrimSuffix(row[k], ".")); h != "" && !slices.Contains(info.HotspotHosts, h) {
+				info.HotspotHosts = append(info.HotspotHosts, h)
+			}
+		}
 	}
 	return info, nil
 }

@@ -241,6 +241,16 @@ func (r *Reconciler) HostMAC(ctx context.Context, siteID, ip string) (string, er
 	return w.router.HostMAC(ctx, ip)
 }
 
+// EndGuestSession ends the sessions of a hotspot user on the device with
+// MAC address mac at a site, and removes its cookies.
+func (r *Reconciler) EndGuestSession(ctx context.Context, siteID, user, mac string) error {
+	w, err := r.worker(siteID)
+	if err != nil {
+		return err
+	}
+	return w.router.Disconnect(ctx, user, mac)
+}
+
 // Disconnect ends a site user's session on the router and records it. A
 // router that cannot be reached gives EUnavailable and nothing changes.
 func (r *Reconciler) Disconnect(ctx context.Context, siteID, userID string) (app.SiteUser, error) {

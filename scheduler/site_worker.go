@@ -127,9 +127,13 @@ func (w *siteWorker) reconcile(ctx context.Context) (app.SyncResult, error) {
 // record stores the site's status after a pass.
 func (w *siteWorker) record(res app.SyncResult, err error) {
 	now := w.r.cfg.Now()
-	st := app.SiteStatus{State: app.SiteOnline, Identity: w.info.Identity, RouterOSVersion: w.info.Version}
+	st := app.SiteStatus{State: app.SiteOnline, Identity: w.info.Identity, RouterOSVersion: w.info.Version,
+		HotspotHosts: w.info.HotspotHosts}
 	if prev, gerr := w.r.store.Site(w.ctx, w.site.ID); gerr == nil {
 		st.LastSeenAt, st.LastSyncAt = prev.Status.LastSeenAt, prev.Status.LastSyncAt
+		if st.HotspotHosts == nil { // not read this time: keep what the router said before
+			st.HotspotHosts = prev.Status.HotspotHosts
+		}
 	}
 	switch {
 	case app.ErrorCode(err) == app.EUnavailable:

@@ -41,3 +41,5 @@ func (noScheduler) ScheduleChanged(string)                               {}
 func (noRouters) HostMAC(context.Context, string, string) (string, error) {
 	return "", errNoRouters
 }
+
+func (noRouters) EndGuestSession(context.Context, string, string, string) error { return errNoRouters }

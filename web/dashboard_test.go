@@ -51,7 +51,7 @@ func TestDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		if state != "" {
-			if err := e.store.SetSiteStatus(ctx, site.ID, app.SiteStatus{State: state}); err != nil {
+			if err := e.store.SetSiteStatus(ctx, site.ID, app.SiteStatus{State: state, HotspotHosts: []string{"10.5.50.1"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -69,7 +69,7 @@ func TestDashboard(t *testing.T) {
 	for i, mac := range []string{"AA:BB:CC:00:00:01", "AA:BB:CC:00:00:02"} {
 		form := url.Values{"code": {coupons[i]["code"].(string)}, "mac": {mac}, "ip": {"10.5.50.7"},
 			"link-login-only": {"http://10.5.50.1/login"}}
-		wantStatus(t, e.form("/portal/"+inst+"/login", form, nil), http.StatusOK)
+		wantStatus(t, e.form("/portal/"+inst+"/login", form, nil), http.StatusSeeOther)
 	}
 	sessions := []app.HotspotSession{
 		{RouterID: "*1", User: coupons[0]["code"].(string), MACAddress: "AA:BB:CC:00:00:01", Uptime: time.Minute},

@@ -230,7 +230,11 @@ func (e *env) form(path string, values url.Values, header http.Header) response 
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	res, err := e.srv.Client().Do(req)
+	// A portal hands the browser to the hotspot with a redirect: it is
+	// the answer under test, and its target is no test host to visit.
+	client := *e.srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := client.Do(req)
 	if err != nil {
 		e.t.Fatalf("POST %s: %v", path, err)
 	}
@@ -321,4 +325,23 @@ func wantError(t testing.TB, r response, status int, code, param string) {
 	if param != "" && (e.Param == nil || *e.Param != param) {
 		t.Fatalf("param = %v, want %q; body %s", e.Param, param, r.body)
 	}
+}
+
+// hotspotSite gives an instance a site whose router reported its hotspot
+// login page on 10.5.50.1, as a reconcile pass records it. The site is
+// stored directly, so no reconciler worker runs for it.
+func (e *env) hotspotSite(inst string) string {
+	e.t.Helper()
+	site, err := e.store.CreateSite(e.t.Context(), app.Site{Name: "Lobby router", Host: "192.0.2.1", Username: "api"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.SetSiteStatus(e.t.Context(), site.ID, app.SiteStatus{State: app.SiteOnline, HotspotHosts: []string{"10.5.50.1"}}); err != nil {
+		e.t.Fatal(err)
+	}
+	r := e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{"sites": []any{map[string]any{"id": site.ID}}})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("add site to instance: %d %s", r.status, r.body)
+	}
+	return site.ID
 }

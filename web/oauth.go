@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -35,10 +33,9 @@ const (
 	// oauthCookiePrefix names the cookie that binds an attempt to the
 	// browser that started it; the attempt id completes the name.
 	oauthCookiePrefix = "gatehouse_oauth_"
-	// Sign-ins one device (the router's MAC, else the guest's address)
-	// and one source address may start per minute: each is a database
-	// row. Guests behind the router's NAT share a source address.
-	oauthDeviceStarts = 10
+	// Sign-ins one source address may start per minute: each is a
+	// database row. Guests behind the router's NAT share a source address;
+	// what the form says about the device is the guest's to forge.
 	oauthSourceStarts = 120
 	// grantTries bounds the redraws of a one-off user name that is taken.
 	grantTries = 3
@@ -91,31 +88,22 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request, p httprouter
 		again(http.StatusOK, v.T["oauth_unavailable"])
 		return
 	}
+	if pr.inst.TermsText != "" && !v.TermsAccepted {
+		again(http.StatusOK, v.T["need_terms"])
+		return
+	}
 	now := s.now()
-	keys := s.oauthStartKeys(r, pr.params)
-	if wait := s.blockedFor(keys, now); wait > 0 {
+	siteID, params, wait, key := s.startSignIn(r, pr, now)
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		again(http.StatusTooManyRequests, fmt.Sprintf(v.T["slow_down"], secs))
 		return
 	}
-	if pr.inst.TermsText != "" && !v.TermsAccepted {
-		again(http.StatusOK, v.T["need_terms"])
+	if key != "" {
+		again(http.StatusOK, v.T[key]) // no router to make the guest's user on
 		return
 	}
-	siteID := guestSite(pr.inst, pr.params)
-	if siteID == "" {
-		again(http.StatusOK, v.T["no_router"]) // no router to make the guest's user on
-		return
-	}
-	s.failed(keys, now) // every start counts
-	params := url.Values{}
-	for k, vals := range pr.params {
-		if k != "error" { // the router's last error is no longer news
-			params[k] = vals
-		}
-	}
-	params.Set("site", siteID)
 	a := app.OAuthAttempt{AuthIntegrationID: client.integ.ID, InstanceID: pr.inst.ID, SiteID: siteID, RouterParams: params,
 		CreatedAt: now, ExpiresAt: now.Add(time.Duration(pr.inst.AuthWindowTTL) * time.Second)}
 	if err := s.beginSignIn(w, r, client, a); err != nil {
@@ -288,25 +276,13 @@ func (s *Server) grantGuest(ctx context.Context, a app.OAuthAttempt, ident app.O
 	return app.OAuthGuest{}, err
 }
 
-// oauthLimits count the sign-ins started per device and per source, and
-// the user codes refused per source.
+// oauthLimits count the sign-ins started per source, and the user codes
+// refused per source.
 type oauthLimits struct {
-	device, source *failureLimiter
-	codes          *failureLimiter
+	source, codes *failureLimiter
 }
 
 func newOAuthLimits() oauthLimits {
-	return oauthLimits{device: newFailureLimiter(oauthDeviceStarts, failureWindow),
-		source: newFailureLimiter(oauthSourceStarts, failureWindow), codes: newFailureLimiter(deviceCodeFailures, failureWindow)}
-}
-
-// oauthStartKeys are the rate-limit keys of a sign-in start.
-func (s *Server) oauthStartKeys(r *http.Request, params url.Values) []limitKey {
-	device := "ip:" + clientIP(r)
-	if mac := params.Get("mac"); mac != "" {
-		device = "mac:" + strings.ToUpper(mac)
-	} else if ip := params.Get("ip"); ip != "" {
-		device = "ip:" + ip
-	}
-	return []limitKey{{s.oauthStarts.source, "src:" + clientIP(r)}, {s.oauthStarts.device, device}}
+	return oauthLimits{source: newFailureLimiter(oauthSourceStarts, failureWindow),
+		codes: newFailureLimiter(deviceCodeFailures, failureWindow)}
 }

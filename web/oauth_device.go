@@ -103,24 +103,15 @@ func (s *Server) startDevice(w http.ResponseWriter, r *http.Request, pr portalRe
 		return
 	}
 	now := s.now()
-	keys := s.oauthStartKeys(r, pr.params)
-	if wait := s.blockedFor(keys, now); wait > 0 {
+	siteID, params, wait, key := s.startSignIn(r, pr, now)
+	switch {
+	case wait > 0:
 		v.Error = slowDown(v.T, wait)
 		return
-	}
-	siteID := guestSite(pr.inst, pr.params)
-	if siteID == "" {
-		v.Error = v.T["no_router"] // no router to make the guest's user on
+	case key != "":
+		v.Error = v.T[key] // no router to make the guest's user on
 		return
 	}
-	s.failed(keys, now) // every attempt counts, as every start does
-	params := url.Values{}
-	for k, vals := range pr.params {
-		if k != "error" {
-			params[k] = vals
-		}
-	}
-	params.Set("site", siteID)
 	secret := randomToken()
 	window := time.Duration(pr.inst.AuthWindowTTL) * time.Second
 	a := app.OAuthAttempt{AuthIntegrationID: pr.inst.AuthIntegrationID, InstanceID: pr.inst.ID, SiteID: siteID,

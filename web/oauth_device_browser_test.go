@@ -28,6 +28,10 @@ func TestOAuthDeviceBrowser(t *testing.T) {
 	}
 	start := time.Now()
 	o := newOAuthEnv(t, "google", "")
+	// The site's router says its hotspot login page is on 127.0.0.1, where
+	// the stand-in answers for it.
+	o.fake.SetRow("/ip/hotspot/profile", "hsprof1", map[string]string{"hotspot-address": "127.0.0.1"})
+	waitHotspotHost(t, o.env, o.site, "127.0.0.1")
 	router := newStandInRouter(t)
 	browser := newBrowser(t, chrome, o.base)
 	params := url.Values{"site": {o.site}, "mac": {"AA:BB:CC:00:20:01"}, "ip": {"10.5.50.81"},
@@ -88,7 +92,7 @@ func TestOAuthDeviceBrowser(t *testing.T) {
 	case <-mini.Done():
 		t.Fatalf("the router never received the mini-browser's login: %v", mini.Err())
 	}
-	want := map[string]string{"username": users[0]["name"], "password": users[0]["password"], "dst": "http://example.com/news", "popup": "true"}
+	want := map[string]string{"username": users[0]["name"], "password": users[0]["password"], "dst": "http://example.com/news"}
 	for k, v := range want {
 		if got := form.Get(k); got != v {
 			t.Errorf("router got %s = %q, want %q", k, got, v)

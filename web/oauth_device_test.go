@@ -231,8 +231,8 @@ func TestOAuthDeviceSignIn(t *testing.T) {
 			t.Fatalf("the real browser's page holds %q:\n%s", secret, res.body)
 		}
 	}
-	if strings.Contains(string(res.body), `id="handoff"`) {
-		t.Fatalf("the real browser was handed off:\n%s", res.body)
+	if handedOff(res, "http://10.5.50.1/login") != nil {
+		t.Fatalf("the real browser was handed off: %v", res.header)
 	}
 	if ru["mac-address"] != "AA:BB:CC:00:00:01" || ru["limit-uptime"] != "1h" {
 		t.Fatalf("router user = %v", ru)
@@ -250,14 +250,13 @@ func TestOAuthDeviceSignIn(t *testing.T) {
 	if got := o.status(mini, id); got != "done" {
 		t.Fatalf("status after the sign-in = %q, want done", got)
 	}
-	hand := o.wait(mini, id)
-	wantBody(t, hand, http.StatusOK, `id="handoff"`, `action="http://10.5.50.1/login"`)
+	hand := wantHandOff(t, o.wait(mini, id))
 	msg := append([]byte{0o357}, ru["password"]...)
 	msg = append(msg, 0o22, 0o100, 0o377, 'a', 'b', 'c')
 	sum := md5.Sum(msg)
-	if hidden(hand.body, "username") != ru["name"] || hidden(hand.body, "password") != hex.EncodeToString(sum[:]) ||
-		hidden(hand.body, "dst") != "http://example.com/" {
-		t.Fatalf("hand-off %q / %q, router user %v", hidden(hand.body, "username"), hidden(hand.body, "password"), ru)
+	if hand.Get("username") != ru["name"] || hand.Get("password") != hex.EncodeToString(sum[:]) ||
+		hand.Get("dst") != "http://example.com/" {
+		t.Fatalf("hand-off %v, router user %v", hand, ru)
 	}
 	su := o.siteUsers()
 	if len(su) != 1 || su[0]["identity"] != "alice@example.com" || su[0]["username"] != ru["name"] {
@@ -292,6 +291,7 @@ func TestOAuthDeviceSignIn(t *testing.T) {
 
 func TestOAuthDeviceAPILogin(t *testing.T) {
 	o := newOAuthEnv(t, "github", "")
+	guestSubnet(t, o.env, o.inst, o.site, "127.0.0.0/8") // the mini-browser is a guest of the site
 	mini := newGuestBrowser(t)
 	params := url.Values{"site": {o.site}, "mac": {"AA:BB:CC:00:00:09"}, "ip": {"10.5.50.9"}}
 	id, code, page := o.showCode(mini, params)
@@ -305,11 +305,11 @@ func TestOAuthDeviceAPILogin(t *testing.T) {
 	// The router does not know the device yet: the page says so, and
 	// trying again logs in once it does.
 	wantBody(t, o.wait(mini, id), http.StatusOK, "could not be logged in", "Get a new code")
-	o.fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.9", "mac-address": "AA:BB:CC:00:00:09", "server": "hotspot1"})
+	o.fake.AddRow("/ip/hotspot/host", map[string]string{"address": "127.0.0.1", "mac-address": "AA:BB:CC:00:00:09", "server": "hotspot1"})
 	// The mini-browser's page logs its device in through the router's API.
 	wantBody(t, o.wait(mini, id), http.StatusOK, "You are online", "1h 00m")
 	active, users := o.fake.Rows("/ip/hotspot/active"), o.guestUsers()
-	if len(active) != 1 || len(users) != 1 || active[0]["user"] != users[0]["name"] || active[0]["address"] != "10.5.50.9" {
+	if len(active) != 1 || len(users) != 1 || active[0]["user"] != users[0]["name"] || active[0]["address"] != "127.0.0.1" {
 		t.Fatalf("router sessions %v, users %v", active, users)
 	}
 	// Again: the time left, not a second login.

@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
+	"time"
 
 	"gatehouse/app"
 )
@@ -70,38 +70,67 @@ func (g guestCallback) fail(w http.ResponseWriter, status int, key string) {
 	g.s.renderPortal(w, status, "portal.html", v, nonce, g.formAction)
 }
 
-// oauthHandOff sends a signed-in guest to the router as the coupon login
-// does: a page that posts the one-off credentials to link-login-only
-// (CHAP-hashed when the router asked for CHAP), or, without it, a login
-// through the router's API. It reports false when the router refused the
-// login (and the page says so).
+// oauthHandOff lets a signed-in guest's device on, the way a coupon login
+// does (portal_handoff.go): a redirect to the site's own hotspot login page
+// with the one-off credentials, or a login through the router's API for the
+// address this request comes from, under the MAC the router knows it by,
+// and only at the site the sign-in was started for. Whoever started the
+// sign-in cannot have someone else's device, or another site, let on. It
+// reports false when the guest could not be let on (and the page says so).
 func (s *Server) oauthHandOff(w http.ResponseWriter, r *http.Request, g guestCallback, guest app.OAuthGuest) bool {
-	nonce := newNonce()
-	v := s.view(g.pr, nonce)
-	params := g.pr.params
-	if login := safeLink(params.Get("link-login-only")); login != "" {
-		password := guest.Password
-		if id, challenge := params.Get("chap-id"), params.Get("chap-challenge"); id != "" && challenge != "" {
-			password = chapPassword(id, guest.Password, challenge)
-		}
-		u, _ := url.Parse(login)
-		s.renderPortal(w, http.StatusOK, "handoff.html", handoffView{Lang: v.Lang, Nonce: nonce, T: v.T, Theme: v.Theme,
-			LoginURL: login, Username: guest.Username, Password: password, Dst: v.LinkOrig}, nonce, u.Scheme+"://"+u.Host)
+	t, key, err := s.target(r.Context(), r, g.pr, true)
+	switch {
+	case key != "":
+		g.fail(w, http.StatusOK, key)
+		return false
+	case t.site != guest.SiteID:
+		s.logger.WarnContext(r.Context(), "oauth: sign-in finished at another site than it started", "site", guest.SiteID)
+		g.fail(w, http.StatusOK, "no_router")
+		return false
+	case t.login != nil:
+		s.redirectToHotspot(w, r, t, g.pr, guest.Username, guest.Password)
 		return true
 	}
-	ip := params.Get("ip")
-	if ip == "" {
-		ip = clientIP(r)
-	}
-	if err := s.deps.Routers.LoginGuest(r.Context(), guest.SiteID, guest.Username, guest.Password, ip, params.Get("mac")); err != nil {
+	if err = s.deps.Routers.LoginGuest(r.Context(), guest.SiteID, guest.Username, guest.Password, t.ip, t.mac); err != nil {
 		s.logger.WarnContext(r.Context(), "oauth: router login", "site", guest.SiteID, "err", err)
 		g.fail(w, http.StatusOK, "router_failed")
 		return false
 	}
 	s.changed() // record the new session soon
+	nonce := newNonce()
+	v := s.view(g.pr, nonce)
 	v.Online, v.Remaining = true, formatRemaining(guest.Remaining(s.now()))
 	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, "")
 	return true
+}
+
+// startSignIn counts the start of a sign-in under the source address and
+// decides the guest's site from what gatehouse trusts (target). It returns
+// the router parameters to keep with the attempt, or how long to wait, or
+// the portal message when there is no router to let the guest on at.
+func (s *Server) startSignIn(r *http.Request, pr portalRequest, now time.Time) (site string, params url.Values, wait time.Duration, key string) {
+	if _, wait = reserveAll([]limitKey{{s.oauthStarts.source, sourceKey(clientIP(r))}}, now); wait > 0 {
+		return "", nil, wait, "" // every start counts: each is a database row
+	}
+	t, key, _ := s.target(r.Context(), r, pr, false)
+	if key != "" {
+		return "", nil, 0, key
+	}
+	params = url.Values{"site": {t.site}}
+	if t.login != nil {
+		// The hotspot logs in the browser that arrives; the form's mac is
+		// kept only to lock the guest's user, which the router enforces.
+		params.Set("link-login-only", t.login.String())
+		if t.mac != "" {
+			params.Set("mac", t.mac)
+		}
+	}
+	for _, k := range []string{"link-orig", "chap-id", "chap-challenge"} {
+		if v := pr.params.Get(k); v != "" {
+			params.Set(k, v)
+		}
+	}
+	return t.site, params, 0, ""
 }
 
 // oauthClient loads an integration and prepares it for a sign-in.
@@ -153,24 +182,6 @@ func (s *Server) oauthView(r *http.Request) oauthPageView {
 
 func (s *Server) renderOAuth(w http.ResponseWriter, status int, v oauthPageView) {
 	s.renderPortal(w, status, "oauth.html", v, v.Nonce, "")
-}
-
-// guestSite is the site a guest is at: the router's site parameter when
-// it is one of the instance's sites, else the instance's only site; ""
-// when neither.
-func guestSite(inst app.Instance, params url.Values) string {
-	if id := params.Get("site"); id != "" {
-		for _, s := range inst.Sites {
-			if strings.EqualFold(s.ID, id) {
-				return s.ID
-			}
-		}
-		return ""
-	}
-	if len(inst.Sites) == 1 {
-		return inst.Sites[0].ID
-	}
-	return ""
 }
 
 // sameBrowser reports whether the callback comes from the browser that

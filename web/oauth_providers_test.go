@@ -13,17 +13,22 @@ import (
 
 func TestOAuthAzureAPILogin(t *testing.T) {
 	o := newOAuthEnv(t, "azure", "common")
-	// The guest's device, as the router's hotspot knows it.
-	o.fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.9", "mac-address": "AA:BB:CC:00:00:09", "server": "hotspot1"})
-	// Opened without link-login-only: gatehouse logs the device in through
-	// the router's API.
-	params := url.Values{"site": {o.site}, "mac": {"AA:BB:CC:00:00:09"}, "ip": {"10.5.50.9"}}
+	guestSubnet(t, o.env, o.inst, o.site, "127.0.0.0/8") // the test's browser is a guest of the site
+	// The guest's device, as the router's hotspot knows it, and an
+	// attacker's device on the same hotspot.
+	o.fake.AddRow("/ip/hotspot/host", map[string]string{"address": "127.0.0.1", "mac-address": "AA:BB:CC:00:00:09", "server": "hotspot1"})
+	o.fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.66", "mac-address": "AA:AA:AA:AA:AA:66", "server": "hotspot1"})
+	// Opened without link-login-only, from a link the attacker made with
+	// their own device's address and MAC: gatehouse logs in the device the
+	// sign-in finished on (the connection's address, the router's MAC).
+	params := url.Values{"site": {o.site}, "mac": {"AA:AA:AA:AA:AA:66"}, "ip": {"10.5.50.66"}}
 	_, res := o.signIn(newGuestBrowser(t), params, nil)
 	wantBody(t, res, http.StatusOK, "You are online", "1h 00m")
 	active := o.fake.Rows("/ip/hotspot/active")
 	users := o.guestUsers()
-	if len(active) != 1 || len(users) != 1 || active[0]["user"] != users[0]["name"] || active[0]["address"] != "10.5.50.9" {
-		t.Fatalf("router sessions %v, users %v", active, users)
+	if len(active) != 1 || len(users) != 1 || active[0]["user"] != users[0]["name"] || active[0]["address"] != "127.0.0.1" ||
+		active[0]["mac-address"] != "AA:BB:CC:00:00:09" {
+		t.Fatalf("router sessions %v, users %v; want the guest's own device only", active, users)
 	}
 	o.sync()
 	su := o.siteUsers()
@@ -61,7 +66,7 @@ func TestOAuthAzureIssuerChecks(t *testing.T) {
 			o.idp.set(tc.knob)
 			_, res := o.signIn(newGuestBrowser(t), o.routerParams(), nil)
 			if tc.ok {
-				wantBody(t, res, http.StatusOK, `id="handoff"`)
+				wantHandOff(t, res)
 				return
 			}
 			wantBody(t, res, http.StatusBadGateway, "could not be completed")
@@ -76,9 +81,9 @@ func TestOAuthGitHubCHAP(t *testing.T) {
 	params.Set("chap-id", `\021`)
 	params.Set("chap-challenge", `\357\022\000\377abc`)
 	_, res := o.signIn(newGuestBrowser(t), params, nil)
-	wantBody(t, res, http.StatusOK, `id="handoff"`)
+	q := wantHandOff(t, res)
 	users := o.guestUsers()
-	if len(users) != 1 || hidden(res.body, "username") != users[0]["name"] {
+	if len(users) != 1 || q.Get("username") != users[0]["name"] {
 		t.Fatalf("router users %v, hand-off %s", users, res.body)
 	}
 	// The router asked for CHAP: the form carries the hash, not the password.
@@ -86,7 +91,7 @@ func TestOAuthGitHubCHAP(t *testing.T) {
 	h.Write([]byte{0o21})
 	h.Write([]byte(users[0]["password"]))
 	h.Write([]byte{0o357, 0o22, 0, 0o377, 'a', 'b', 'c'})
-	if got := hidden(res.body, "password"); got != hex.EncodeToString(h.Sum(nil)) {
+	if got := q.Get("password"); got != hex.EncodeToString(h.Sum(nil)) {
 		t.Fatalf("CHAP password = %q, want md5(id, password, challenge)", got)
 	}
 	if su := o.siteUsers(); len(su) != 1 || su[0]["identity"] != "alice@example.com" {
@@ -97,7 +102,7 @@ func TestOAuthGitHubCHAP(t *testing.T) {
 	o.idp.set(func(p *testIdP) { p.verified = false })
 	params.Set("mac", "AA:BB:CC:00:00:02")
 	_, res = o.signIn(newGuestBrowser(t), params, nil)
-	wantBody(t, res, http.StatusOK, `id="handoff"`)
+	wantHandOff(t, res)
 	found := false
 	for _, u := range o.siteUsers() {
 		found = found || u["identity"] == "octocat"

@@ -24,7 +24,9 @@ var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/p
 const previewLinkTTL = time.Hour
 
 // routerParams are the variables the router's login.html passes to the
-// portal; they travel through the form as hidden fields.
+// portal; they travel through the form as hidden fields. They are the
+// guest's to forge: where the device is let on is decided by target
+// (portal_handoff.go) from what gatehouse trusts.
 var routerParams = []string{"site", "mac", "ip", "link-login-only", "link-orig", "chap-id", "chap-challenge", "error"}
 
 // hiddenField is one router parameter carried by the login form.
@@ -84,16 +86,6 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 	for _, name := range routerParams {
 		if v := strings.TrimSpace(params.Get(name)); v != "" && len(v) <= 2048 {
 			kept.Set(name, v)
-		}
-	}
-	if kept.Get("link-login-only") == "" && kept.Get("site") == "" {
-		// Opened directly (a coupon card's QR code): when the guest's
-		// address is in a guest subnet of one of the instance's sites, that
-		// site's router can log the device in by its address.
-		ip := clientIP(r)
-		if site := siteOfAddress(inst, ip); site != "" {
-			kept.Set("site", site)
-			kept.Set("ip", ip)
 		}
 	}
 	pr := portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
@@ -185,7 +177,11 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 	v.Code = cardCode(r.URL.Query(), pr)
 
 	formAction := ""
-	if mac := pr.params.Get("mac"); mac != "" {
+	if mac := normalizeMAC(pr.params.Get("mac")); mac != "" {
+		// A session's time left is shown only to the device itself: the
+		// mac parameter is anyone's to type.
+		var left time.Duration
+		var err error
 		switch {
 		case v.OAuth:
 			// An OAuth2 guest is online once the router reported the
@@ -194,13 +190,18 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 			if s.deps.OAuth == nil || pr.params.Get("error") != "" {
 				break
 			}
-			if g, err := s.deps.OAuth.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
-				v.Online, v.Remaining = true, formatRemaining(g.Remaining(s.now()))
+			var g app.OAuthGuest
+			if g, err = s.deps.OAuth.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+				left = g.Remaining(s.now())
 			}
 		default:
-			if red, err := s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
-				v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
+			var red app.Redemption
+			if red, err = s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+				left = red.Remaining(s.now())
 			}
+		}
+		if left > 0 && s.isOwnDevice(r, pr.inst, mac) {
+			v.Online, v.Remaining = true, formatRemaining(left)
 		}
 	}
 	if v.OAuth && !v.Online && isMiniBrowser(r.UserAgent()) {
@@ -213,8 +214,23 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 			s.logger.WarnContext(r.Context(), "portal: prepare sign-in", "instance", pr.inst.ID, "err", err)
 		}
 		formAction = c.formAction()
+	} else if !v.OAuth {
+		formAction = s.codeFormAction(r.Context(), pr)
 	}
 	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, formAction)
+}
+
+// isOwnDevice reports whether a request comes from the device with MAC
+// address mac: from an address in a guest subnet of one of the instance's
+// sites that the router knows by that MAC.
+func (s *Server) isOwnDevice(r *http.Request, inst app.Instance, mac string) bool {
+	ip := clientIP(r)
+	site := siteOfAddress(inst, ip)
+	if site == "" {
+		return false
+	}
+	got, err := s.deps.Routers.HostMAC(r.Context(), site, ip)
+	return err == nil && got == mac
 }
 
 // portalPreview serves the signed preview_url: the page as a guest sees

@@ -56,8 +56,8 @@ var browserTheme = map[string]any{
 
 // TestPortalBrowser is the guest's path in a real browser on a phone-sized
 // screen: the themed portal page, a code typed sloppily, the terms ticked,
-// and the hand-off page posting the credentials (plain, then CHAP) to a
-// stand-in for the router's link-login-only.
+// and the hand-off: a redirect that carries the credentials (plain, then
+// CHAP) to a stand-in for the router's link-login-only.
 func TestPortalBrowser(t *testing.T) {
 	chrome := chromiumPath()
 	if chrome == "" {
@@ -66,8 +66,13 @@ func TestPortalBrowser(t *testing.T) {
 	start := time.Now()
 	e := newEnv(t, "")
 	terms := "Be kind to other guests.\nNo illegal downloads."
+	// The site's router says its hotspot login page is on 127.0.0.1,
+	// where the stand-in below answers for it.
+	fake, site, _ := routerSite(t, e)
+	fake.SetRow("/ip/hotspot/profile", "hsprof1", map[string]string{"hotspot-address": "127.0.0.1"})
 	inst := createInstance(t, e, map[string]any{"name": "Seaside Hotel", "strategy": "coupon", "session_ttl": 7200,
-		"theme": browserTheme, "terms_text": terms})["id"].(string)
+		"theme": browserTheme, "terms_text": terms, "sites": []any{map[string]any{"id": site}}})["id"].(string)
+	waitHotspotHost(t, e, site, "127.0.0.1")
 	var coupons []map[string]any
 	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 2, "minutes_valid": 60}).json(t, &coupons)
 	if len(coupons) != 2 {
@@ -100,7 +105,7 @@ func TestPortalBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		form := submit(t, ctx, router)
-		want := map[string]string{"username": code, "password": code, "dst": "http://example.com/news", "popup": "true"}
+		want := map[string]string{"username": code, "password": code, "dst": "http://example.com/news"}
 		for k, v := range want {
 			if got := form.Get(k); got != v {
 				t.Errorf("router got %s = %q, want %q", k, got, v)
@@ -344,16 +349,13 @@ func newStandInRouter(t *testing.T) *standInRouter {
 	t.Helper()
 	r := &standInRouter{forms: make(chan url.Values, 4)}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method != http.MethodPost || req.URL.Path != "/login" {
+		if req.Method != http.MethodGet || req.URL.Path != "/login" {
 			http.NotFound(w, req)
 			return
 		}
-		if err := req.ParseForm(); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
+		// The portal hands off with a redirect: the login is a GET.
 		select {
-		case r.forms <- req.PostForm:
+		case r.forms <- req.URL.Query():
 		default:
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

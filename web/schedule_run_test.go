@@ -72,8 +72,9 @@ func TestScheduleRuns(t *testing.T) {
 		r.json(t, &coupons)
 	}
 	// Of the latest batch one is used at the portal and one withdrawn.
+	e.hotspotSite(inst)
 	form := url.Values{"code": {coupons[0]["code"].(string)}, "mac": {"AA:BB:CC:00:00:01"}, "link-login-only": {"http://10.5.50.1/login"}}
-	wantStatus(t, e.form("/portal/"+inst+"/login", form, nil), http.StatusOK)
+	wantStatus(t, e.form("/portal/"+inst+"/login", form, nil), http.StatusSeeOther)
 	wantStatus(t, e.admin(http.MethodDelete, "/captive/instances/"+inst+"/coupons/"+coupons[1]["id"].(string), nil), http.StatusNoContent)
 
 	// A front desk sees the history but not where notifications go.

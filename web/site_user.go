@@ -26,6 +26,10 @@ type RouterControl interface {
 	// HostMAC returns the MAC address of the device with address ip on a
 	// site's hotspot; ENotFound when the hotspot does not know it.
 	HostMAC(ctx context.Context, siteID, ip string) (string, error)
+	// EndGuestSession ends the sessions of a hotspot user on one device
+	// (by MAC) at a site, without a site user record: a login the portal
+	// let through and then could not record.
+	EndGuestSession(ctx context.Context, siteID, user, mac string) error
 }
 
 // changed tells the reconciler that what routers should hold changed.
