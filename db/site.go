@@ -214,7 +214,9 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 	if err != nil {
 		return app.Site{}, err
 	}
-	s.Status.HotspotHosts = strings.Fields(hosts)
+	if hosts != "" {
+		s.Status.HotspotHosts = strings.Fields(hosts)
+	}
 	s.Status.LastSeenAt, s.Status.LastSyncAt = fromNullMicros(seen), fromNullMicros(synced)
 	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if s.Password, err = db.secret.openString(placeSitePassword(s.ID), pw); err != nil {
