@@ -17,7 +17,7 @@ import (
 	"gatehouse/app"
 )
 
-var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/handoff.html", "templates/oauth.html",
+var portalTemplates = template.Must(template.ParseFS(templateFiles, "templates/portal.html", "templates/oauth.html",
 	"templates/oauth_device.html", "templates/oauth_device_code.html"))
 
 // previewLinkTTL is how long an instance's preview_url works.
@@ -52,14 +52,6 @@ type portalView struct {
 	// Device, in a captive mini-browser, shows the user code to finish
 	// the sign-in in another browser (oauth_device.go).
 	Device *portalDevice
-}
-
-// handoffView is the page that hands the browser back to the router.
-type handoffView struct {
-	Lang, Nonce                       string
-	T                                 map[string]string
-	Theme                             app.Theme
-	LoginURL, Username, Password, Dst string
 }
 
 // portalRequest is one guest request: the instance, the router's
