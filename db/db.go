@@ -103,6 +103,11 @@ func Open(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, error)
 	if err != nil {
 		return nil, errors.Join(err, db.writer.Close())
 	}
+	if n, err := db.sealOAuthGuestPasswords(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("encrypt oauth guest passwords: %w", err), db.writer.Close())
+	} else if n > 0 {
+		db.logger.InfoContext(ctx, "encrypted the hotspot passwords of OAuth2 guests that an older gatehouse stored in plaintext", "count", n)
+	}
 
 	db.reader, err = sql.Open("sqlite", dsn(path, false))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -188,9 +189,14 @@ func (db *DB) GrantOAuthGuest(ctx context.Context, g app.OAuthGrant) (app.OAuthG
 		if err != nil {
 			return err
 		}
+		sealed, err := db.secret.seal(placeOAuthGuestPassword(id), []byte(g.Password))
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO oauth_guests (site_user_id, site_id, instance_id, provider,
-			subject, username, password, mac_address, created_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, site.ID, in.ID, g.Identity.Provider, g.Identity.Subject, g.Username, g.Password, mac,
+			subject, username, password, sealed_password, mac_address, created_at, ends_at)
+			VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
+			id, site.ID, in.ID, g.Identity.Provider, g.Identity.Subject, g.Username, sealed, mac,
 			micros(at), micros(ends))
 		return err
 	})
@@ -201,7 +207,98 @@ func (db *DB) GrantOAuthGuest(ctx context.Context, g app.OAuthGrant) (app.OAuthG
 }
 
 const oauthGuestColumns = `g.site_user_id, g.site_id, g.instance_id, g.provider, u.identity, g.username,
-	g.password, g.mac_address, g.ends_at`
+	g.password, g.sealed_password, g.mac_address, g.ends_at`
+
+// placeOAuthGuestPassword binds a guest's encrypted hotspot password to
+// its row.
+func placeOAuthGuestPassword(siteUserID string) string { return "oauth_guests.password:" + siteUserID }
+
+// oauthGuestPassword is a guest's hotspot password: the sealed one, or
+// the plaintext of a row written before passwords were sealed (which
+// sealOAuthGuestPasswords seals at Open).
+func (db *DB) oauthGuestPassword(siteUserID, plain string, sealed []byte) (string, error) {
+	if sealed == nil {
+		return plain, nil
+	}
+	pw, err := db.secret.openString(placeOAuthGuestPassword(siteUserID), sealed)
+	if err != nil {
+		return "", fmt.Errorf("oauth guest %s: %w", siteUserID, err)
+	}
+	return pw, nil
+}
+
+// scanOAuthGuest reads a row of oauthGuestColumns.
+func (db *DB) scanOAuthGuest(row *sql.Row) (app.OAuthGuest, error) {
+	var g app.OAuthGuest
+	var plain string
+	var sealed []byte
+	var ends int64
+	if err := row.Scan(&g.SiteUserID, &g.SiteID, &g.InstanceID, &g.Provider, &g.Identity, &g.Username, &plain, &sealed,
+		&g.MACAddress, &ends); err != nil {
+		return g, err
+	}
+	g.EndsAt = fromMicros(ends)
+	var err error
+	g.Password, err = db.oauthGuestPassword(g.SiteUserID, plain, sealed)
+	return g, err
+}
+
+// sealOAuthGuestPasswords encrypts, in one transaction, the hotspot
+// passwords that rows written before migration 0012 keep in plaintext,
+// and empties the plaintext column. The replaced plaintext is overwritten
+// in the database file (secure_delete) and the WAL is emptied, so that it
+// does not linger in free space. It returns how many it sealed.
+func (db *DB) sealOAuthGuestPasswords(ctx context.Context) (int, error) {
+	var left int
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM oauth_guests WHERE password != ''`).Scan(&left); err != nil || left == 0 {
+		return 0, err
+	}
+	n := 0
+	err := db.write(ctx, "seal oauth guest passwords", func(tx *sql.Tx, _ time.Time) (err error) {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return err
+		}
+		defer func() {
+			// The writer's connection is shared: back to the default.
+			_, offErr := tx.ExecContext(ctx, `PRAGMA secure_delete = OFF`)
+			err = errors.Join(err, offErr)
+		}()
+		rows, err := tx.QueryContext(ctx, `SELECT site_user_id, password FROM oauth_guests WHERE password != ''`)
+		if err != nil {
+			return err
+		}
+		plain := map[string]string{}
+		for rows.Next() {
+			var id, pw string
+			if err := rows.Scan(&id, &pw); err != nil {
+				return errors.Join(err, rows.Close())
+			}
+			plain[id] = pw
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		for id, pw := range plain {
+			sealed, err := db.secret.seal(placeOAuthGuestPassword(id), []byte(pw))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE oauth_guests SET sealed_password = ?, password = '' WHERE site_user_id = ?`,
+				sealed, id); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return n, fmt.Errorf("checkpoint: %w", err)
+	}
+	return n, nil
+}
 
 // ActiveOAuthGuest finds the newest OAuth2 guest of a device on an
 // instance whose session runs at now and whom the router reported logged
@@ -213,16 +310,14 @@ func (db *DB) ActiveOAuthGuest(ctx context.Context, instanceID, mac string, now 
 		if !ok || mac == "" {
 			return app.NotFound("session", mac)
 		}
-		var ends int64
-		err := tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
+		var err error
+		g, err = db.scanOAuthGuest(tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
 			JOIN site_users u ON u.id = g.site_user_id AND u.active = 1
 			WHERE g.instance_id = ? AND g.mac_address = ? AND g.ends_at > ?
-			ORDER BY g.ends_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now)).Scan(
-			&g.SiteUserID, &g.SiteID, &g.InstanceID, &g.Provider, &g.Identity, &g.Username, &g.Password, &g.MACAddress, &ends)
+			ORDER BY g.ends_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return app.NotFound("session", mac)
 		}
-		g.EndsAt = fromMicros(ends)
 		return err
 	})
 	return g, err
@@ -237,14 +332,12 @@ func (db *DB) OAuthGuest(ctx context.Context, siteUserID string) (app.OAuthGuest
 		if !ok {
 			return app.NotFound("guest", siteUserID)
 		}
-		var ends int64
-		err := tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
-			JOIN site_users u ON u.id = g.site_user_id WHERE g.site_user_id = ?`, id).Scan(
-			&g.SiteUserID, &g.SiteID, &g.InstanceID, &g.Provider, &g.Identity, &g.Username, &g.Password, &g.MACAddress, &ends)
+		var err error
+		g, err = db.scanOAuthGuest(tx.QueryRowContext(ctx, `SELECT `+oauthGuestColumns+` FROM oauth_guests g
+			JOIN site_users u ON u.id = g.site_user_id WHERE g.site_user_id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return app.NotFound("guest", siteUserID)
 		}
-		g.EndsAt = fromMicros(ends)
 		return err
 	})
 	return g, err
@@ -309,8 +402,8 @@ func recordOAuthSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Ho
 // siteOAuthUsers are the one-off hotspot users of the OAuth2 guests of a
 // site whose session has not ended at now, for instances that still sign
 // guests in with OAuth2 and still apply to the site.
-func siteOAuthUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT g.site_user_id, g.username, g.password, g.instance_id, i.session_ttl, g.mac_address
+func (db *DB) siteOAuthUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT g.site_user_id, g.username, g.password, g.sealed_password, g.instance_id, i.session_ttl, g.mac_address
 		FROM oauth_guests g
 		JOIN instances i ON i.id = g.instance_id AND i.strategy = 'oauth2'
 		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = g.site_id
@@ -322,9 +415,14 @@ func siteOAuthUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Tim
 	defer rows.Close()
 	var out []app.RouterUser
 	for rows.Next() {
-		var id, user, password, instanceID, mac string
+		var id, user, plain, instanceID, mac string
+		var sealed []byte
 		var ttl int
-		if err := rows.Scan(&id, &user, &password, &instanceID, &ttl, &mac); err != nil {
+		if err := rows.Scan(&id, &user, &plain, &sealed, &instanceID, &ttl, &mac); err != nil {
+			return nil, err
+		}
+		password, err := db.oauthGuestPassword(id, plain, sealed)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, app.RouterUser{Name: user, Password: password, Profile: app.ProfileName(instanceID),

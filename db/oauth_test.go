@@ -1,7 +1,10 @@
 package db
 
 import (
+	"bytes"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -225,4 +228,118 @@ func TestOAuthGuestLifecycle(t *testing.T) {
 	if st, _ = f.db.SiteState(ctx, f.site.ID, now); len(st.Garden) != 0 || len(st.Users) != 0 {
 		t.Fatalf("after the switch to coupons: garden %+v users %+v", st.Garden, st.Users)
 	}
+}
+
+// rawOAuthGuest reads a guest's stored password columns as they are on
+// disk.
+func rawOAuthGuest(t *testing.T, db *DB, siteUserID string) (plain string, sealed []byte) {
+	t.Helper()
+	err := db.writer.QueryRowContext(t.Context(), `SELECT password, sealed_password FROM oauth_guests WHERE site_user_id = ?`,
+		siteUserID).Scan(&plain, &sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain, sealed
+}
+
+// TestOAuthGuestPasswordSealed: the finding was that the one-off hotspot
+// passwords of OAuth2 guests were stored in plaintext while router
+// passwords were encrypted. They are now sealed under secret.key like
+// router passwords; a row an older gatehouse wrote in plaintext is sealed
+// at the next Open (and its plaintext overwritten), and key rotation
+// re-encrypts them with the other secrets.
+func TestOAuthGuestPasswordSealed(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	db := openAt(t, dir)
+	f := oauthFixture{db: db, integ: mustCreateIntegration(t, db, testIntegration("google")), site: mustCreateSite(t, db, testSite("Lobby"))}
+	in := testInstance("Guests", f.site.ID)
+	in.Strategy, in.AuthIntegrationID, in.AuthWindowTTL = app.StrategyOAuth2, f.integ.ID, 300
+	f.in = mustCreateInstance(t, db, in)
+	now := time.Now()
+	grant := func(user, password string) app.OAuthGuest {
+		t.Helper()
+		a, err := db.UseOAuthAttempt(ctx, f.attempt(t, now).ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := db.GrantOAuthGuest(ctx, app.OAuthGrant{Attempt: a, Username: user, Password: password, At: now,
+			Identity: app.OAuthIdentity{Provider: app.ProviderGoogle, Subject: user}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	wantPassword := func(db *DB, id, want string) {
+		t.Helper()
+		g, err := db.OAuthGuest(ctx, id)
+		if err != nil || g.Password != want {
+			t.Fatalf("OAuthGuest(%s).Password = %q, %v; want %q", id, g.Password, err, want)
+		}
+		st, err := db.SiteState(ctx, f.site.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range st.Users {
+			if u.Comment == app.OAuthGuestComment(id) && u.Password != want {
+				t.Fatalf("router user of %s has password %q, want %q", id, u.Password, want)
+			}
+		}
+	}
+
+	const newPW, oldPW = "fresh-guest-pw-7f3a", "legacy-guest-pw-91c2"
+	fresh := grant("g-fresh", newPW)
+	plain, sealed := rawOAuthGuest(t, db, fresh.SiteUserID)
+	if plain != "" || sealed == nil || bytes.Contains(sealed, []byte(newPW)) {
+		t.Fatalf("stored password = %q, sealed %x: want it encrypted only", plain, sealed)
+	}
+	wantPassword(db, fresh.SiteUserID, newPW)
+
+	// A row as an older gatehouse left it: the password in plaintext.
+	legacy := grant("g-legacy", "replaced")
+	if _, err := db.writer.ExecContext(ctx, `UPDATE oauth_guests SET password = ?, sealed_password = NULL WHERE site_user_id = ?`,
+		oldPW, legacy.SiteUserID); err != nil {
+		t.Fatal(err)
+	}
+	wantPassword(db, legacy.SiteUserID, oldPW) // read as it is until sealed
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, dir)
+	if plain, sealed := rawOAuthGuest(t, db, legacy.SiteUserID); plain != "" || sealed == nil || bytes.Contains(sealed, []byte(oldPW)) {
+		t.Fatalf("after Open the legacy password = %q, sealed %x: want it encrypted only", plain, sealed)
+	}
+	wantPassword(db, legacy.SiteUserID, oldPW)
+	wantPassword(db, fresh.SiteUserID, newPW)
+	var raw []byte
+	for _, name := range []string{dbFileName, dbFileName + "-wal"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		raw = append(raw, b...)
+	}
+	if !bytes.Contains(raw, []byte("g-legacy")) {
+		t.Fatal("the raw database does not hold the guest's user name: the check reads the wrong thing")
+	}
+	for _, pw := range []string{newPW, oldPW} {
+		if bytes.Contains(raw, []byte(pw)) {
+			t.Errorf("the database files still hold %q in plaintext", pw)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Key rotation re-encrypts them with the rest.
+	ex, err := OpenExclusive(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ex.RotateSecretKey(ctx); err != nil {
+		t.Fatalf("RotateSecretKey: %v", err)
+	}
+	if err := ex.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openAt(t, dir)
+	wantPassword(db, legacy.SiteUserID, oldPW)
+	wantPassword(db, fresh.SiteUserID, newPW)
 }

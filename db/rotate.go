@@ -279,6 +279,7 @@ var sealedColumns = []sealedColumn{
 	{"auth_integrations", "id", "client_secret", placeClientSecret},
 	{"notification_groups", "id", "webhook_secret", placeWebhookSecret},
 	{"keys", "name", "value", placeKey},
+	{"oauth_guests", "site_user_id", "sealed_password", placeOAuthGuestPassword},
 }
 
 // eachSealed calls fn for every encrypted value in the database behind q,

@@ -14,8 +14,9 @@ import (
 	"strings"
 )
 
-// Secrets at rest: router passwords, OAuth2 client secrets and named keys
-// are stored as nonce||AES-256-GCM ciphertext. The 32-byte key lives in
+// Secrets at rest: router passwords, OAuth2 client secrets, webhook
+// secrets, OAuth2 guests' hotspot passwords and named keys are stored as
+// nonce||AES-256-GCM ciphertext. The 32-byte key lives in
 // dataDir/secret.key (hex, mode 0600), outside the database, so a copy of
 // the database alone reveals no secret. The additional data binds each
 // ciphertext to its column and row ("sites.password:<id>"): a ciphertext
@@ -199,7 +200,8 @@ func (db *DB) countSecrets(ctx context.Context) (int, error) {
 		(SELECT count(*) FROM sites WHERE password IS NOT NULL) +
 		(SELECT count(*) FROM auth_integrations WHERE client_secret IS NOT NULL) +
 		(SELECT count(*) FROM notification_groups WHERE webhook_secret IS NOT NULL) +
-		(SELECT count(*) FROM keys)`).Scan(&n)
+		(SELECT count(*) FROM keys) +
+		(SELECT count(*) FROM oauth_guests WHERE sealed_password IS NOT NULL)`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count encrypted secrets: %w", err)
 	}

@@ -28,7 +28,7 @@ func (db *DB) SiteState(ctx context.Context, siteID string, now time.Time) (app.
 		if st.Users, err = siteCouponUsers(ctx, tx, site, now); err != nil {
 			return err
 		}
-		guests, err := siteOAuthUsers(ctx, tx, site, now)
+		guests, err := db.siteOAuthUsers(ctx, tx, site, now)
 		if err != nil {
 			return err
 		}
