@@ -15,6 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"gatehouse/app"
 	"gatehouse/db"
 )
 
@@ -80,6 +81,10 @@ type RouterOSConfig struct {
 type ServerConfig struct {
 	Listen  string `toml:"listen"`
 	BaseURL string `toml:"base_url"`
+	// AllowLoopbackBaseURL hands out login.html and coupon cards even when
+	// base_url is a loopback address (the demo does, on purpose); otherwise
+	// both are refused then and the admin page shows a warning.
+	AllowLoopbackBaseURL bool `toml:"allow_loopback_base_url"`
 }
 
 // StorageConfig is the [storage] section.
@@ -194,6 +199,19 @@ func publicHostPort(listen string) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// loopbackWarning is the warning serve logs when guests are sent to a
+// loopback base_url while gatehouse listens on other addresses too; ""
+// when there is nothing to warn about.
+func (c *Config) loopbackWarning() string {
+	host, _, err := net.SplitHostPort(c.Server.Listen)
+	if err != nil || !app.IsLoopbackURL(c.Server.BaseURL) || app.IsLoopbackHost(host) {
+		return ""
+	}
+	return "server.base_url " + c.Server.BaseURL + " is a loopback address, but gatehouse listens on " + c.Server.Listen +
+		": guests' devices cannot open it, so login.html and coupon cards are refused. Set [server] base_url " +
+		"(or GATEHOUSE_SERVER_BASE_URL) to the address guests reach gatehouse at, for example http://192.168.88.10:8080"
 }
 
 // validate checks every key and names the first bad one.

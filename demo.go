@@ -54,6 +54,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg := defaultConfig()
 	cfg.Server.Listen = *listen
 	cfg.Storage.DataDir = dir
+	// The demo's guests are simulated on this computer: its login.html
+	// and cards may point at 127.0.0.1.
+	cfg.Server.AllowLoopbackBaseURL = true
 	cfg.RouterOS.SyncInterval.Duration = 10 * time.Second
 	cfg.Backup.Interval.Duration = 0
 	if err := cfg.finish(); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"regexp"
@@ -56,6 +57,7 @@ func TestDemo(t *testing.T) {
 	if coupons["issued_today"].(float64) < 20 || coupons["redeemed_today"].(float64) != 3 {
 		t.Fatalf("dashboard coupons = %v", coupons)
 	}
+	demoGuestLinks(t, addr, token)
 
 	cancel()
 	if err := <-done; err != nil {
@@ -70,5 +72,39 @@ func TestDemo(t *testing.T) {
 func TestDemoNeedsAFixedPort(t *testing.T) {
 	if err := runErr(t, "demo", "-listen", "127.0.0.1:0"); !strings.Contains(err.Error(), "fixed port") {
 		t.Fatalf("demo on port 0: %v", err)
+	}
+}
+
+// demoGuestLinks: the demo points guests at 127.0.0.1 on purpose, so its
+// login.html downloads and no setup warning is shown.
+func demoGuestLinks(t *testing.T, addr, token string) {
+	t.Helper()
+	_, me := request(t, http.MethodGet, "http://"+addr+"/auth/me", token, "")
+	if w, _ := me["warnings"].([]any); len(w) != 0 {
+		t.Errorf("the demo shows setup warnings %v", w)
+	}
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/captive/instances", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []struct {
+		ID    string `json:"id"`
+		Sites []struct {
+			ID string `json:"id"`
+		} `json:"sites"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&list)
+	res.Body.Close()
+	if err != nil || len(list) != 1 || len(list[0].Sites) != 1 {
+		t.Fatalf("demo instances = %+v (%v)", list, err)
+	}
+	status, _ := request(t, http.MethodGet, "http://"+addr+"/captive/instances/"+list[0].ID+"/hotspot/login.html?site="+list[0].Sites[0].ID, token, "")
+	if status != http.StatusOK {
+		t.Fatalf("demo login.html: %d, want 200", status)
 	}
 }

@@ -80,6 +80,7 @@ func runServer(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logge
 	sys.backups.Start()
 	logger.Info("gatehouse started", "version", buildVersion(), "listen", ln.Addr().String(),
 		"base_url", cfg.Server.BaseURL, "data_dir", cfg.Storage.DataDir)
+	warnBaseURL(cfg, logger)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -156,7 +157,8 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		LinkKey:  linkKey,
 		Version:  buildVersion(),
 
-		MetricsAllowRemote: cfg.Metrics.AllowRemote,
+		MetricsAllowRemote:   cfg.Metrics.AllowRemote,
+		AllowLoopbackBaseURL: cfg.Server.AllowLoopbackBaseURL,
 		OAuth: web.OAuthEndpoints{GoogleIssuer: cfg.OAuth.GoogleIssuer, AzureAuthority: cfg.OAuth.AzureAuthority,
 			GitHubAuthURL: cfg.OAuth.GitHubAuthURL, GitHubTokenURL: cfg.OAuth.GitHubTokenURL, GitHubAPIURL: cfg.OAuth.GitHubAPIURL},
 	}, web.Deps{
@@ -206,6 +208,14 @@ func (sys *system) stop(srv *http.Server, logger *slog.Logger) {
 			logger.Warn("stop incomplete", "component", step.name, "err", err)
 		}
 		cancel()
+	}
+}
+
+// warnBaseURL logs a warning when guests are sent to a loopback base_url
+// while gatehouse listens on other addresses (see Config.loopbackWarning).
+func warnBaseURL(cfg Config, logger *slog.Logger) {
+	if msg := cfg.loopbackWarning(); msg != "" {
+		logger.Warn(msg, "base_url", cfg.Server.BaseURL, "listen", cfg.Server.Listen)
 	}
 }
 

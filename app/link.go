@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
@@ -107,4 +108,26 @@ func (l *LinkSigner) Verify(method, path string, q url.Values, signed ...string)
 		return &Error{Code: EForbidden, Reason: ReasonSignatureExpired, Message: "the link has expired; ask for a new one"}
 	}
 	return nil
+}
+
+// IsLoopbackURL reports whether the host of the URL raw is a loopback
+// address or name (127.0.0.0/8, ::1, localhost): one that only the machine
+// gatehouse runs on can open, never a guest's device.
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	return IsLoopbackHost(u.Hostname())
+}
+
+// IsLoopbackHost reports whether host (without port) is a loopback
+// address or the name localhost (or a name under it).
+func IsLoopbackHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	addr, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && addr.Unmap().IsLoopback()
 }

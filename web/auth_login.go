@@ -288,6 +288,9 @@ type meJSON struct {
 	Actions   []string         `json:"actions"`
 	Instances []meInstanceJSON `json:"instances"`
 	Sites     []meSiteJSON     `json:"sites"`
+	// Warnings are setup problems the admin page shows until they are
+	// fixed (extension).
+	Warnings []warningJSON `json:"warnings"`
 }
 
 type meInstanceJSON struct {
@@ -309,7 +312,7 @@ type meSiteJSON struct {
 func (s *Server) me(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	p, _ := principalFrom(r.Context())
 	out := meJSON{Username: p.Name, Role: string(p.Role), Kind: "token", ExpiresAt: timeString(p.ExpiresAt),
-		Actions: []string{}, Instances: []meInstanceJSON{}, Sites: []meSiteJSON{}}
+		Actions: []string{}, Instances: []meInstanceJSON{}, Sites: []meSiteJSON{}, Warnings: s.setupWarnings()}
 	if p.Session {
 		out.Kind = "session"
 	}

@@ -59,6 +59,7 @@ func (req *couponCardsRequest) check() error {
 // couponCards serves POST /captive/instances/:instanceId/coupons/cards:
 // what a printable sheet of coupon cards needs, each card with a link to
 // the portal with its code filled in and that link as a QR code.
+// EConflict base_url_loopback when the base URL is loopback (base_url.go).
 func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req couponCardsRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -66,6 +67,10 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 		return
 	}
 	if err := req.check(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.requireGuestBaseURL("Printing cards"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -69,6 +69,13 @@ type env struct {
 // newEnv starts the server; dir may be "" for a fresh temporary directory.
 func newEnv(t testing.TB, dir string) *env {
 	t.Helper()
+	return newEnvConfig(t, dir, nil)
+}
+
+// newEnvConfig is newEnv with the server's configuration changed by
+// configure (when not nil) before it starts.
+func newEnvConfig(t testing.TB, dir string, configure func(*web.Config)) *env {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -92,7 +99,11 @@ func newEnv(t testing.TB, dir string) *env {
 			t.Fatalf("key %s: %v", name, err)
 		}
 	}
-	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
+	cfg := web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"}
+	if configure != nil {
+		configure(&cfg)
+	}
+	s, err := web.New(cfg,
 		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
 			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler,
 			SiteUsers: store, Routers: e.reconciler, Portal: store, Audit: store, Admins: store, Dashboard: store}, logger)

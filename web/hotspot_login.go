@@ -46,7 +46,8 @@ const hotspotLoginPage = `<!DOCTYPE html>
 // the login.html an operator puts in the hotspot directory of the site's
 // router, sending guests to this instance's portal. site is required
 // (EInvalid parameter_missing) and must be one of the instance's sites
-// (EInvalid parameter_invalid); ENotFound for an unknown instance.
+// (EInvalid parameter_invalid); ENotFound for an unknown instance;
+// EConflict base_url_loopback when the base URL is loopback (base_url.go).
 func (s *Server) hotspotLoginHTML(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	siteID := strings.TrimSpace(r.URL.Query().Get("site"))
 	if siteID == "" {
@@ -61,6 +62,10 @@ func (s *Server) hotspotLoginHTML(w http.ResponseWriter, r *http.Request, p http
 	site, ok := siteOfInstance(in, siteID)
 	if !ok {
 		s.writeError(w, r, app.Invalid("site", app.ReasonParameterInvalid, "site %q is not a site of instance %s", siteID, in.ID))
+		return
+	}
+	if err := s.requireGuestBaseURL("Downloading login.html"); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	h := w.Header()

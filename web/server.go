@@ -83,6 +83,10 @@ type Config struct {
 	// OAuth are the identity providers' endpoints; empty fields mean the
 	// public ones (DefaultOAuthEndpoints).
 	OAuth OAuthEndpoints
+	// AllowLoopbackBaseURL hands out login.html and coupon cards even
+	// when BaseURL is a loopback address (the demo); otherwise both are
+	// refused then, and the admin page shows a warning.
+	AllowLoopbackBaseURL bool
 }
 
 // linkFailureLimit is how many bad signed links one source may try per
@@ -112,6 +116,10 @@ type Server struct {
 	secureCookies bool // the base URL is https
 	logins        loginLimits
 	cardSheets    chan struct{} // one sheet of coupon cards drawn at a time
+	// loopbackBase: the links guests get (login.html, the cards' QR
+	// codes) would point at a loopback address no guest's device can
+	// open, and this was not allowed on purpose (base_url.go).
+	loopbackBase bool
 }
 
 // New builds the server and its routes. It returns an error when the
@@ -147,6 +155,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	s.logins = newLoginLimits()
 	s.cardSheets = make(chan struct{}, 1)
 	s.secureCookies = strings.HasPrefix(cfg.BaseURL, "https://")
+	s.loopbackBase = app.IsLoopbackURL(cfg.BaseURL) && !cfg.AllowLoopbackBaseURL
 	obs, err := newObserver(deps.Metrics, cfg.MetricsAllowRemote, s.logger)
 	if err != nil {
 		return nil, err

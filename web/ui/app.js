@@ -97,8 +97,17 @@ function shell() {
       signOutBtn));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
   const skip = h("a", { class: "skip", href: "#main", on: { click: (ev) => { ev.preventDefault(); main.focus(); } } }, "Skip to content");
-  fill(app, skip, top, h("div", { class: "layout" }, nav, main));
+  fill(app, skip, top, setupBanner(state.me.warnings), h("div", { class: "layout" }, nav, main));
   return main;
+}
+
+/** setupBanner shows the setup problems /auth/me reports (a loopback base_url) on every page until they are fixed. */
+function setupBanner(warnings) {
+  if (!warnings || !warnings.length) return null;
+  return h("div", { class: "setup-banner", role: "region", "aria-label": "Setup problems" },
+    warnings.map((w) => h("div", { class: "alert alert-warn", role: "alert", data: { warning: w.code } },
+      h("strong", { text: "Setup problem: " }), w.message,
+      w.setting ? h("p", { class: "small" }, "Setting to change: ", h("code", { text: w.setting })) : null)));
 }
 
 /** render shows the view for the current hash. */
