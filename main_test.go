@@ -147,7 +147,7 @@ func TestCLIErrors(t *testing.T) {
 	}
 }
 
-// TestDependencyRule enforces DESIGN.md: app imports no project package,
+// TestDependencyRule enforces docs/design.md: app imports no project package,
 // and the adapters (db, notify, routeros, scheduler, web) import only app.
 func TestDependencyRule(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").CombinedOutput()

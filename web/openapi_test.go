@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -51,16 +53,19 @@ func TestRoutesAreDocumented(t *testing.T) {
 	}
 }
 
-// TestDocumentKeepsTheSharedContract checks that gatehouse's document only
-// adds to the shared contract: every shared path, operation, status and
-// schema property is still there. It runs where the shared contract is
-// checked out next to the project.
-func TestDocumentKeepsTheSharedContract(t *testing.T) {
-	shared, err := os.ReadFile("../../shared/api/captive-portal.yaml")
+// contractPath is the copy of the Altostrat Captive Portal contract kept
+// in the repository (docs/design.md).
+const contractPath = "../docs/api/captive-portal.yaml"
+
+// TestDocumentKeepsTheContract checks that gatehouse's document only adds
+// to the contract: every path, operation, status and schema property of
+// the contract is still there.
+func TestDocumentKeepsTheContract(t *testing.T) {
+	contract, err := os.ReadFile(contractPath)
 	if err != nil {
-		t.Skipf("shared contract not available: %v", err)
+		t.Fatalf("the contract's copy: %v", err)
 	}
-	want := loadDoc(t, shared)
+	want := loadDoc(t, contract)
 	got := loadDoc(t, OpenAPIDocument)
 	for path, item := range want.Paths.Map() {
 		gotItem := got.Paths.Find(path)
@@ -92,5 +97,22 @@ func TestDocumentKeepsTheSharedContract(t *testing.T) {
 				t.Errorf("schema %s: property %s dropped", name, prop)
 			}
 		}
+	}
+}
+
+// TestContractCopyIsCurrent checks, where the project's shared documents
+// are checked out beside the repository, that the copy kept in the
+// repository is the shared contract itself.
+func TestContractCopyIsCurrent(t *testing.T) {
+	shared, err := os.ReadFile(filepath.Join("..", "..", "shared", "api", "captive-portal.yaml"))
+	if err != nil {
+		t.Skipf("no shared documents beside the repository: %v", err)
+	}
+	kept, err := os.ReadFile(contractPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shared, kept) {
+		t.Errorf("%s differs from the shared contract: copy it again", contractPath)
 	}
 }
