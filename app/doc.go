@@ -1,7 +1,11 @@
-// Package app is the domain of gatehouse: the types an operator works with
-// (sites, instances, auth integrations, walled garden entries, API tokens),
-// their validation rules, the roles and what each may do, and the one error
-// vocabulary every other package speaks.
+// Package app is the domain of gatehouse: the things an operator and a
+// guest deal with (sites and what a router should hold, portal instances
+// and their themes, coupons and their schedules, guests and their
+// sessions, sign-in with identity providers, accounts, tokens and roles,
+// the audit log), the rules that hold whatever the storage or transport
+// (validation, coupon lifecycle, schedule slots, signed links, which
+// walled-garden hosts are never let through), and the one error vocabulary
+// every other package speaks (error.go).
 //
 // It sits at the centre of the architecture and does no I/O. The adapters
 // around it — db (SQLite), routeros (MikroTik routers), scheduler (cron and

@@ -1,7 +1,9 @@
 // Package db is gatehouse's SQLite adapter: it implements the store
-// interfaces of package app (sites, instances, auth integrations, walled
-// garden entries, API tokens and named keys) over one SQLite file, using
-// modernc.org/sqlite (pure Go, no cgo) and raw SQL.
+// interfaces of package app over one SQLite file, using modernc.org/sqlite
+// (pure Go, no cgo) and raw SQL — one file per area, named like the app
+// file it serves (coupon.go, site.go, oauth.go …), plus what only storage
+// does: migrations, backups and restore, key rotation, the site state a
+// router should hold.
 //
 // It sits at the edge of the architecture: it imports app and its libraries,
 // never another adapter, and package main wires it in. The schema lives in

@@ -1,8 +1,9 @@
-// Package scheduler runs gatehouse's timed work: the coupon schedules
-// (driven by robfig/cron with each schedule's own DST-aware slot
-// calculation from package app) and the hourly purge of ended coupons and
-// old audit events. In later issues it also hosts the router reconcile
-// loops.
+// Package scheduler runs gatehouse's timed and background work: the coupon
+// schedules (driven by robfig/cron with each schedule's own DST-aware slot
+// calculation from package app), the hourly purges (ended coupons, old
+// audit events), the router reconcile loops (Reconciler: one worker per
+// site that keeps its router in step with the database), scheduled
+// backups, and the metrics those produce.
 //
 // It is an adapter like db and web: it imports app only and declares the
 // store methods it needs as a small interface; package main passes the

@@ -1,6 +1,8 @@
 // Package web is gatehouse's HTTP adapter: the Altostrat-compatible admin
-// API under /captive, the public signed links, health and the OpenAPI
-// document (and, in later issues, the guest portal and the admin page).
+// API under /captive (with gatehouse's extensions), the admin page
+// (web/ui, embedded), the guest portal and OAuth2 sign-in (portal*.go,
+// oauth*.go), the public signed links, health, metrics and the OpenAPI
+// document.
 //
 // Every route is registered in one place (routes.go). A request passes one
 // visible chain: recover → log → security headers → body limit →
