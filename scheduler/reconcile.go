@@ -31,6 +31,18 @@ type Router interface {
 	// HostMAC returns the MAC address of the hotspot host with address
 	// ip; ENotFound when the hotspot does not know it.
 	HostMAC(ctx context.Context, ip string) (string, error)
+	// HotspotServers lists the hotspot servers with their profiles' login
+	// settings (for the setup checklist).
+	HotspotServers(ctx context.Context) ([]app.HotspotServer, error)
+	// File reads a file of the router's storage; ENotFound when missing.
+	File(ctx context.Context, name string) (app.RouterFile, error)
+	// FetchFile makes the router download url into its file dstPath and
+	// returns the file as it arrived.
+	FetchFile(ctx context.Context, url, dstPath string) (app.RouterFile, error)
+	// AddLoginMethod adds a method to a server profile's login-by.
+	AddLoginMethod(ctx context.Context, profile, method string) error
+	// TestLogin creates, tries and removes a one-off hotspot user.
+	TestLogin(ctx context.Context, server, ip string) (app.TestLogin, error)
 	// Close drops the router's connections.
 	Close() error
 }
@@ -81,6 +93,8 @@ type Reconciler struct {
 	mu      sync.Mutex
 	workers map[string]*siteWorker
 	wg      sync.WaitGroup
+
+	tests sync.Map // site id -> app.TestLogin, the last test login
 }
 
 // NewReconciler returns a reconciler; Start it, then Close it.

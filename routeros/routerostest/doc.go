@@ -60,6 +60,9 @@
 //     print and remove only (§6).
 //   - /ip/hotspot/host rows may carry address (the device's own) and
 //     to-address (given by the hotspot's address pool) (§6).
+//   - /file: name, type (".html file", "directory"), size, contents (up to
+//     60 KB); print and remove. /tool/fetch url= mode=http dst-path=
+//     downloads into /file (§11; files.go names the manual pages).
 //
 // # Guessed (no source)
 //
@@ -105,6 +108,17 @@
 //     follow, interval, get, find, export, move and the legacy challenge login
 //     are not implemented ("no such command" / "unknown parameter").
 //   - Ids increase per menu and are never reused.
+//   - /tool/fetch (§11): the reply (one !re status=finished downloaded=
+//     total= duration=, then !done), the trap texts of failed downloads
+//     ("failure: closing connection: <404 Not Found> host:port (4)"), a
+//     download replacing a file of the same name in place, dst-path
+//     defaulting to the URL's last path segment. The fake fetches only
+//     http:// URLs of loopback addresses and traps anything else; of
+//     fetch's documented arguments it takes url, mode, dst-path,
+//     keep-result, output, http-method=get and check-certificate.
+//   - /file: creation-time and last-modified both printed as the download
+//     time; no add or set; a fresh router's hotspot/login.html holds the
+//     fake's placeholder, not RouterOS' real page.
 //   - No permissions, no API-SSL, no max-sessions limit; only the menus in
 //     Menus exist.
 //

@@ -83,6 +83,8 @@ const (
 	menuCookie     = "/ip/hotspot/cookie"
 	menuIdentity   = "/system/identity"
 	menuResource   = "/system/resource"
+	menuFile       = "/file"
+	menuTool       = "/tool"
 )
 
 // menus returns fresh schemas; each Router builds its own tables from them.
@@ -271,6 +273,22 @@ func menus() []*menu {
 				counter("total-hdd-space", ""), ro("architecture-name", ""),
 				ro("board-name", ""), ro("platform", ""),
 			}},
+		// /file: print and remove (the fake has no add, set or
+		// contents edit). Sources: manual "Files"
+		// (help.mikrotik.com/docs/display/ROS/Files: name, type
+		// (".json file", "directory", "package"), size, last-modified,
+		// contents readable up to 60 KB); the wiki's Manual:Tools/Fetch
+		// example print (NAME TYPE SIZE CREATION-TIME, ".pdf file").
+		// The fake prints creation-time and last-modified both, with the
+		// same value (guess; see files.go).
+		{path: menuFile, cmds: readRemove, byName: true,
+			fields: []field{
+				ro("name", ""), ro("type", ""), counter("size", ""), ro("contents", ""),
+				ro("creation-time", ""), ro("last-modified", ""),
+			}},
+		// /tool: only the fetch command (files.go). Source: manual
+		// "Fetch" (help.mikrotik.com/docs/display/ROS/Fetch).
+		{path: menuTool, cmds: []string{"fetch"}, singleton: true},
 	}
 }
 
@@ -323,5 +341,6 @@ func builtinRows(identity string) map[string][]map[string]string {
 		menuIdentity: {
 			{"name": identity},
 		},
+		menuFile: builtinFiles(),
 	}
 }

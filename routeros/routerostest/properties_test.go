@@ -36,7 +36,7 @@ func TestCommentOnlyWhereDocumented(t *testing.T) {
 func TestUndocumentedWordRefused(t *testing.T) {
 	r := newRouter(t)
 	c := dial(t, r)
-	readOnlyMenus := []string{"/ip/hotspot/active", "/ip/hotspot/cookie", "/ip/hotspot/host", "/system/resource"}
+	readOnlyMenus := []string{"/file", "/ip/hotspot/active", "/ip/hotspot/cookie", "/ip/hotspot/host", "/system/resource", "/tool"}
 	for _, menu := range r.Menus() {
 		w, _, ok := routerostest.Properties(menu)
 		if !ok {
@@ -44,7 +44,7 @@ func TestUndocumentedWordRefused(t *testing.T) {
 			continue
 		}
 		var id []string
-		if menu != "/system/identity" && menu != "/system/resource" {
+		if menu != "/system/identity" && menu != "/system/resource" && menu != "/tool" {
 			id = []string{"=.id=" + r.AddRow(menu, nil)}
 		}
 		want := "unknown parameter"

@@ -117,6 +117,10 @@ func (s *session) handle(words []string) outgoing {
 		}
 		fallthrough
 	default:
+		if req.word == "/tool/fetch" {
+			resp = s.r.toolFetch(req) // downloads without holding the tables' lock
+			break
+		}
 		resp = s.r.exec(req)
 	}
 	s.r.logf("routerostest %s > %s", s.conn.RemoteAddr(), resp.summary())
