@@ -56,7 +56,9 @@ func TestLoopbackBaseURLRefused(t *testing.T) {
 	for _, role := range app.Roles {
 		r := e.as(role, http.MethodGet, "/auth/me", nil)
 		wantStatus(t, r, http.StatusOK)
-		var me struct{ Warnings []struct{ Code, Message, Setting string } }
+		var me struct {
+			Warnings []struct{ Code, Message, Setting string }
+		}
 		r.json(t, &me)
 		if len(me.Warnings) != 1 || me.Warnings[0].Code != "base_url_loopback" || me.Warnings[0].Setting != "[server] base_url" ||
 			!strings.Contains(me.Warnings[0].Message, "GATEHOUSE_SERVER_BASE_URL") {

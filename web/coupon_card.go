@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/julienschmidt/httprouter"
@@ -39,7 +42,11 @@ type couponCardJSON struct {
 	Status    string `json:"status"`
 	ExpiresAt string `json:"expires_at"`
 	PortalURL string `json:"portal_url"`
-	QR        string `json:"qr"`
+	// QRURL is the link the QR code opens: the hotspot's own login page
+	// with the code when the instance's hotspot is known, else PortalURL
+	// (extension; see cardLink).
+	QRURL string `json:"qr_url"`
+	QR    string `json:"qr"`
 }
 
 // check enforces "exactly one of coupon_ids and run_id" and the size of
@@ -95,9 +102,11 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 			LogoURL: stringPtr(logo), SessionTTL: in.SessionTTL},
 		Cards: make([]couponCardJSON, 0, len(coupons)),
 	}
-	links := make([]string, len(coupons))
+	portals, links := make([]string, len(coupons)), make([]string, len(coupons))
+	hotspot := s.cardHotspot(r.Context(), in)
 	for i, c := range coupons {
-		links[i] = s.portalCodeURL(in.ID, c.Code)
+		portals[i] = s.portalCodeURL(in.ID, c.Code)
+		links[i] = cardLink(hotspot, c.Code, portals[i], s.portalURL(in.ID))
 	}
 	// Drawing QR codes is CPU work (~2 ms a code): one sheet at a time,
 	// so that printing cannot starve the portal and the API.
@@ -115,12 +124,69 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 	now := s.now()
 	for i, c := range coupons {
 		out.Cards = append(out.Cards, couponCardJSON{ID: c.ID, Code: c.Code, Status: c.Status(now),
-			ExpiresAt: timeString(c.ExpiresAt), PortalURL: links[i], QR: qrs[i]})
+			ExpiresAt: timeString(c.ExpiresAt), PortalURL: portals[i], QRURL: links[i], QR: qrs[i]})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 // portalCodeURL is the guest portal of an instance with code filled in.
 func (s *Server) portalCodeURL(instanceID, code string) string {
-	return strings.TrimRight(s.links.BaseURL, "/") + "/portal/" + instanceID + "?" + url.Values{"code": {code}}.Encode()
+	return s.portalURL(instanceID) + "?" + url.Values{"code": {code}}.Encode()
+}
+
+// portalURL is the guest portal of an instance.
+func (s *Server) portalURL(instanceID string) string {
+	return strings.TrimRight(s.links.BaseURL, "/") + "/portal/" + instanceID
+}
+
+// cardHotspot is the hotspot host a card's QR code can log in at: one
+// that every site of the instance reported (app.SiteStatus.HotspotHosts),
+// a DNS name before an address. "" when a site's hotspot is unknown or the
+// sites have different hotspots: a card does not know where it is
+// scanned, so it then opens the portal.
+func (s *Server) cardHotspot(ctx context.Context, in app.Instance) string {
+	var common []string
+	for i, is := range in.Sites {
+		site, err := s.deps.Sites.Site(ctx, is.ID)
+		if err != nil || len(site.Status.HotspotHosts) == 0 {
+			return ""
+		}
+		if i == 0 {
+			common = slices.Clone(site.Status.HotspotHosts)
+			continue
+		}
+		common = slices.DeleteFunc(common, func(h string) bool { return !slices.Contains(site.Status.HotspotHosts, h) })
+	}
+	slices.SortFunc(common, func(a, b string) int {
+		_, errA := netip.ParseAddr(a)
+		_, errB := netip.ParseAddr(b)
+		if (errA == nil) != (errB == nil) { // names (a parse error) first
+			if errA != nil {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	if len(common) == 0 {
+		return ""
+	}
+	return common[0]
+}
+
+// cardLink is what a card's QR code opens: with a hotspot host, the
+// hotspot's own login URL with the code as user name and password and
+// the portal as destination, which logs in any device on the Wi-Fi
+// (the hotspot profile must allow http-pap); else the portal with the
+// code filled in.
+func cardLink(hotspot, code, portalCode, portal string) string {
+	if hotspot == "" {
+		return portalCode
+	}
+	u := url.URL{Scheme: "http", Host: hotspot, Path: "/login",
+		RawQuery: url.Values{"username": {code}, "password": {code}, "dst": {portal}}.Encode()}
+	if strings.Contains(hotspot, ":") { // an IPv6 address
+		u.Host = "[" + hotspot + "]"
+	}
+	return u.String()
 }

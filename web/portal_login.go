@@ -44,6 +44,19 @@ func newPortalLimits() portalLimits {
 	}
 }
 
+// noPlaceText is the message of a code that has nowhere safe to go
+// (key "no_router"): what to do, naming the instance's Wi-Fi network when
+// it has one. Other keys are worded as they are.
+func noPlaceText(t map[string]string, inst app.Instance, key string) string {
+	switch {
+	case key != "no_router":
+		return t[key]
+	case inst.WifiName != "":
+		return fmt.Sprintf(t["no_router_code_wifi"], inst.WifiName)
+	}
+	return t["no_router_code"]
+}
+
 // portalKeys are the keys a code attempt counts under.
 func (s *Server) portalKeys(r *http.Request, inst app.Instance) []limitKey {
 	return []limitKey{{s.portal.source, sourceKey(clientIP(r))}, {s.portal.instance, "inst:" + inst.ID}}
@@ -101,7 +114,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 		if err == nil {
 			attempt.forgive() // nowhere to go: no guess was checked
 		} // a failed device lookup asked the router: it counts like a guess
-		again(http.StatusOK, v.T[key])
+		again(http.StatusOK, noPlaceText(v.T, pr.inst, key))
 		return
 	}
 	req := app.RedeemRequest{InstanceID: pr.inst.ID, Code: v.Code, SiteID: t.site, MAC: t.mac, At: now}

@@ -198,9 +198,10 @@ func TestPortalLoginOutcomes(t *testing.T) {
 	if !strings.Contains(string(r.body), "accept the terms") || f.status(0) != "valid" {
 		t.Fatalf("terms not accepted: %s / status %s", r.body, f.status(0))
 	}
-	// No router parameters at all: nowhere to send the guest, nothing used.
+	// No router parameters at all: nowhere to send the guest, nothing used;
+	// the guest is told what to do instead.
 	r = f.submit(f.code(0), url.Values{"link-login-only": {""}})
-	if !strings.Contains(string(r.body), "Wi-Fi network&#39;s login page") || f.status(0) != "valid" {
+	if !strings.Contains(string(r.body), "Join the guest Wi-Fi, open any web page, and type your code on the page that appears.") || f.status(0) != "valid" {
 		t.Fatalf("no router: %s / status %s", r.body, f.status(0))
 	}
 
@@ -334,7 +335,7 @@ func TestPortalHandOffOnlyToTheHotspot(t *testing.T) {
 	for _, link := range []string{"https://evil.example/steal", "http://10.5.50.1.evil.example/login",
 		"http://user@10.5.50.1/login", "javascript:alert(1)", "http://10.5.50.2/login"} {
 		r := f.submit(f.code(0), url.Values{"link-login-only": {link}})
-		if r.status != http.StatusOK || r.header.Get("Location") != "" || !strings.Contains(string(r.body), "login page") {
+		if r.status != http.StatusOK || r.header.Get("Location") != "" || !strings.Contains(string(r.body), "open any web page") {
 			t.Fatalf("hand-off to %s: %d %v %s", link, r.status, r.header, r.body)
 		}
 	}
@@ -455,7 +456,7 @@ func TestPortalForgedDeviceOutsideTheSubnets(t *testing.T) {
 	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.20", "mac-address": "AA:BB:CC:00:00:20"})
 	logins := fake.Commands("/ip/hotspot/active/login")
 	r := e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}, "ip": {"10.5.50.20"}, "mac": {"AA:BB:CC:00:00:20"}}, nil)
-	if !strings.Contains(string(r.body), "open this page from the Wi-Fi") {
+	if !strings.Contains(string(r.body), "open any web page, and type your code") {
 		t.Fatalf("forged device: %d %s", r.status, r.body)
 	}
 	if n := fake.Commands("/ip/hotspot/active/login") - logins; n != 0 || len(fake.Rows("/ip/hotspot/active")) != 0 {
@@ -568,7 +569,7 @@ func TestPortalForgedSiteAndAddress(t *testing.T) {
 	})
 	for i := range 10 {
 		r := e.form("/portal/"+inst+"/login", url.Values{"code": {"ABCDEF"}, "site": {site}, "ip": {fmt.Sprintf("10.5.50.%d", i+2)}}, nil)
-		if !strings.Contains(string(r.body), "open this page from the Wi-Fi") {
+		if !strings.Contains(string(r.body), "open any web page, and type your code") {
 			t.Fatalf("forged address %d: %s", i, r.body)
 		}
 	}

@@ -19,6 +19,9 @@ func TestQRCodeScans(t *testing.T) {
 	for _, text := range []string{
 		"http://gatehouse.test/portal/0190c0de-0000-7000-8000-000000000001?code=8B7W3D",
 		"https://wifi.example.com:8443/portal/0190c0de-0000-7000-8000-000000000001?code=ABCDEFGHJKMNPQRS",
+		// A card whose hotspot is known opens the hotspot's login page.
+		"http://login.seaside-hotel.example/login?dst=https%3A%2F%2Fwifi.example.com%3A8443%2Fportal%2F0190c0de-0000-7000-8000-000000000001" +
+			"&password=ABCDEFGHJKMNPQRS&username=ABCDEFGHJKMNPQRS",
 	} {
 		modules, err := qrModules(text)
 		if err != nil {

@@ -112,7 +112,7 @@ function detailsForm(ctx, inst, sites, integrations, manage) {
   const siteRows = sites.map((s) => {
     const chosen = i.sites.find((x) => x.id === s.id);
     const box = h("input", { type: "checkbox", id: nextId(), checked: !!chosen, value: s.id });
-    const subnets = input({ name: "subnets", class: "mono", value: chosen ? (chosen.subnets || []).join(", ") : "", placeholder: "all guest subnets", "aria-label": `Guest subnets at ${s.name}`, spellcheck: "false" });
+    const subnets = input({ name: "subnets", class: "mono", value: chosen ? (chosen.subnets || []).join(", ") : "", placeholder: "none: login page only, e.g. 10.5.50.0/24", "aria-label": `Guest subnets at ${s.name}`, spellcheck: "false" });
     const sync = () => { subnets.disabled = !box.checked; };
     box.addEventListener("change", sync);
     sync();
@@ -138,7 +138,7 @@ function detailsForm(ctx, inst, sites, integrations, manage) {
     couponOnly,
     field("Terms of use", terms, { wide: true }),
     h("fieldset", { class: "sites-pick" }, h("legend", { text: "Sites" }),
-      h("p", { class: "hint", text: sites.length ? "The routers this portal runs on. Optionally limit it to guest subnets (CIDR, comma separated)." : "No routers yet: add one under Sites, then choose it here." }),
+      h("p", { class: "hint", text: sites.length ? "The routers this portal runs on. Guests always get on through the router's login page (login.html). Guest subnets (CIDR, comma separated) are the addresses the portal may also log in directly: a code typed on the portal opened by hand, and the time left shown to a guest. Leave them empty and the portal logs in only guests that came from the login page." : "No routers yet: add one under Sites, then choose it here." }),
       siteRows.map((r) => r.el)),
     manage ? h("div", { class: "form-actions" }, save, creating ? linkButton("Cancel", "#/instances", { kind: "ghost" }) : null) : null);
   if (!manage) for (const el of form.querySelectorAll("input, select, textarea")) el.disabled = true;
