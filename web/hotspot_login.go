@@ -14,11 +14,13 @@ import (
 // hotspotRouterQuery is the part of the portal link that RouterOS fills
 // in when it serves login.html: the guest's device and where the router
 // wants the login to go. Values that may hold URL metacharacters use the
-// $(name-esc) forms, which RouterOS URL-encodes; $(ip) is a dotted quad
+// $(name-esc) forms, which RouterOS URL-encodes; $(link-logout), which
+// has no such form, is the hotspot's own http://<host>/logout (nothing a
+// query must escape); $(ip) is a dotted quad
 // and $(chap-id)/$(chap-challenge) are octal-escaped (a backslash and
 // digits only). CHAP values and the error are only sent when present.
 const hotspotRouterQuery = "&mac=$(mac-esc)&ip=$(ip)" +
-	"&link-login-only=$(link-login-only-esc)&link-orig=$(link-orig-esc)" +
+	"&link-login-only=$(link-login-only-esc)&link-orig=$(link-orig-esc)&link-logout=$(link-logout)" +
 	"$(if chap-id)&chap-id=$(chap-id)&chap-challenge=$(chap-challenge)$(endif)" +
 	"$(if error)&error=$(error-esc)$(endif)"
 

@@ -113,7 +113,7 @@ func TestHotspotLoginHTML(t *testing.T) {
 	}
 	portal := "http://gatehouse.test/portal/" + id + "?site=" + lobby
 	for _, want := range []string{portal, "$(mac-esc)", "$(ip)", "$(link-login-only-esc)", "$(link-orig-esc)",
-		"$(if chap-id)", "$(chap-id)", "$(chap-challenge)", "$(error-esc)", ">Continue</a>"} {
+		"$(link-logout)", "$(if chap-id)", "$(chap-id)", "$(chap-challenge)", "$(error-esc)", ">Continue</a>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("login.html lacks %q:\n%s", want, page)
 		}
@@ -128,6 +128,7 @@ func TestHotspotLoginHTML(t *testing.T) {
 	vars := map[string]string{
 		"mac": "AA:BB:CC:DD:EE:FF", "ip": "10.5.50.7",
 		"link-login-only": "http://10.5.50.1/login",
+		"link-logout":     "http://10.5.50.1/logout",
 		"link-orig":       "http://example.com/a b?x=1&y=\"2\"#frag",
 		"chap-id":         `\371`, "chap-challenge": `\357\015\330\013\021\234\145\245`,
 		"error": `invalid username ("a&b=c"): <try again>`,

@@ -27,7 +27,7 @@ const previewLinkTTL = time.Hour
 // portal; they travel through the form as hidden fields. They are the
 // guest's to forge: where the device is let on is decided by target
 // (portal_handoff.go) from what gatehouse trusts.
-var routerParams = []string{"site", "mac", "ip", "link-login-only", "link-orig", "chap-id", "chap-challenge", "error"}
+var routerParams = []string{"site", "mac", "ip", "link-login-only", "link-orig", "link-logout", "chap-id", "chap-challenge", "error"}
 
 // hiddenField is one router parameter carried by the login form.
 type hiddenField struct{ Name, Value string }
@@ -46,6 +46,13 @@ type portalView struct {
 	Online                    bool
 	Remaining                 string
 	LinkOrig                  string
+	// EndsAt is when an online guest's session ends (zero when not
+	// known), DataUsed what it has moved so far ("" when not known) and
+	// LogoutURL the hotspot's logout page ("" when not known): see
+	// online.
+	EndsAt    time.Time
+	DataUsed  string
+	LogoutURL string
 	// Provider is the identity provider's name on the sign-in button of
 	// an oauth2 instance, and OAuthAction where the button goes.
 	Provider, OAuthAction string
@@ -173,6 +180,8 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 		// A session's time left is shown only to the device itself: the
 		// mac parameter is anyone's to type.
 		var left time.Duration
+		var ends time.Time
+		var user string
 		var err error
 		switch {
 		case v.OAuth:
@@ -184,16 +193,17 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 			}
 			var g app.OAuthGuest
 			if g, err = s.deps.OAuth.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
-				left = g.Remaining(s.now())
+				left, ends, user = g.Remaining(s.now()), g.EndsAt, g.Username
 			}
 		default:
 			var red app.Redemption
 			if red, err = s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
-				left = red.Remaining(s.now())
+				left, ends, user = red.Remaining(s.now()), red.SessionEnds, red.Coupon.Code
 			}
 		}
-		if left > 0 && s.isOwnDevice(r, pr.inst, mac) {
-			v.Online, v.Remaining = true, formatRemaining(left)
+		if site := s.ownDeviceSite(r, pr.inst, mac); left > 0 && site != "" {
+			s.online(r.Context(), &v, pr, site, ends)
+			v.DataUsed = s.dataUsed(r.Context(), site, user, mac)
 		}
 	}
 	if v.OAuth && !v.Online && isMiniBrowser(r.UserAgent()) {
@@ -212,17 +222,19 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 	s.renderPortal(w, http.StatusOK, "portal.html", v, nonce, formAction)
 }
 
-// isOwnDevice reports whether a request comes from the device with MAC
-// address mac: from an address in a guest subnet of one of the instance's
-// sites that the router knows by that MAC.
-func (s *Server) isOwnDevice(r *http.Request, inst app.Instance, mac string) bool {
+// ownDeviceSite returns the site of the device with MAC address mac when
+// the request comes from it: from an address in a guest subnet of one of
+// the instance's sites that the router knows by that MAC; "" otherwise.
+func (s *Server) ownDeviceSite(r *http.Request, inst app.Instance, mac string) string {
 	ip := clientIP(r)
 	site := siteOfAddress(inst, ip)
 	if site == "" {
-		return false
+		return ""
 	}
-	got, err := s.deps.Routers.HostMAC(r.Context(), site, ip)
-	return err == nil && got == mac
+	if got, err := s.deps.Routers.HostMAC(r.Context(), site, ip); err != nil || got != mac {
+		return ""
+	}
+	return site
 }
 
 // portalPreview serves the signed preview_url: the page as a guest sees

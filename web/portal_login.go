@@ -165,6 +165,6 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 		attempt.forgive()
 	}
 	s.changed() // lock the router user to this device
-	v.Online, v.Remaining = true, formatRemaining(red.Remaining(s.now()))
+	s.online(ctx, &v, pr, t.site, red.SessionEnds)
 	s.renderPortal(w, http.StatusOK, "portal.html", v, v.Nonce, "")
 }
