@@ -58,6 +58,16 @@ type Coupon struct {
 	// RedeemedMAC is the device that redeemed the coupon ("" when unknown
 	// or not redeemed); the router user is locked to it.
 	RedeemedMAC string
+	// Note is the front desk's note (a room number, a guest's name).
+	Note string
+	// Extra is session time the front desk added to a redeemed coupon.
+	Extra time.Duration
+	// ReleasedAt is when the front desk last freed the coupon from its
+	// device; nil once a new device has logged in with it.
+	ReleasedAt *time.Time
+	// SessionEnds is when a redeemed coupon's session ends, filled in by
+	// listings; nil when not redeemed.
+	SessionEnds *time.Time
 }
 
 // Status is the coupon's state at time now: revoked wins over redeemed,
@@ -171,4 +181,6 @@ type CouponStore interface {
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)
 	// CouponCardStore reads coupons to print.
 	CouponCardStore
+	// CouponDeskStore notes, finds, extends and releases coupons.
+	CouponDeskStore
 }

@@ -7,7 +7,7 @@ type Role string
 const (
 	RoleAdmin     Role = "admin"     // everything
 	RoleOperator  Role = "operator"  // everything but tokens and site changes
-	RoleFrontdesk Role = "frontdesk" // coupons, schedule links, guests online
+	RoleFrontdesk Role = "frontdesk" // coupons and their desk tasks, schedule links, guests online
 )
 
 // Roles lists every valid role.
@@ -42,6 +42,7 @@ const (
 	ActListCoupons        Action = "coupons.list"
 	ActCreateCoupons      Action = "coupons.create"
 	ActRevokeCoupons      Action = "coupons.revoke"
+	ActUpdateCoupons      Action = "coupons.update" // note, extend, free for a new device
 	ActReadSchedules      Action = "schedules.read"
 	ActManageSchedules    Action = "schedules.manage"
 	ActListSiteUsers      Action = "site_users.list"
@@ -57,18 +58,22 @@ const (
 var Actions = []Action{
 	ActSession, ActReadDashboard, ActReadSites, ActManageSites, ActSyncSites,
 	ActReadInstances, ActManageInstances, ActReadIntegrations, ActManageIntegrations,
-	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons,
+	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons, ActUpdateCoupons,
 	ActReadSchedules, ActManageSchedules, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
 }
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and
-// see who is online.
+// look after them (note, extend, revoke, free for a new device), see who
+// is online and disconnect a guest.
 var frontdeskActions = map[Action]bool{
-	ActSession:       true,
-	ActListCoupons:   true,
-	ActCreateCoupons: true,
-	ActReadSchedules: true,
-	ActListSiteUsers: true,
+	ActSession:         true,
+	ActListCoupons:     true,
+	ActCreateCoupons:   true,
+	ActRevokeCoupons:   true,
+	ActUpdateCoupons:   true,
+	ActReadSchedules:   true,
+	ActListSiteUsers:   true,
+	ActDisconnectUsers: true,
 }
 
 // operatorDenied is what an operator may not do: manage tokens or change the

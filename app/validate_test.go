@@ -59,7 +59,14 @@ func TestRoles(t *testing.T) {
 		{RoleFrontdesk, ActListSiteUsers, true},
 		{RoleFrontdesk, ActManageSchedules, false},
 		{RoleFrontdesk, ActReadInstances, false},
-		{RoleFrontdesk, ActDisconnectUsers, false},
+		{RoleFrontdesk, ActDisconnectUsers, true},
+		{RoleFrontdesk, ActRevokeCoupons, true},
+		{RoleFrontdesk, ActUpdateCoupons, true},
+		{RoleFrontdesk, ActReadDashboard, false},
+		{RoleFrontdesk, ActSyncSites, false},
+		{RoleFrontdesk, ActReadSites, false},
+		{RoleFrontdesk, ActReadAudit, false},
+		{RoleOperator, ActUpdateCoupons, true},
 		{Role("root"), ActReadSites, false},
 	}
 	for _, tc := range cases {

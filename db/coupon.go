@@ -16,7 +16,8 @@ var _ app.CouponStore = (*DB)(nil)
 // an almost full code space (very short numeric codes) gets near it.
 const maxCodeAttempts = 50
 
-const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at, redeemed_mac`
+const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at, redeemed_mac,
+	note, extra_seconds, released_at`
 
 // couponFilter is the WHERE clause and arguments of a status filter at
 // time now. EInvalid for an unknown status.
@@ -42,16 +43,26 @@ func couponFilter(status string, now time.Time) (string, []any, error) {
 // instance; EInvalid for a bad count or duration or (strategy_mismatch) a
 // non-coupon instance.
 func (db *DB) CreateCoupons(ctx context.Context, instanceID string, count, minutesValid int) ([]app.Coupon, error) {
+	return db.IssueCoupons(ctx, instanceID, app.CouponIssue{Count: count, MinutesValid: minutesValid})
+}
+
+// IssueCoupons is CreateCoupons with a note on every coupon. Errors as
+// CreateCoupons, and EInvalid (param note) for a bad note.
+func (db *DB) IssueCoupons(ctx context.Context, instanceID string, req app.CouponIssue) ([]app.Coupon, error) {
+	note, err := app.CheckCouponNote(req.Note)
+	if err != nil {
+		return nil, err
+	}
 	var out []app.Coupon
-	err := db.write(ctx, "create coupons", func(tx *sql.Tx, now time.Time) error {
+	err = db.write(ctx, "create coupons", func(tx *sql.Tx, now time.Time) error {
 		in, err := couponInstance(ctx, tx, instanceID)
 		if err != nil {
 			return err
 		}
-		if err := app.CheckCouponBatch(count, minutesValid, app.MaxCouponBatch); err != nil {
+		if err := app.CheckCouponBatch(req.Count, req.MinutesValid, app.MaxCouponBatch); err != nil {
 			return err
 		}
-		out, err = insertCoupons(ctx, tx, in, couponBatch{count: count, minutes: minutesValid}, now)
+		out, err = insertCoupons(ctx, tx, in, couponBatch{count: req.Count, minutes: req.MinutesValid, note: note}, now)
 		return err
 	})
 	return out, err
@@ -74,13 +85,14 @@ func couponInstance(ctx context.Context, tx *sql.Tx, instanceID string) (app.Ins
 type couponBatch struct {
 	count, minutes    int
 	scheduleID, runID string
+	note              string
 }
 
 // insertCoupons draws and inserts a batch of the instance's coupons in tx.
 // A code that collides with a stored one is drawn again.
 func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBatch, now time.Time) ([]app.Coupon, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO coupons (`+couponColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '') ON CONFLICT (code) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, 0, NULL) ON CONFLICT (code) DO NOTHING`)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +104,7 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 		if err != nil {
 			return nil, err
 		}
-		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires}
+		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires, Note: b.note}
 		for attempt := 0; ; attempt++ {
 			if attempt == maxCodeAttempts {
 				return nil, app.Invalid("coupon_length", app.ReasonParameterInvalid,
@@ -102,7 +114,7 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 				return nil, fmt.Errorf("draw coupon code: %w", err)
 			}
 			res, err := stmt.ExecContext(ctx, c.ID, c.InstanceID, nullString(c.ScheduleID), nullString(c.RunID),
-				c.Code, micros(now), micros(expires))
+				c.Code, micros(now), micros(expires), b.note)
 			if err != nil {
 				return nil, err
 			}
@@ -121,21 +133,7 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 // oldest first. ENotFound for an unknown instance; EInvalid for an unknown
 // status.
 func (db *DB) ListCoupons(ctx context.Context, instanceID, status string) ([]app.Coupon, error) {
-	where, args, err := couponFilter(status, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	out := []app.Coupon{}
-	err = db.read(ctx, "list coupons", func(tx *sql.Tx) error {
-		cid, err := requireInstance(ctx, tx, instanceID)
-		if err != nil {
-			return err
-		}
-		out, err = queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
-			WHERE instance_id = ? AND `+where+` ORDER BY created_at, id`, append([]any{cid}, args...)...)
-		return err
-	})
-	return out, err
+	return db.FindCoupons(ctx, instanceID, app.CouponQuery{Status: status})
 }
 
 // queryCoupons runs a SELECT of couponColumns.
@@ -150,9 +148,13 @@ func scanCoupon(sc scanner) (app.Coupon, error) {
 		schedule, run     sql.NullString
 		created, expires  int64
 		redeemed, revoked sql.NullInt64
+		released          sql.NullInt64
+		extra             int64
 	)
-	err := sc.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked, &c.RedeemedMAC)
+	err := sc.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked, &c.RedeemedMAC,
+		&c.Note, &extra, &released)
 	c.ScheduleID, c.RunID = schedule.String, run.String
+	c.Extra, c.ReleasedAt = time.Duration(extra)*time.Second, fromNullMicros(released)
 	c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
 	c.RedeemedAt, c.RevokedAt = fromNullMicros(redeemed), fromNullMicros(revoked)
 	return c, err
@@ -185,7 +187,7 @@ func (db *DB) PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, err
 			SELECT c.id FROM coupons c JOIN instances i ON i.id = c.instance_id
 			WHERE COALESCE(c.revoked_at,
 				CASE WHEN c.redeemed_at IS NULL THEN c.expires_at
-				     ELSE c.redeemed_at + i.session_ttl * 1000000 END) < ?)`, micros(endedBefore))
+				     ELSE c.redeemed_at + (i.session_ttl + c.extra_seconds) * 1000000 END) < ?)`, micros(endedBefore))
 		if err != nil {
 			return err
 		}

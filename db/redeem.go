@@ -21,6 +21,12 @@ func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption
 	var out app.Redemption
 	err := db.write(ctx, "redeem coupon", func(tx *sql.Tx, _ time.Time) error {
 		red, err := redeemable(ctx, tx, req)
+		if err == nil && red.Resumed && red.Coupon.ReleasedAt != nil && red.Coupon.RedeemedMAC == "" {
+			// A coupon the desk freed: this device is the guest's new one.
+			red.Coupon.RedeemedMAC, red.Coupon.ReleasedAt = strings.ToUpper(req.MAC), nil
+			_, err = tx.ExecContext(ctx, `UPDATE coupons SET redeemed_mac = ?, released_at = NULL WHERE id = ?`,
+				red.Coupon.RedeemedMAC, red.Coupon.ID)
+		}
 		if err != nil || red.Resumed {
 			out = red
 			return err
@@ -60,8 +66,9 @@ func (db *DB) CheckRedeem(ctx context.Context, req app.RedeemRequest) (app.Redem
 }
 
 // redeemable finds the coupon of a redeem request and decides: usable
-// (SessionEnds from req.At), resumed (the same device during its
-// session), or refused with a reason.
+// (SessionEnds from req.At), resumed (the same device during its session,
+// or any device once the desk freed the coupon from its old one), or
+// refused with a reason.
 func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Redemption, error) {
 	in, err := getInstance(ctx, tx, req.InstanceID)
 	if err != nil {
@@ -84,8 +91,9 @@ func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Red
 	case app.CouponExpired:
 		return app.Redemption{}, refuse(app.ReasonCouponExpired, "this code has expired")
 	case app.CouponRedeemed:
-		ends := c.RedeemedAt.Add(ttl)
-		if mac != "" && c.RedeemedMAC == mac && req.At.Before(ends) {
+		ends := c.SessionEnd(ttl)
+		released := c.ReleasedAt != nil && c.RedeemedMAC == ""
+		if mac != "" && (c.RedeemedMAC == mac || released) && req.At.Before(ends) {
 			return app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}, nil
 		}
 		return app.Redemption{}, refuse(app.ReasonCouponUsed, "this code has already been used")
@@ -115,7 +123,7 @@ func (db *DB) ActiveRedemption(ctx context.Context, instanceID, mac string, now 
 			return err
 		}
 		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
-			WHERE instance_id = ? AND redeemed_mac = ? AND revoked_at IS NULL AND redeemed_at > ?
+			WHERE instance_id = ? AND redeemed_mac = ? AND revoked_at IS NULL AND redeemed_at + extra_seconds * 1000000 > ?
 			ORDER BY redeemed_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now.Add(-time.Duration(ttl)*time.Second)))
 		if err != nil {
 			return err
@@ -123,7 +131,7 @@ func (db *DB) ActiveRedemption(ctx context.Context, instanceID, mac string, now 
 		if len(list) == 0 {
 			return app.NotFound("session", mac)
 		}
-		out = app.Redemption{Coupon: list[0], SessionEnds: list[0].RedeemedAt.Add(time.Duration(ttl) * time.Second)}
+		out = app.Redemption{Coupon: list[0], SessionEnds: list[0].SessionEnd(time.Duration(ttl) * time.Second)}
 		return nil
 	})
 	return out, err

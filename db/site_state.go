@@ -57,13 +57,13 @@ func siteProfiles(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterP
 
 func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
 	profiles := map[string]string{} // instance → profile name, one string for all its users
-	return queryAll(ctx, tx, `SELECT c.id, c.code, c.instance_id, i.session_ttl, c.redeemed_mac
+	return queryAll(ctx, tx, `SELECT c.id, c.code, c.instance_id, i.session_ttl + c.extra_seconds, c.redeemed_mac
 		FROM coupons c
 		JOIN instances i ON i.id = c.instance_id AND i.strategy = 'coupon'
 		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = ?
 		WHERE c.revoked_at IS NULL AND (
 			(c.redeemed_at IS NULL AND c.expires_at > ?) OR
-			(c.redeemed_at IS NOT NULL AND c.redeemed_at + i.session_ttl * 1000000 > ?))
+			(c.redeemed_at IS NOT NULL AND c.redeemed_at + (i.session_ttl + c.extra_seconds) * 1000000 > ?))
 		ORDER BY c.created_at, c.id`,
 		func(sc scanner) (app.RouterUser, error) {
 			var id, code, instanceID, mac string

@@ -51,14 +51,15 @@ func (db *DB) RecordSessions(ctx context.Context, siteID string, sessions []app.
 // guest's) and the coupon id if this session redeemed it.
 func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.HotspotSession, now time.Time) (string, string, error) {
 	var (
-		couponID, instanceID string
-		ttl                  int
-		redeemedAt           sql.NullInt64
+		couponID, instanceID, mac string
+		ttl, extra                int
+		redeemedAt, releasedAt    sql.NullInt64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT c.id, c.instance_id, i.session_ttl, c.redeemed_at FROM coupons c
+	err := tx.QueryRowContext(ctx, `SELECT c.id, c.instance_id, i.session_ttl, c.redeemed_at, c.extra_seconds,
+		c.redeemed_mac, c.released_at FROM coupons c
 		JOIN instances i ON i.id = c.instance_id
 		JOIN instance_sites x ON x.instance_id = i.id AND x.site_id = ?
-		WHERE c.code = ? AND c.revoked_at IS NULL`, siteID, s.User).Scan(&couponID, &instanceID, &ttl, &redeemedAt)
+		WHERE c.code = ? AND c.revoked_at IS NULL`, siteID, s.User).Scan(&couponID, &instanceID, &ttl, &redeemedAt, &extra, &mac, &releasedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		id, err := recordOAuthSession(ctx, tx, siteID, s, now) // "" for someone else's hotspot user
 		return id, "", err
@@ -76,8 +77,15 @@ func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Hotspot
 		}
 		redeemedAt = sql.NullInt64{Int64: micros(loginAt), Valid: true}
 		newly = couponID
+	} else if releasedAt.Valid && mac == "" && s.MACAddress != "" {
+		// The desk freed the coupon from its device: lock it to this one.
+		_, err := tx.ExecContext(ctx, `UPDATE coupons SET redeemed_mac = ?, released_at = NULL
+			WHERE id = ? AND redeemed_mac = ''`, s.MACAddress, couponID)
+		if err != nil {
+			return "", "", err
+		}
 	}
-	expires := fromMicros(redeemedAt.Int64).Add(time.Duration(ttl) * time.Second)
+	expires := fromMicros(redeemedAt.Int64).Add(time.Duration(ttl+extra) * time.Second)
 
 	var id string
 	err = tx.QueryRowContext(ctx, `SELECT id FROM site_users WHERE site_id = ? AND active = 1

@@ -214,7 +214,7 @@ func TestAuditRecordsRefusedWrites(t *testing.T) {
 	missing := "01900000-0000-7000-8000-000000000000"
 	wantError(t, e.as(app.RoleFrontdesk, http.MethodPost, "/captive/sites", map[string]any{"name": "x", "host": "127.0.0.1", "username": "api"}),
 		http.StatusForbidden, "permission_denied", "")
-	wantError(t, e.as(app.RoleFrontdesk, http.MethodDelete, "/captive/instances/"+missing+"/coupons/c0ffee", nil),
+	wantError(t, e.as(app.RoleFrontdesk, http.MethodPost, "/captive/instances/"+missing+"/coupon-schedules/c0ffee/run", nil),
 		http.StatusForbidden, "permission_denied", "")
 	wantError(t, e.as(app.RoleOperator, http.MethodDelete, "/captive/sites/"+missing, nil), http.StatusForbidden, "permission_denied", "")
 
@@ -225,7 +225,7 @@ func TestAuditRecordsRefusedWrites(t *testing.T) {
 	}
 	wantAuditRows(t, list, []auditRow{
 		{"POST /captive/sites", "", app.RoleFrontdesk, 403},
-		{"DELETE /captive/instances/:instanceId/coupons/:couponId", "c0ffee", app.RoleFrontdesk, 403},
+		{"POST /captive/instances/:instanceId/coupon-schedules/:scheduleId/run", "c0ffee", app.RoleFrontdesk, 403},
 		{"DELETE /captive/sites/:siteId", missing, app.RoleOperator, 403},
 	})
 	if list[0]["actor_name"] != "test-operator" || list[2]["actor_name"] != "test-frontdesk" {

@@ -242,10 +242,16 @@ func TestPasswordChangeAndDeleteEndSessions(t *testing.T) {
 }
 
 // frontdeskMay is every authenticated operation a front-desk session may
-// call: hand out and print coupons, read schedules and their links, see
-// who is online, and its own session.
+// call: hand out and print coupons and look after them (note, extend,
+// revoke, free for a new device), read schedules and their links, see who
+// is online and disconnect a guest, and its own session.
 var frontdeskMay = map[string]bool{
 	"GET /auth/me": true, "POST /auth/logout": true,
+	"PUT /captive/instances/{instanceId}/coupons/{couponId}":                         true,
+	"DELETE /captive/instances/{instanceId}/coupons/{couponId}":                      true,
+	"POST /captive/instances/{instanceId}/coupon-actions/{couponId}/extend":          true,
+	"POST /captive/instances/{instanceId}/coupon-actions/{couponId}/release":         true,
+	"DELETE /captive/sites/{siteId}/users/{userId}":                                  true,
 	"GET /captive/instances/{instanceId}/coupons":                                    true,
 	"POST /captive/instances/{instanceId}/coupons":                                   true,
 	"POST /captive/instances/{instanceId}/coupons/cards":                             true,

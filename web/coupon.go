@@ -11,8 +11,8 @@ import (
 	"gatehouse/app"
 )
 
-// couponJSON is the contract's Coupon (status, revoked_at and schedule_id
-// are extensions).
+// couponJSON is the contract's Coupon (status, revoked_at, schedule_id,
+// note, session_ends_at and redeemed_mac are extensions).
 type couponJSON struct {
 	ID         string  `json:"id"`
 	Code       string  `json:"code"`
@@ -22,26 +22,37 @@ type couponJSON struct {
 	Status     string  `json:"status"`
 	RevokedAt  *string `json:"revoked_at"`
 	ScheduleID *string `json:"schedule_id"`
+	Note       string  `json:"note"`
+	// SessionEndsAt is when a redeemed coupon's session ends (time the
+	// desk added included); null when not redeemed.
+	SessionEndsAt *string `json:"session_ends_at"`
+	// RedeemedMAC is the device the coupon is locked to; null when none.
+	RedeemedMAC *string `json:"redeemed_mac"`
 }
 
-// couponRequest is the contract's CouponCreateRequest.
+// couponRequest is the contract's CouponCreateRequest (note is an
+// extension).
 type couponRequest struct {
-	MinutesValid optional[int] `json:"minutes_valid"`
-	Count        optional[int] `json:"count"`
+	MinutesValid optional[int]    `json:"minutes_valid"`
+	Count        optional[int]    `json:"count"`
+	Note         optional[string] `json:"note"`
 }
 
 func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
 	out := make([]couponJSON, 0, len(list))
 	for _, c := range list {
 		out = append(out, couponJSON{
-			ID:         c.ID,
-			Code:       c.Code,
-			ExpiresAt:  timeString(c.ExpiresAt),
-			RedeemedAt: timePtr(c.RedeemedAt),
-			CreatedAt:  timeString(c.CreatedAt),
-			Status:     c.Status(now),
-			RevokedAt:  timePtr(c.RevokedAt),
-			ScheduleID: stringPtr(c.ScheduleID),
+			ID:            c.ID,
+			Code:          c.Code,
+			ExpiresAt:     timeString(c.ExpiresAt),
+			RedeemedAt:    timePtr(c.RedeemedAt),
+			CreatedAt:     timeString(c.CreatedAt),
+			Status:        c.Status(now),
+			RevokedAt:     timePtr(c.RevokedAt),
+			ScheduleID:    stringPtr(c.ScheduleID),
+			Note:          c.Note,
+			SessionEndsAt: timePtr(c.SessionEnds),
+			RedeemedMAC:   stringPtr(c.RedeemedMAC),
 		})
 	}
 	return out
@@ -57,7 +68,8 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.Coupons.CreateCoupons(r.Context(), p.ByName("instanceId"), req.Count.value, req.MinutesValid.value)
+	list, err := s.deps.Coupons.IssueCoupons(r.Context(), p.ByName("instanceId"),
+		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -72,7 +84,8 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.Coupons.ListCoupons(r.Context(), p.ByName("instanceId"), status)
+	list, err := s.deps.Coupons.FindCoupons(r.Context(), p.ByName("instanceId"),
+		app.CouponQuery{Status: status, Search: r.URL.Query().Get("q")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -105,13 +118,13 @@ func writeCouponCSV(w http.ResponseWriter, list []app.Coupon, now time.Time) {
 	w.Header().Set("Content-Disposition", `attachment; filename="coupons.csv"`)
 	w.WriteHeader(http.StatusOK)
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"code", "status", "expires_at", "redeemed_at", "created_at", "id"})
+	_ = cw.Write([]string{"code", "status", "expires_at", "redeemed_at", "created_at", "id", "note"})
 	for _, c := range list {
 		redeemed := ""
 		if c.RedeemedAt != nil {
 			redeemed = timeString(*c.RedeemedAt)
 		}
-		_ = cw.Write([]string{csvCell(c.Code), c.Status(now), timeString(c.ExpiresAt), redeemed, timeString(c.CreatedAt), c.ID})
+		_ = cw.Write([]string{csvCell(c.Code), c.Status(now), timeString(c.ExpiresAt), redeemed, timeString(c.CreatedAt), c.ID, csvCell(c.Note)})
 	}
 	cw.Flush() // write errors mean the client went away
 }

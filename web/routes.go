@@ -48,6 +48,9 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/instances/:instanceId/coupons", action: app.ActListCoupons, handle: s.listCoupons},
 		{method: post, path: "/captive/instances/:instanceId/coupons", action: app.ActCreateCoupons, handle: s.createCoupons},
 		{method: del, path: "/captive/instances/:instanceId/coupons/:couponId", action: app.ActRevokeCoupons, handle: s.revokeCoupon},
+		{method: put, path: "/captive/instances/:instanceId/coupons/:couponId", action: app.ActUpdateCoupons, handle: s.updateCoupon},
+		{method: post, path: "/captive/instances/:instanceId/coupon-actions/:couponId/extend", action: app.ActUpdateCoupons, handle: s.extendCoupon},
+		{method: post, path: "/captive/instances/:instanceId/coupon-actions/:couponId/release", action: app.ActUpdateCoupons, handle: s.releaseCoupon},
 		{method: post, path: "/captive/instances/:instanceId/coupons/cards", action: app.ActListCoupons, handle: s.couponCards},
 		{method: get, path: "/captive/coupons", handle: s.signedCoupons},
 
