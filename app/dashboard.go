@@ -11,6 +11,15 @@ type Dashboard struct {
 	Sites        SiteCounts
 	GuestsOnline int // site users whose session was active at their site's last sync
 	Coupons      CouponCounts
+	// Portals are the coupon instances, by name, with their unused codes.
+	Portals []PortalCodes
+}
+
+// PortalCodes is how many codes of a coupon instance are left to hand
+// out: unused, unexpired and not revoked.
+type PortalCodes struct {
+	ID, Name string
+	Unused   int
 }
 
 // SiteCounts counts sites by their last known state (SiteOnline,
@@ -43,7 +52,8 @@ func WeekStart(t time.Time) time.Time {
 // DashboardStore reads the figures of the dashboard.
 type DashboardStore interface {
 	// Dashboard counts sites by state and active guest sessions now, and
-	// the coupons issued and redeemed at or after dayStart and weekStart.
-	// It returns only internal errors.
+	// the coupons issued and redeemed at or after dayStart and weekStart,
+	// and each coupon instance's unused codes. It returns only internal
+	// errors.
 	Dashboard(ctx context.Context, dayStart, weekStart time.Time) (Dashboard, error)
 }

@@ -22,12 +22,17 @@ const (
 		(SELECT COUNT(*) FROM coupons WHERE redeemed_at >= ?)`
 	dashboardGuestsSQL = `SELECT COUNT(*) FROM site_users WHERE active = 1`
 	dashboardSitesSQL  = `SELECT state, COUNT(*) FROM sites GROUP BY state`
+	// dashboardPortalsSQL counts each coupon instance's usable codes
+	// through coupons_instance.
+	dashboardPortalsSQL = `SELECT i.id, i.name, (SELECT COUNT(*) FROM coupons c WHERE c.instance_id = i.id
+			AND c.revoked_at IS NULL AND c.redeemed_at IS NULL AND c.expires_at > ?)
+		FROM instances i WHERE i.strategy = 'coupon' ORDER BY i.name, i.id`
 )
 
 // Dashboard counts, in one snapshot, the sites by state, the guest
 // sessions active at the last sync of their site, and the coupons of all
-// instances issued and redeemed at or after dayStart and weekStart. It
-// returns only internal errors.
+// instances issued and redeemed at or after dayStart and weekStart, and
+// each coupon instance's unused codes. It returns only internal errors.
 func (db *DB) Dashboard(ctx context.Context, dayStart, weekStart time.Time) (app.Dashboard, error) {
 	var d app.Dashboard
 	err := db.read(ctx, "read dashboard", func(tx *sql.Tx) error {
@@ -40,8 +45,18 @@ func (db *DB) Dashboard(ctx context.Context, dayStart, weekStart time.Time) (app
 		if err := tx.QueryRowContext(ctx, dashboardGuestsSQL).Scan(&d.GuestsOnline); err != nil {
 			return fmt.Errorf("count guests: %w", err)
 		}
-		d.Sites, err = countSites(ctx, tx)
-		return err
+		if d.Sites, err = countSites(ctx, tx); err != nil {
+			return err
+		}
+		d.Portals, err = queryAll(ctx, tx, dashboardPortalsSQL, func(sc scanner) (app.PortalCodes, error) {
+			var p app.PortalCodes
+			err := sc.Scan(&p.ID, &p.Name, &p.Unused)
+			return p, err
+		}, micros(time.Now()))
+		if err != nil {
+			return fmt.Errorf("count unused codes: %w", err)
+		}
+		return nil
 	})
 	return d, err
 }

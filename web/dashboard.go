@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -11,10 +12,28 @@ import (
 
 // dashboardJSON is the contract's Dashboard.
 type dashboardJSON struct {
-	Sites        dashboardSitesJSON   `json:"sites"`
-	GuestsOnline int                  `json:"guests_online"`
-	Coupons      dashboardCouponsJSON `json:"coupons"`
-	GeneratedAt  string               `json:"generated_at"`
+	Sites           dashboardSitesJSON    `json:"sites"`
+	GuestsOnline    int                   `json:"guests_online"`
+	Coupons         dashboardCouponsJSON  `json:"coupons"`
+	GeneratedAt     string                `json:"generated_at"`
+	Portals         []dashboardPortalJSON `json:"portals"`
+	NextScheduleRun *nextRunJSON          `json:"next_schedule_run"`
+}
+
+// dashboardPortalJSON is a coupon instance and its codes left to hand out.
+type dashboardPortalJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	UnusedCodes int    `json:"unused_codes"`
+}
+
+// nextRunJSON is the coupon schedule that runs next, and when.
+type nextRunJSON struct {
+	ScheduleID   string `json:"schedule_id"`
+	ScheduleName string `json:"schedule_name"`
+	InstanceID   string `json:"instance_id"`
+	At           string `json:"at"`
+	Timezone     string `json:"timezone"`
 }
 
 type dashboardSitesJSON struct {
@@ -56,7 +75,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.
 		s.writeError(w, r, err)
 		return
 	}
+	portals := make([]dashboardPortalJSON, 0, len(d.Portals))
+	for _, p := range d.Portals {
+		portals = append(portals, dashboardPortalJSON{ID: p.ID, Name: p.Name, UnusedCodes: p.Unused})
+	}
+	next, err := s.nextScheduleRun(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, dashboardJSON{
+		Portals: portals, NextScheduleRun: next,
 		Sites: dashboardSitesJSON{Total: d.Sites.Total, Online: d.Sites.Online, Offline: d.Sites.Offline,
 			Unknown: d.Sites.Unknown},
 		GuestsOnline: d.GuestsOnline,
@@ -64,4 +93,32 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.
 			IssuedWeek: d.Coupons.IssuedWeek, RedeemedWeek: d.Coupons.RedeemedWeek},
 		GeneratedAt: timeString(now),
 	})
+}
+
+// nextScheduleRun finds the coupon schedule whose next slot comes first
+// (the slot the scheduler's cron entry fires at), or nil when there is
+// none.
+func (s *Server) nextScheduleRun(ctx context.Context) (*nextRunJSON, error) {
+	if s.deps.Schedules == nil {
+		return nil, nil
+	}
+	list, err := s.deps.Schedules.AllSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		best *nextRunJSON
+		at   time.Time
+	)
+	now := s.now()
+	for _, sch := range list {
+		next, _, err := sch.NextSlot(now)
+		if err != nil || (best != nil && !next.Before(at)) {
+			continue
+		}
+		at = next
+		best = &nextRunJSON{ScheduleID: sch.ID, ScheduleName: sch.Name, InstanceID: sch.InstanceID,
+			At: timeString(next), Timezone: sch.Timezone}
+	}
+	return best, nil
 }
