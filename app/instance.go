@@ -26,6 +26,10 @@ const (
 	// MaxWifiNameLength is the longest Wi-Fi network name, in characters
 	// (an SSID holds at most 32 bytes).
 	MaxWifiNameLength = 32
+	// MaxTermsLength is the longest terms text, in bytes, in any language.
+	MaxTermsLength = 20000
+	// MaxTermsTranslations is how many languages terms may be given in.
+	MaxTermsTranslations = 20
 )
 
 // Instance is a captive portal: how guests get on (strategy), for how long
@@ -40,6 +44,10 @@ type Instance struct {
 	AuthIntegrationID string // "" when none (always for coupon instances)
 	Theme             Theme
 	TermsText         string // "" when none
+	// TermsTranslations are the terms in other languages, by language
+	// (a lower-case base tag such as "de"); a guest whose language has
+	// none gets TermsText (extension). Never nil after Normalize.
+	TermsTranslations map[string]string
 	Sites             []InstanceSite
 	Locale            string
 	CouponLength      int    // length of new coupon codes (extension)
@@ -49,6 +57,16 @@ type Instance struct {
 	IconVersion       string // Image.Version of the uploaded icon, "" when none (read-only, set by the store)
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+// Terms are the terms of use a guest speaking lang (a lower-case base
+// language such as "de") is shown: its translation, else TermsText; ""
+// when there are none.
+func (in *Instance) Terms(lang string) string {
+	if t := in.TermsTranslations[lang]; t != "" {
+		return t
+	}
+	return in.TermsText
 }
 
 // InstanceSite is a site an instance applies to, with the guest subnets
@@ -131,6 +149,13 @@ func (in *Instance) Normalize() {
 	if in.Locale == "" {
 		in.Locale = DefaultLocale
 	}
+	terms := make(map[string]string, len(in.TermsTranslations))
+	for lang, text := range in.TermsTranslations {
+		if text = strings.TrimSpace(text); text != "" {
+			terms[strings.ToLower(strings.TrimSpace(lang))] = text
+		}
+	}
+	in.TermsTranslations = terms
 	if in.CouponLength == 0 {
 		in.CouponLength = DefaultCouponLength
 	}
@@ -175,8 +200,19 @@ func (in *Instance) Validate() error {
 			return Invalid("theme."+c.param, ReasonParameterInvalid, "theme.%s must be a colour like #0396d5 or #fff", c.param)
 		}
 	}
-	if len(in.TermsText) > 20000 {
-		return Invalid("terms_text", ReasonParameterInvalid, "terms_text must be at most 20000 characters")
+	if len(in.TermsText) > MaxTermsLength {
+		return Invalid("terms_text", ReasonParameterInvalid, "terms_text must be at most %d characters", MaxTermsLength)
+	}
+	if len(in.TermsTranslations) > MaxTermsTranslations {
+		return Invalid("terms_translations", ReasonParameterInvalid, "terms may be given in at most %d languages", MaxTermsTranslations)
+	}
+	for lang, text := range in.TermsTranslations {
+		if !IsLocale(lang) || strings.Contains(lang, "-") {
+			return Invalid("terms_translations", ReasonParameterInvalid, "terms_translations keys must be languages such as de or fr, not %q", lang)
+		}
+		if len(text) > MaxTermsLength {
+			return Invalid("terms_translations."+lang, ReasonParameterInvalid, "terms_translations.%s must be at most %d characters", lang, MaxTermsLength)
+		}
 	}
 	if !IsLocale(in.Locale) {
 		return Invalid("locale", ReasonParameterInvalid, "locale must be a language tag such as en or pt-BR")

@@ -17,7 +17,7 @@ var _ app.InstanceStore = (*DB)(nil)
 const instanceColumns = `id, name, strategy, session_ttl, auth_window_ttl, auth_integration_id,
 	theme_accent_text, theme_accent_color, theme_text_color, theme_secondary_text_color,
 	theme_background_color, theme_border_color, theme_box_color, terms_text, locale,
-	coupon_length, coupon_charset, wifi_name, created_at, updated_at`
+	coupon_length, coupon_charset, wifi_name, terms_translations, created_at, updated_at`
 
 // ListInstances returns every instance, oldest first, each with its sites
 // in the order they were given. It returns only internal errors.
@@ -85,11 +85,11 @@ func (db *DB) CreateInstance(ctx context.Context, in app.Instance) (app.Instance
 		in.ID = id
 		t := in.Theme
 		_, err = tx.ExecContext(ctx, `INSERT INTO instances (`+instanceColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			in.ID, in.Name, in.Strategy, in.SessionTTL, in.AuthWindowTTL, nullString(in.AuthIntegrationID),
 			t.AccentText, t.AccentColor, t.TextColor, t.SecondaryTextColor,
 			t.BackgroundColor, t.BorderColor, t.BoxColor, in.TermsText, in.Locale,
-			in.CouponLength, in.CouponCharset, in.WifiName, micros(now), micros(now))
+			in.CouponLength, in.CouponCharset, in.WifiName, termsJSON(in.TermsTranslations), micros(now), micros(now))
 		if err != nil {
 			return err
 		}
@@ -129,12 +129,12 @@ func (db *DB) UpdateInstance(ctx context.Context, id string, change func(*app.In
 			theme_accent_text = ?, theme_accent_color = ?, theme_text_color = ?,
 			theme_secondary_text_color = ?, theme_background_color = ?,
 			theme_border_color = ?, theme_box_color = ?, terms_text = ?, locale = ?,
-			coupon_length = ?, coupon_charset = ?, wifi_name = ?, updated_at = ?
+			coupon_length = ?, coupon_charset = ?, wifi_name = ?, terms_translations = ?, updated_at = ?
 			WHERE id = ?`,
 			in.Name, in.Strategy, in.SessionTTL, in.AuthWindowTTL, nullString(in.AuthIntegrationID),
 			t.AccentText, t.AccentColor, t.TextColor, t.SecondaryTextColor,
 			t.BackgroundColor, t.BorderColor, t.BoxColor, in.TermsText, in.Locale,
-			in.CouponLength, in.CouponCharset, in.WifiName, micros(now), in.ID)
+			in.CouponLength, in.CouponCharset, in.WifiName, termsJSON(in.TermsTranslations), micros(now), in.ID)
 		if err != nil {
 			return err
 		}
@@ -297,20 +297,39 @@ func scanInstance(sc scanner) (app.Instance, error) {
 	var (
 		in               app.Instance
 		integration      sql.NullString
+		terms            string
 		created, updated int64
 	)
 	t := &in.Theme
 	err := sc.Scan(&in.ID, &in.Name, &in.Strategy, &in.SessionTTL, &in.AuthWindowTTL, &integration,
 		&t.AccentText, &t.AccentColor, &t.TextColor, &t.SecondaryTextColor,
 		&t.BackgroundColor, &t.BorderColor, &t.BoxColor, &in.TermsText, &in.Locale,
-		&in.CouponLength, &in.CouponCharset, &in.WifiName, &created, &updated)
+		&in.CouponLength, &in.CouponCharset, &in.WifiName, &terms, &created, &updated)
 	if err != nil {
 		return app.Instance{}, err
 	}
 	in.AuthIntegrationID = integration.String
+	if err := json.Unmarshal([]byte(terms), &in.TermsTranslations); err != nil {
+		return app.Instance{}, fmt.Errorf("terms_translations of instance %s: %w", in.ID, err)
+	}
+	if in.TermsTranslations == nil {
+		in.TermsTranslations = map[string]string{}
+	}
 	in.Sites = []app.InstanceSite{}
 	in.CreatedAt, in.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return in, nil
+}
+
+// termsJSON is the stored form of an instance's terms translations.
+func termsJSON(terms map[string]string) string {
+	if len(terms) == 0 {
+		return "{}"
+	}
+	b, err := json.Marshal(terms)
+	if err != nil { // a map of strings always marshals
+		return "{}"
+	}
+	return string(b)
 }
 
 // cloneSites copies sites deeply, so that normalizing them does not write

@@ -40,7 +40,8 @@ func TestInstanceCRUD(t *testing.T) {
 
 	in := app.Instance{Name: "Guests", Strategy: app.StrategyOAuth2, SessionTTL: 7200,
 		AuthIntegrationID: strings.ToUpper(a.ID), TermsText: "Be nice.",
-		Theme: app.Theme{AccentColor: "#ABCDEF"},
+		TermsTranslations: map[string]string{"DE": " Seien Sie nett. ", "fr": ""},
+		Theme:             app.Theme{AccentColor: "#ABCDEF"},
 		Sites: []app.InstanceSite{
 			{ID: s2.ID, Subnets: []string{" 10.0.0.0/24 ", "192.168.88.0/24"}},
 			{ID: s1.ID},
@@ -50,6 +51,7 @@ func TestInstanceCRUD(t *testing.T) {
 	theme.AccentColor = "#abcdef"
 	want := app.Instance{ID: got.ID, Name: "Guests", Strategy: app.StrategyOAuth2, SessionTTL: 7200,
 		AuthWindowTTL: app.DefaultAuthWindowTTL, AuthIntegrationID: a.ID, Theme: theme, TermsText: "Be nice.",
+		TermsTranslations: map[string]string{"de": "Seien Sie nett."},
 		Sites: []app.InstanceSite{
 			{ID: s2.ID, Subnets: []string{"10.0.0.0/24", "192.168.88.0/24"}},
 			{ID: s1.ID, Subnets: []string{}},

@@ -18,6 +18,7 @@ type instanceJSON struct {
 	AuthWindowTTL     int                `json:"auth_window_ttl"`
 	Theme             themeJSON          `json:"theme"`
 	TermsText         *string            `json:"terms_text"`
+	TermsTranslations map[string]string  `json:"terms_translations"`
 	Sites             []instanceSiteJSON `json:"sites"`
 	CreatedAt         string             `json:"created_at"`
 	PreviewURL        *string            `json:"preview_url"`
@@ -57,6 +58,7 @@ type instanceRequest struct {
 	AuthWindowTTL     optional[int]                `json:"auth_window_ttl"`
 	Theme             optional[themeRequest]       `json:"theme"`
 	TermsText         optional[string]             `json:"terms_text"`
+	TermsTranslations optional[map[string]string]  `json:"terms_translations"`
 	Sites             optional[[]instanceSiteJSON] `json:"sites"`
 	Locale            optional[string]             `json:"locale"`
 	CouponLength      optional[int]                `json:"coupon_length"`
@@ -89,6 +91,7 @@ func (req *instanceRequest) applyTo(in *app.Instance) {
 	req.AuthIntegrationID.apply(&in.AuthIntegrationID)
 	req.AuthWindowTTL.apply(&in.AuthWindowTTL)
 	req.TermsText.apply(&in.TermsText)
+	req.TermsTranslations.apply(&in.TermsTranslations)
 	req.Locale.apply(&in.Locale)
 	req.CouponLength.apply(&in.CouponLength)
 	req.CouponCharset.apply(&in.CouponCharset)
@@ -142,11 +145,12 @@ func (s *Server) instanceJSON(in app.Instance) instanceJSON {
 			SecondaryTextColor: t.SecondaryTextColor, BackgroundColor: t.BackgroundColor,
 			BorderColor: t.BorderColor, BoxColor: t.BoxColor,
 		},
-		TermsText:  stringPtr(in.TermsText),
-		Sites:      make([]instanceSiteJSON, 0, len(in.Sites)),
-		CreatedAt:  timeString(in.CreatedAt),
-		PreviewURL: stringPtr(s.previewURL(in.ID)),
-		Locale:     in.Locale,
+		TermsText:         stringPtr(in.TermsText),
+		TermsTranslations: termsTranslations(in.TermsTranslations),
+		Sites:             make([]instanceSiteJSON, 0, len(in.Sites)),
+		CreatedAt:         timeString(in.CreatedAt),
+		PreviewURL:        stringPtr(s.previewURL(in.ID)),
+		Locale:            in.Locale,
 
 		CouponLength:  in.CouponLength,
 		CouponCharset: in.CouponCharset,
@@ -161,6 +165,14 @@ func (s *Server) instanceJSON(in app.Instance) instanceJSON {
 		out.Sites = append(out.Sites, instanceSiteJSON{ID: site.ID, Subnets: subnets})
 	}
 	return out
+}
+
+// termsTranslations is never null in JSON: {} when there are none.
+func termsTranslations(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }
 
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {

@@ -88,7 +88,7 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request, p httprouter
 		again(http.StatusOK, v.T["oauth_unavailable"])
 		return
 	}
-	if pr.inst.TermsText != "" && !v.TermsAccepted {
+	if pr.inst.Terms(pr.lang) != "" && !v.TermsAccepted {
 		again(http.StatusOK, v.T["need_terms"])
 		return
 	}

@@ -80,7 +80,7 @@ func (s *Server) deviceConfirm(w http.ResponseWriter, r *http.Request, _ httprou
 		s.deviceConfirmPage(w, r, v, a, pr, accepted, "") // not our form: ask again
 		return
 	}
-	if pr.inst.TermsText != "" && !accepted {
+	if pr.inst.Terms(pr.lang) != "" && !accepted {
 		s.deviceConfirmPage(w, r, v, a, pr, false, "need_terms")
 		return
 	}
@@ -156,7 +156,7 @@ func (s *Server) refuseCode(w http.ResponseWriter, r *http.Request, v deviceView
 // terms) before signing in; errKey, if set, names the message.
 func (s *Server) deviceConfirmPage(w http.ResponseWriter, r *http.Request, v deviceView, a app.OAuthAttempt, pr portalRequest, accepted bool, errKey string) {
 	v.Step, v.Name, v.Theme = "confirm", pr.inst.Name, pr.inst.Theme
-	v.Code, v.Terms, v.Accepted, v.Provider = app.FormatDeviceCode(a.UserCode), pr.inst.TermsText, accepted, app.ProviderName(pr.provider)
+	v.Code, v.Terms, v.Accepted, v.Provider = app.FormatDeviceCode(a.UserCode), pr.inst.Terms(pr.lang), accepted, app.ProviderName(pr.provider)
 	if errKey != "" {
 		v.Error = v.T[errKey]
 	}

@@ -142,7 +142,7 @@ func (s *Server) portalNotFound(w http.ResponseWriter) {
 func (s *Server) view(pr portalRequest, nonce string) portalView {
 	v := portalView{
 		Lang: pr.lang, Nonce: nonce, Name: pr.inst.Name, Action: "/portal/" + pr.inst.ID + "/login",
-		T: portalLanguages[pr.lang], Theme: pr.inst.Theme, Terms: pr.inst.TermsText,
+		T: portalLanguages[pr.lang], Theme: pr.inst.Theme, Terms: pr.inst.Terms(pr.lang),
 		Numeric: pr.inst.CouponCharset == app.CharsetDigits, OAuth: pr.inst.Strategy == app.StrategyOAuth2,
 		LinkOrig:    safeLink(pr.params.Get("link-orig")),
 		Placeholder: codePlaceholder(pr.inst),

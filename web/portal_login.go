@@ -104,7 +104,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 		attempt.forgive()
 		again(http.StatusOK, v.T["need_code"])
 		return
-	case pr.inst.TermsText != "" && !v.TermsAccepted:
+	case v.Terms != "" && !v.TermsAccepted:
 		attempt.forgive()
 		again(http.StatusOK, v.T["need_terms"])
 		return

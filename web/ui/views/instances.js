@@ -107,6 +107,12 @@ function detailsForm(ctx, inst, sites, integrations, manage) {
   const locale = select("locale", LOCALES, i.locale || "en");
   const wifi = input({ name: "wifi_name", value: i.wifi_name || "", maxlength: 32, placeholder: "Hotel Guest" });
   const terms = h("textarea", { name: "terms_text", rows: 4, value: i.terms_text || "", placeholder: "Optional. Guests must accept these before they get online." });
+  const translations = LOCALES.map(([code, label]) => ({ code, el: h("textarea", { name: "terms_" + code, rows: 3, value: (i.terms_translations || {})[code] || "", placeholder: `Empty: ${label}-speaking guests see the terms above.`, lang: code }) }));
+  const given = translations.filter((t) => t.el.value).length;
+  const termsLangs = h("details", { class: "terms-langs", open: given > 0 },
+    h("summary", { text: given ? `Terms in other languages (${given})` : "Terms in other languages" }),
+    h("p", { class: "hint", text: "Guests whose browser asks for one of these languages see its terms; everyone else sees the terms above." }),
+    translations.map((t) => field(LOCALES.find(([c]) => c === t.code)[1], t.el, { wide: true })));
   const length = input({ type: "number", name: "coupon_length", min: 6, max: 16, value: String(i.coupon_length || 6) });
   const charset = select("coupon_charset", [["alnum", "Letters and digits (no look-alikes)"], ["digits", "Digits only"], ["letters", "Letters only (no look-alikes)"]], i.coupon_charset || "alnum");
   const siteRows = sites.map((s) => {
@@ -137,6 +143,7 @@ function detailsForm(ctx, inst, sites, integrations, manage) {
     h("div", { class: "grid-2" }, session.el, field("Language", locale, { hint: "Guests whose browser asks for another supported language get it." })),
     couponOnly,
     field("Terms of use", terms, { wide: true }),
+    termsLangs,
     h("fieldset", { class: "sites-pick" }, h("legend", { text: "Sites" }),
       h("p", { class: "hint", text: sites.length ? "The routers this portal runs on. Guests always get on through the router's login page (login.html). Guest subnets (CIDR, comma separated) are the addresses the portal may also log in directly: a code typed on the portal opened by hand, and the time left shown to a guest. Leave them empty and the portal logs in only guests that came from the login page." : "No routers yet: add one under Sites, then choose it here." }),
       siteRows.map((r) => r.el)),
@@ -149,6 +156,7 @@ function detailsForm(ctx, inst, sites, integrations, manage) {
     const body = {
       name: name.value.trim(), strategy, session_ttl: session.read(), locale: locale.value,
       wifi_name: wifi.value.trim() || null, terms_text: terms.value.trim() || null,
+      terms_translations: Object.fromEntries(translations.map((t) => [t.code, t.el.value.trim()]).filter(([, v]) => v)),
       sites: siteRows.filter((r) => r.box.checked).map((r) => ({ id: r.s.id, subnets: r.subnets.value.split(/[\s,]+/).filter(Boolean) })),
     };
     if (strategy === "oauth2") {
