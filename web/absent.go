@@ -43,3 +43,23 @@ func (noRouters) HostMAC(context.Context, string, string) (string, error) {
 }
 
 func (noRouters) EndGuestSession(context.Context, string, string, string) error { return errNoRouters }
+
+func (noRouters) HotspotServers(context.Context, string) ([]app.HotspotServer, error) {
+	return nil, errNoRouters
+}
+
+func (noRouters) RouterFile(context.Context, string, string) (app.RouterFile, error) {
+	return app.RouterFile{}, errNoRouters
+}
+
+func (noRouters) FetchFile(context.Context, string, string, string) (app.RouterFile, error) {
+	return app.RouterFile{}, errNoRouters
+}
+
+func (noRouters) AddLoginMethod(context.Context, string, string, string) error { return errNoRouters }
+
+func (noRouters) TestLogin(context.Context, string, string) (app.TestLogin, error) {
+	return app.TestLogin{}, errNoRouters
+}
+
+func (noRouters) LastTestLogin(string) (app.TestLogin, bool) { return app.TestLogin{}, false }

@@ -30,6 +30,9 @@ type RouterControl interface {
 	// (by MAC) at a site, without a site user record: a login the portal
 	// let through and then could not record.
 	EndGuestSession(ctx context.Context, siteID, user, mac string) error
+	// SiteSetupControl reads and prepares a site's router for the setup
+	// checklist.
+	SiteSetupControl
 }
 
 // changed tells the reconciler that what routers should hold changed.
