@@ -3,10 +3,11 @@
 
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
-import { page, panel, table, stateBadge, loading, button, linkButton, field, input, checkbox, errorBox, showFormError, checkForm, busy, confirmDialog, toast, emptyState } from "../kit.js";
+import { page, panel, table, stateBadge, loading, button, linkButton, field, input, select, checkbox, errorBox, showFormError, checkForm, busy, confirmDialog, toast, emptyState } from "../kit.js";
 import { relative, dateTime } from "../format.js";
 import { walledGarden } from "./walledgarden.js";
 import { guestList } from "./guests.js";
+import { setupChecklist } from "./setup.js";
 
 export async function sites(ctx) {
   const p = page("Sites", {
@@ -43,7 +44,17 @@ export async function siteForm(ctx, existing, onSaved) {
   const tls = checkbox("tls", "Use API-SSL (TLS)", s.tls, { hint: "Encrypts the connection to the router (port 8729)." });
   const fp = input({ name: "tls_fingerprint", value: s.tls_fingerprint || "", class: "mono", spellcheck: "false", placeholder: "SHA-256 in hex, optional" });
   const fpField = field("Certificate fingerprint", fp, { hint: "Pin the router's certificate. Leave blank to accept any certificate." });
-  const hs = input({ name: "hotspot_server", value: s.hotspot_server || "all", spellcheck: "false" });
+  // The hotspot server is chosen from the router's list (read once the
+  // router is added); "all" covers every server.
+  const current = s.hotspot_server || "all";
+  const hs = select("hotspot_server", [["all", "All hotspot servers"]].concat(current !== "all" ? [[current, current]] : []), current);
+  if (editing) {
+    api.get("/captive/sites/" + api.seg(s.id) + "/hotspot-servers").then((list) => {
+      const opts = [["all", "All hotspot servers"]].concat(list.map((x) => [x.name, `${x.name} (${x.interface || "no interface"}${x.disabled ? ", disabled" : ""})`]));
+      if (current !== "all" && !list.some((x) => x.name === current)) opts.push([current, `${current} (not on the router)`]);
+      fill(hs, opts.map(([v, label]) => h("option", { value: v, selected: v === hs.value, text: label })));
+    }).catch(() => { /* the router cannot be read: keep what is stored */ });
+  }
   const tlsBox = tls.querySelector("input");
   const syncFp = () => { fpField.hidden = !tlsBox.checked; };
   tlsBox.addEventListener("change", () => {
@@ -58,7 +69,7 @@ export async function siteForm(ctx, existing, onSaved) {
     err.el,
     h("div", { class: "grid-2" },
       field("Name", name, { hint: "What your staff call it, e.g. Lobby router." }),
-      field("Hotspot server", hs, { hint: "The hotspot server on the router; all covers every one." }),
+      field("Hotspot server", hs, { hint: editing ? "Read from the router; all covers every one." : "All covers every one; choose one from the router's list once it is added." }),
       field("Address", host, { hint: "IP address or DNS name of the router." }),
       field("API port", port, { hint: "8728, or 8729 with TLS." }),
       field("User name", user, { hint: "A router user with API access." }),
@@ -71,7 +82,7 @@ export async function siteForm(ctx, existing, onSaved) {
     const body = {
       name: name.value.trim(), host: host.value.trim(), username: user.value.trim(),
       tls: tlsBox.checked, tls_fingerprint: tlsBox.checked && fp.value.trim() ? fp.value.trim() : null,
-      hotspot_server: hs.value.trim() || "all",
+      hotspot_server: hs.value || "all",
     };
     if (port.value) body.port = Number(port.value);
     if (pass.value) body.password = pass.value;
@@ -145,6 +156,16 @@ export async function siteDetail(ctx) {
   }
   drawStatus();
   add(p.body, panel("Connection", statusBox, h("div", { class: "form-actions" }, syncBtn), result));
+  if (ctx.can("sites.sync")) {
+    const setupBox = h("div", { class: "setup" });
+    add(p.body, panel("Setup checklist", setupBox));
+    setupChecklist(ctx, id, setupBox, async () => {
+      try {
+        site = await api.get("/captive/sites/" + api.seg(id));
+        drawStatus();
+      } catch { /* keep the old status */ }
+    });
+  }
 
   let stopGuests = () => {};
   if (ctx.can("site_users.list")) {

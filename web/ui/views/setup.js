@@ -1,0 +1,110 @@
+// setup.js: a site's setup checklist (GET /captive/sites/<id>/setup), with
+// the buttons that fix what gatehouse can fix itself: install the login
+// page, enable PAP, sync, test login.
+
+import * as api from "../api.js";
+import { h, fill } from "../dom.js";
+import { badge, button, busy, loading, toast } from "../kit.js";
+
+const TITLES = {
+  api: "API reachable and logged in",
+  hotspot_server: "Hotspot server chosen",
+  login_page: "Login page installed",
+  login_method: "Login method accepted",
+  walled_garden: "Walled garden in place",
+  test_login: "Test login",
+};
+
+/**
+ * setupChecklist draws the checklist of site id into box and returns a
+ * function that reads it again. onChange runs after a button changed the
+ * router (the site's status may have changed).
+ */
+export function setupChecklist(ctx, id, box, onChange) {
+  const base = "/captive/sites/" + api.seg(id);
+  const status = h("p", { role: "status", class: "setup-status" });
+
+  async function act(btn, label, fn) {
+    await busy(btn, label, async () => {
+      try {
+        const msg = await fn();
+        if (msg) toast(msg);
+      } catch (e) {
+        toast(e.message, "bad");
+      }
+      onChange && onChange();
+      await load();
+    });
+  }
+
+  function actions(step) {
+    const out = [];
+    if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
+      const b = button("Install login page", () => act(b, "Installing…", async () => {
+        const r = await api.post(base + "/install-login-page");
+        return `Login page installed: ${r.files.map((f) => f.name).join(", ")}.`;
+      }), { kind: "primary", small: true, iconName: "download" });
+      out.push(b);
+    }
+    if (step.id === "login_method" && step.fix && !/Not checked/.test(step.detail)) {
+      const b = button("Enable PAP", () => act(b, "Enabling…", async () => {
+        await api.post(base + "/enable-pap");
+        return "http-pap added to the hotspot's login methods.";
+      }), { kind: step.ok ? "secondary" : "primary", small: true });
+      out.push(b);
+    }
+    if (step.id === "walled_garden" && !step.ok) {
+      const b = button("Sync now", () => act(b, "Syncing…", async () => {
+        await api.post(base + "/sync");
+        return "Router synced.";
+      }), { kind: "primary", small: true, iconName: "refresh" });
+      out.push(b);
+    }
+    if (step.id === "test_login" && !/Not checked/.test(step.detail)) {
+      const b = button(step.ok ? "Test again" : "Test login", () => act(b, "Testing…", async () => {
+        const r = await api.post(base + "/setup/test-login");
+        return r.ok ? "Test login worked." : "Test login failed: see the checklist.";
+      }), { kind: step.ok ? "secondary" : "primary", small: true });
+      out.push(b);
+    }
+    return out.length ? h("div", { class: "setup-actions" }, out) : null;
+  }
+
+  function fixBox(step) {
+    if (!step.fix) return null;
+    const [first, ...rest] = step.fix.split("\n");
+    const cmds = rest.filter((l) => l.startsWith("/"));
+    const notes = rest.filter((l) => !l.startsWith("/"));
+    return h("div", { class: "setup-fix" },
+      h("p", { text: first }),
+      cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": "RouterOS commands", text: cmds.join("\n") }) : null,
+      notes.map((n) => h("p", { class: "muted", text: n })));
+  }
+
+  async function load() {
+    let r;
+    try {
+      r = await api.get(base + "/setup");
+    } catch (e) {
+      fill(box, h("div", { class: "alert alert-error", role: "alert", text: e.message }));
+      return;
+    }
+    const done = r.steps.filter((s) => s.ok).length;
+    status.textContent = r.ok ? "Every step is done: guests can log in." : `${done} of ${r.steps.length} steps done.`;
+    const check = button("Check again", () => busy(check, "Checking…", load), { small: true, iconName: "refresh" });
+    fill(box,
+      h("div", { class: "setup-head" }, status, check),
+      h("ol", { class: "setup-list" }, r.steps.map((s) =>
+        h("li", { class: "setup-step " + (s.ok ? "is-done" : "is-todo"), "data-step": s.id },
+          h("div", { class: "setup-title" },
+            badge(s.ok ? "done" : "to do", s.ok ? "good" : "bad"),
+            h("strong", { text: TITLES[s.id] || s.id })),
+          h("p", { class: "setup-detail", text: s.detail }),
+          fixBox(s),
+          actions(s)))));
+  }
+
+  fill(box, loading());
+  load();
+  return load;
+}
