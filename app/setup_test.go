@@ -1,0 +1,77 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSetupChecklist(t *testing.T) {
+	synced := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	site := Site{ID: "s1", Host: "192.168.88.1", Username: "gatehouse", HotspotServer: "all",
+		Status: SiteStatus{State: SiteOnline, LastSyncAt: &synced}}
+	base := "http://192.168.88.10:8080"
+	ours := `<a href="` + LoginPageMarker(base, "i1", "s1") + `&amp;mac=$(mac-esc)">`
+	pap := HotspotServer{Name: "hotspot1", Profile: "hsprof1", HTMLDirectory: "hotspot", LoginBy: []string{"cookie", "http-pap"}}
+	chap := HotspotServer{Name: "hs2", Profile: "p2", HTMLDirectory: "flash/hs2", LoginBy: []string{"http-chap"}}
+	none := HotspotServer{Name: "hs3", Profile: "p3", HTMLDirectory: "hotspot", LoginBy: []string{"cookie"}}
+	okTest := &TestLogin{User: "gh-test-x", Server: "all", Created: true, Found: true, Removed: true, At: synced}
+	files := map[string]RouterFile{"hotspot/login.html": {Contents: ours}, "flash/hs2/login.html": {Contents: ours}}
+
+	for _, tc := range []struct {
+		name string
+		f    SetupFacts
+		want map[string]bool   // step id -> ok
+		says map[string]string // step id -> text in detail or fix
+	}{
+		{"all green", SetupFacts{Site: site, BaseURL: base, Servers: []HotspotServer{pap, chap}, LoginPages: files,
+			Instances: []string{"i1"}, TestLogin: okTest},
+			map[string]bool{StepAPI: true, StepHotspotServer: true, StepLoginPage: true, StepLoginMethod: true, StepWalledGarden: true, StepTestLogin: true},
+			map[string]string{StepLoginMethod: "http-chap only", StepHotspotServer: "hotspot1, hs2"}},
+		{"router down", SetupFacts{Site: site, BaseURL: base, RouterErr: errors.New("connection refused")},
+			map[string]bool{StepAPI: false, StepLoginPage: false, StepTestLogin: false},
+			map[string]string{StepAPI: "/ip service set api address=192.168.88.10/32", StepLoginPage: "Not checked"}},
+		{"base_url by name", SetupFacts{Site: site, BaseURL: "https://wifi.example.org", RouterErr: errors.New("x")},
+			map[string]bool{StepAPI: false}, map[string]string{StepAPI: `names "wifi.example.org"`}},
+		{"fresh router", SetupFacts{Site: site, BaseURL: base, Servers: []HotspotServer{none},
+			LoginPages: map[string]RouterFile{"hotspot/login.html": {Contents: "<html>RouterOS</html>"}}, Instances: []string{"i1"}},
+			map[string]bool{StepLoginPage: false, StepLoginMethod: false, StepTestLogin: false},
+			map[string]string{StepLoginPage: "not gatehouse's", StepLoginMethod: "Enable PAP"}},
+		{"old base_url", SetupFacts{Site: site, BaseURL: "http://10.0.0.2:8080", Servers: []HotspotServer{pap}, LoginPages: files, Instances: []string{"i1"}},
+			map[string]bool{StepLoginPage: false}, map[string]string{StepLoginPage: "another address"}},
+		{"missing page, no portal", SetupFacts{Site: site, BaseURL: base, Servers: []HotspotServer{pap}},
+			map[string]bool{StepLoginPage: false}, map[string]string{StepLoginPage: "No portal"}},
+		{"unknown server", SetupFacts{Site: Site{ID: "s1", HotspotServer: "gone"}, BaseURL: base, Servers: []HotspotServer{pap}},
+			map[string]bool{StepHotspotServer: false, StepWalledGarden: false}, map[string]string{StepHotspotServer: `"gone"`}},
+		{"no servers", SetupFacts{Site: site, BaseURL: base},
+			map[string]bool{StepHotspotServer: false}, map[string]string{StepHotspotServer: "/ip hotspot setup"}},
+		{"failed test", SetupFacts{Site: site, BaseURL: base, Servers: []HotspotServer{pap},
+			TestLogin: &TestLogin{Server: "all", At: synced, Error: "router says: input does not match any value of server"}},
+			map[string]bool{StepTestLogin: false}, map[string]string{StepTestLogin: "creating the test user: router says"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			steps := SetupChecklist(tc.f)
+			if len(steps) != 6 {
+				t.Fatalf("%d steps, want 6", len(steps))
+			}
+			got := map[string]SetupStep{}
+			for _, s := range steps {
+				got[s.ID] = s
+			}
+			for id, ok := range tc.want {
+				if got[id].OK != ok {
+					t.Errorf("%s ok = %v, want %v: %+v", id, got[id].OK, ok, got[id])
+				}
+				if !got[id].OK && got[id].Fix == "" {
+					t.Errorf("%s is not done and has no fix", id)
+				}
+			}
+			for id, text := range tc.says {
+				if s := got[id]; !strings.Contains(s.Detail+"\n"+s.Fix, text) {
+					t.Errorf("%s says %q / %q, want %q in it", id, s.Detail, s.Fix, text)
+				}
+			}
+		})
+	}
+}
