@@ -94,7 +94,7 @@ func DefaultTheme() Theme {
 		AccentText:         "#ffffff",
 		AccentColor:        "#0396d5",
 		TextColor:          "#4f4f4f",
-		SecondaryTextColor: "#8f8f8f",
+		SecondaryTextColor: "#6f6f6f", // 4.5:1 or more on the box and the background
 		BackgroundColor:    "#f9f9f9",
 		BorderColor:        "#e0e0e0",
 		BoxColor:           "#ffffff",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -33,6 +34,29 @@ type cardInstanceJSON struct {
 	WifiName   *string `json:"wifi_name"`
 	LogoURL    *string `json:"logo_url"`
 	SessionTTL int     `json:"session_ttl"`
+	// Text is the card's wording in the instance's language (extension).
+	Text cardTextJSON `json:"text"`
+}
+
+// cardTextJSON is what a card says, in the instance's language.
+type cardTextJSON struct {
+	Lang       string `json:"lang"`
+	How        string `json:"how"`
+	ValidUntil string `json:"valid_until"`
+	Internet   string `json:"internet"`
+	Void       string `json:"void"`
+}
+
+// cardText words a card of in in the instance's language (its locale, as
+// the portal speaks it).
+func cardText(in app.Instance) cardTextJSON {
+	lang := portalLanguage("", in.Locale)
+	t := portalLanguages[lang]
+	how := t["card_how"]
+	if in.WifiName != "" {
+		how = fmt.Sprintf(t["card_how_wifi"], in.WifiName)
+	}
+	return cardTextJSON{Lang: lang, How: how, ValidUntil: t["card_valid_until"], Internet: t["card_internet"], Void: t["card_void"]}
 }
 
 // couponCardJSON is the contract's CouponCard.
@@ -99,7 +123,7 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 	logo, _ := s.imageURLs(in)
 	out := couponCardsJSON{
 		Instance: cardInstanceJSON{ID: in.ID, Name: in.Name, WifiName: stringPtr(in.WifiName),
-			LogoURL: stringPtr(logo), SessionTTL: in.SessionTTL},
+			LogoURL: stringPtr(logo), SessionTTL: in.SessionTTL, Text: cardText(in)},
 		Cards: make([]couponCardJSON, 0, len(coupons)),
 	}
 	portals, links := make([]string, len(coupons)), make([]string, len(coupons))

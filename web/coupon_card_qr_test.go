@@ -119,3 +119,28 @@ func TestPortalNoPlaceNamesTheWifi(t *testing.T) {
 		t.Errorf("the code was spent: %s", f.status(0))
 	}
 }
+
+// TestCouponCardText: a card's wording follows the instance's language
+// and names its Wi-Fi network.
+func TestCouponCardText(t *testing.T) {
+	e := newEnv(t, "")
+	inst := createInstance(t, e, map[string]any{"name": "Seehotel", "strategy": "coupon", "session_ttl": 7200,
+		"locale": "de-AT", "wifi_name": "Seehotel Gast"})["id"].(string)
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "minutes_valid": 60}).json(t, &coupons)
+	var got struct {
+		Instance struct {
+			Text map[string]string
+		}
+	}
+	r := e.as(app.RoleFrontdesk, http.MethodPost, "/captive/instances/"+inst+"/coupons/cards", map[string]any{"coupon_ids": []string{coupons[0]["id"].(string)}})
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &got)
+	want := map[string]string{"lang": "de", "how": "Verbinden Sie sich mit „Seehotel Gast“, öffnen Sie eine beliebige Webseite und geben Sie den Code ein oder scannen Sie den QR-Code.",
+		"valid_until": "Gültig bis", "internet": "Internet ab der ersten Nutzung", "void": "Nicht mehr gültig"}
+	for k, v := range want {
+		if got.Instance.Text[k] != v {
+			t.Errorf("text.%s = %q, want %q", k, got.Instance.Text[k], v)
+		}
+	}
+}

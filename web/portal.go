@@ -145,7 +145,7 @@ func (s *Server) view(pr portalRequest, nonce string) portalView {
 		T: portalLanguages[pr.lang], Theme: pr.inst.Theme, Terms: pr.inst.Terms(pr.lang),
 		Numeric: pr.inst.CouponCharset == app.CharsetDigits, OAuth: pr.inst.Strategy == app.StrategyOAuth2,
 		LinkOrig:    safeLink(pr.params.Get("link-orig")),
-		Placeholder: codePlaceholder(pr.inst),
+		Placeholder: fmt.Sprintf(portalLanguages[pr.lang]["code_example"], codePlaceholder(pr.inst)),
 	}
 	v.LogoURL, v.IconURL = s.imageURLs(pr.inst)
 	if v.OAuth {

@@ -17,7 +17,7 @@ const COLOURS = [
   ["box_color", "--box", "Box", "The sign-in box"],
   ["border_color", "--border", "Borders", "Box and field edges"],
 ];
-const DEFAULTS = { accent_text: "#ffffff", accent_color: "#0396d5", text_color: "#4f4f4f", secondary_text_color: "#8f8f8f", background_color: "#f9f9f9", border_color: "#e0e0e0", box_color: "#ffffff" };
+const DEFAULTS = { accent_text: "#ffffff", accent_color: "#0396d5", text_color: "#4f4f4f", secondary_text_color: "#6f6f6f", background_color: "#f9f9f9", border_color: "#e0e0e0", box_color: "#ffffff" };
 
 /** hex6 turns #abc or #AABBCC into #aabbcc; "" when it is not a hex colour. */
 function hex6(v) {
@@ -30,6 +30,11 @@ function hex6(v) {
 function luminance(hex) {
   const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((x) => (x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
   return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+/** mix is a + (b - a) * t per channel, as the portal's color-mix() draws the code field. */
+function mix(a, b, t) {
+  if (!a || !b) return "";
+  return "#" + [1, 3, 5].map((i) => Math.round(parseInt(a.slice(i, i + 2), 16) * (1 - t) + parseInt(b.slice(i, i + 2), 16) * t).toString(16).padStart(2, "0")).join("");
 }
 function contrast(a, b) {
   if (!a || !b) return 21;
@@ -78,6 +83,10 @@ export function themeEditor(ctx, inst, body, manage) {
     const issues = [];
     if (contrast(v("accent_color"), v("accent_text")) < 3) issues.push("button labels are hard to read on the accent colour");
     if (contrast(v("box_color"), v("text_color")) < 4.5) issues.push("text is hard to read on the box colour");
+    // Hints and the code field's example text are secondary text on the
+    // box (and the field, the box mixed with 6 % text); WCAG AA asks 4.5:1.
+    const hint = Math.min(contrast(v("box_color"), v("secondary_text_color")), contrast(mix(v("box_color"), v("text_color"), 0.06), v("secondary_text_color")));
+    if (hint < 4.5) issues.push(`hints and the code field's example are hard to read (secondary text ${hint.toFixed(1)}:1 on the box, needs 4.5:1)`);
     warn.hidden = !issues.length;
     warn.textContent = issues.length ? "Low contrast: " + issues.join("; ") + "." : "";
     const changed = COLOURS.some(([k]) => hex6(rows[k].text.value) !== hex6(saved[k]));
