@@ -54,8 +54,15 @@ func TestSetupChecklistBrowser(t *testing.T) {
 	uiWait(t, ctx, `.setup-step[data-step=login_page] .badge`, "done")
 	uiClick(t, ctx, "Enable PAP")
 	uiWait(t, ctx, `.setup-step[data-step=login_method] .badge`, "done")
+	// The test login also logs a device on the hotspot in and out.
+	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "10.5.50.9", "mac-address": "AA:BB:CC:00:00:09", "server": "hotspot1"})
+	uiStep(t, ctx, chromedp.SendKeys(chromedp.CSS(`input[name=test_ip]`), "10.5.50.9"))
 	uiClick(t, ctx, "Test login")
 	uiWait(t, ctx, `.setup-step[data-step=test_login] .badge`, "done")
+	uiWait(t, ctx, `.setup-step[data-step=test_login]`, "logged in device 10.5.50.9")
+	if n := len(fake.Rows("/ip/hotspot/active")); n != 0 {
+		t.Errorf("sessions after the test login: %d, want 0", n)
+	}
 	uiWait(t, ctx, ".setup-status", "Every step is done")
 
 	file := fake.Row("/file", "hotspot/login.html")

@@ -61,11 +61,15 @@ export function setupChecklist(ctx, id, box, onChange) {
       out.push(b);
     }
     if (step.id === "test_login" && !/Not checked/.test(step.detail)) {
+      // Optionally a device on the hotspot (its address) is logged in with
+      // the test code and out again.
+      const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal", spellcheck: "false",
+        placeholder: "e.g. 10.5.50.9", "aria-label": "Device address on the hotspot (optional)" });
       const b = button(step.ok ? "Test again" : "Test login", () => act(b, "Testing…", async () => {
-        const r = await api.post(base + "/setup/test-login");
+        const r = await api.post(base + "/setup/test-login", ip.value.trim() ? { ip: ip.value.trim() } : {});
         return r.ok ? "Test login worked." : "Test login failed: see the checklist.";
       }), { kind: step.ok ? "secondary" : "primary", small: true });
-      out.push(b);
+      out.push(b, h("label", { class: "setup-ip-label muted" }, "Also log in device ", ip));
     }
     return out.length ? h("div", { class: "setup-actions" }, out) : null;
   }
