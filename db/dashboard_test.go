@@ -13,7 +13,7 @@ func TestDashboard(t *testing.T) {
 	ctx := t.Context()
 	now := time.Now()
 	empty, err := db.Dashboard(ctx, now.Add(-time.Hour), now.Add(-2*time.Hour))
-	if err != nil || empty != (app.Dashboard{}) {
+	if err != nil || empty.Sites != (app.SiteCounts{}) || empty.GuestsOnline != 0 || empty.Coupons != (app.CouponCounts{}) || len(empty.Portals) != 0 {
 		t.Fatalf("empty store: got %+v, %v; want zeros", empty, err)
 	}
 
@@ -62,8 +62,12 @@ func TestDashboard(t *testing.T) {
 		GuestsOnline: 3,
 		Coupons:      app.CouponCounts{IssuedToday: 5, RedeemedToday: 3, IssuedWeek: 6, RedeemedWeek: 4},
 	}
-	if got != want {
+	portals := got.Portals // checked in TestDashboardPortals
+	if !sameFigures(got, want) {
 		t.Fatalf("Dashboard = %+v, want %+v", got, want)
+	}
+	if len(portals) == 0 {
+		t.Fatalf("Dashboard.Portals is empty, want the coupon instances")
 	}
 
 	// The pool's guest leaves; periods that start now count nothing.
@@ -118,4 +122,34 @@ func TestDashboardUsesIndexes(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestDashboardPortals(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	in := app.NewInstance()
+	in.Name, in.Strategy, in.SessionTTL = "Lobby", app.StrategyCoupon, 3600
+	in, err := db.CreateInstance(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := db.CreateCoupons(ctx, in.ID, 4, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeCoupon(ctx, in.ID, made[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Dashboard(ctx, time.Now(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []app.PortalCodes{{ID: in.ID, Name: "Lobby", Unused: 3}}; len(d.Portals) != 1 || d.Portals[0] != want[0] {
+		t.Fatalf("Portals = %+v, want %+v", d.Portals, want)
+	}
+}
+
+// sameFigures compares the counts of two dashboards (not the portals).
+func sameFigures(a, b app.Dashboard) bool {
+	return a.Sites == b.Sites && a.GuestsOnline == b.GuestsOnline && a.Coupons == b.Coupons
 }

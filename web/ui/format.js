@@ -16,6 +16,43 @@ export function dateTime(iso) {
   return d ? dateTimeFmt.format(d) : "";
 }
 
+/** browserZone is the browser's IANA time zone, or "" when it cannot say. */
+export function browserZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return "";
+  }
+}
+
+/** zoneName: the short name of time zone tz at the date ("CET", "GMT+9"); tz itself if unknown. */
+export function zoneName(d, tz) {
+  try {
+    const part = new Intl.DateTimeFormat(undefined, { timeZone: tz || undefined, timeZoneName: "short" })
+      .formatToParts(d).find((p) => p.type === "timeZoneName");
+    return part ? part.value : tz;
+  } catch {
+    return tz || "";
+  }
+}
+
+/**
+ * dateTimeIn: the date and time in time zone tz with the zone's short name:
+ * "12 Mar 2025, 07:00 GMT+9"; "" for no date. Without tz, the browser's zone.
+ */
+export function dateTimeIn(iso, tz) {
+  const d = parse(iso);
+  if (!d) return "";
+  let text;
+  try {
+    text = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: tz || undefined }).format(d);
+  } catch {
+    text = dateTimeFmt.format(d);
+    tz = "";
+  }
+  return `${text} ${zoneName(d, tz)}`;
+}
+
 /** relative: "5 minutes ago", "in 2 hours". */
 export function relative(iso, now = Date.now()) {
   const d = parse(iso);

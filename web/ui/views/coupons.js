@@ -1,11 +1,14 @@
-// coupons.js: generate coupons, see them by status, revoke, export CSV and
-// print cards (the batch just made in one click, or a selection).
+// coupons.js: generate coupons (or sell one: make it and print it in one
+// click), find them by code or note, see them by status, look after one
+// (note, more time, a new device, revoke), export CSV and print cards (the
+// batch just made in one click, or a selection).
 
 import * as api from "../api.js";
 import { h, nextId, fill, add } from "../dom.js";
 import { page, panel, loading, button, select, field, input, durationField, errorBox, showFormError, busy, confirmDialog, toast, stateBadge, emptyState, checkForm } from "../kit.js";
 import { dateTime, relative } from "../format.js";
 import { startPrint } from "./print.js";
+import { printOne, editNote, extendCoupon, releaseCoupon } from "./coupon_desk.js";
 
 const INSTANCE_KEY = "gatehouse.instance";
 const STATUSES = [["valid", "Valid"], ["redeemed", "Used"], ["expired", "Expired"], ["revoked", "Revoked"], ["all", "All"]];
@@ -50,14 +53,31 @@ export async function coupons(ctx) {
   // Generate.
   const count = input({ type: "number", name: "count", min: 1, max: 200, value: "10", required: true, inputmode: "numeric" });
   const valid = durationField("Must be used within", "minutes_valid", 86400, { units: ["minutes", "hours", "days"], hint: "After this, an unused code stops working." });
+  const note = input({ name: "note", maxlength: 200, autocomplete: "off", spellcheck: "false" });
   const genErr = errorBox();
   const genBtn = button("Generate", null, { kind: "primary", type: "submit", iconName: "plus" });
+  const oneBtn = ctx.can("coupons.create") ? button("Print one", () => sellOne(), { iconName: "print", attrs: { "data-test": "print-one" } }) : null;
   const justMade = h("div", { role: "status" });
   const genForm = h("form", { class: "form", novalidate: true }, genErr.el,
     h("div", { class: "grid-3" },
       field("How many", count, { hint: "1 to 200 codes." }),
-      valid.el),
-    h("div", { class: "form-actions" }, genBtn), justMade);
+      valid.el,
+      field("Note (optional)", note, { hint: "Room number or guest name; every new code carries it." })),
+    h("div", { class: "form-actions" }, genBtn, oneBtn), justMade);
+
+  /** sellOne makes one code with the form's validity and note and prints it. */
+  async function sellOne() {
+    genErr.clear();
+    const minutes = Math.round(valid.read() / 60);
+    if (!(minutes >= 1)) return showFormError(genForm, genErr, { message: "Enter how long the code stays usable.", param: "minutes_valid" });
+    await busy(oneBtn, "Printing…", async () => {
+      try {
+        await printOne(ctx, instId, { minutes, note: note.value.trim() });
+      } catch (e) {
+        showFormError(genForm, genErr, e);
+      }
+    });
+  }
   genForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!checkForm(genForm, genErr)) return;
@@ -67,7 +87,7 @@ export async function coupons(ctx) {
     if (!(minutes >= 1)) return showFormError(genForm, genErr, { message: "Enter how long the codes stay usable.", param: "minutes_valid" });
     await busy(genBtn, "Generating…", async () => {
       try {
-        const made = await api.post(`/captive/instances/${api.seg(instId)}/coupons`, { count: n, minutes_valid: minutes });
+        const made = await api.post(`/captive/instances/${api.seg(instId)}/coupons`, { count: n, minutes_valid: minutes, note: note.value.trim() });
         const ids = made.map((c) => c.id);
         selected.clear();
         ids.forEach((id) => selected.add(id));
@@ -96,6 +116,15 @@ export async function coupons(ctx) {
       r.addEventListener("change", () => { status = v; shown = PAGE; load(); });
       return h("span", null, r, h("label", { for: id, text: label }));
     }));
+  let query = ctx.params.get("q") || "";
+  const search = input({ type: "search", name: "q", value: query, maxlength: 200, autocomplete: "off", spellcheck: "false",
+    placeholder: "Code, room or name", "aria-label": "Find codes by code or note" });
+  let searchTimer;
+  search.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => { query = search.value.trim(); shown = PAGE; load(); }, 250);
+  });
+  const searchBox = h("div", { class: "coupon-search" }, search);
   const listErr = errorBox();
   const tableBox = h("div", null, loading());
   const printSel = button("Print selected", () => startPrint(ctx, { instance: instId, coupon_ids: [...selected] }), { iconName: "print" });
@@ -112,7 +141,7 @@ export async function coupons(ctx) {
 
   function syncSelection() {
     const n = selected.size;
-    selInfo.textContent = n ? `${n} selected` : "Select codes to print or revoke them.";
+    selInfo.textContent = n ? `${n} selected` : revokeSel ? "Select codes to print or revoke them." : "Select codes to print them.";
     printSel.disabled = !n;
     printSel.querySelector("span").textContent = n ? `Print selected (${n})` : "Print selected";
     if (revokeSel) revokeSel.disabled = !rows.some((c) => selected.has(c.id) && c.status === "valid");
@@ -121,7 +150,7 @@ export async function coupons(ctx) {
   async function load() {
     listErr.clear();
     try {
-      rows = await api.get(`/captive/instances/${api.seg(instId)}/coupons?status=${status}`);
+      rows = await api.get(`/captive/instances/${api.seg(instId)}/coupons?status=${status}` + (query ? "&q=" + encodeURIComponent(query) : ""));
     } catch (e) {
       if (e.status === 401) return;
       rows = [];
@@ -138,7 +167,7 @@ export async function coupons(ctx) {
   function draw() {
     syncSelection();
     if (!rows.length) {
-      fill(tableBox, h("p", { class: "empty", text: status === "valid" ? "No unused codes. Generate some above." : "No codes with this status." }));
+      fill(tableBox, h("p", { class: "empty", text: query ? `No codes with this status match “${query}”.` : status === "valid" ? "No unused codes. Generate some above." : "No codes with this status." }));
       return;
     }
     const all = h("input", { type: "checkbox", "aria-label": "Select all codes shown" });
@@ -169,20 +198,38 @@ export async function coupons(ctx) {
       return h("tr", { class: selected.has(c.id) ? "is-selected" : null },
         h("td", { class: "col-check" }, box),
         h("td", { data: { label: "Code" } }, h("span", { class: "code", text: c.code })),
+        h("td", { class: "col-note", data: { label: "Note" } }, c.note ? h("span", { class: "coupon-note", text: c.note }) : h("span", { class: "muted", text: "—" })),
         h("td", { data: { label: "Status" } }, stateBadge(c.status)),
         h("td", { data: { label: "Use by" } }, h("span", { title: dateTime(c.expires_at), text: dateTime(c.expires_at) })),
-        h("td", { data: { label: "Used" } }, c.redeemed_at ? h("span", { title: dateTime(c.redeemed_at), text: relative(c.redeemed_at) }) : h("span", { class: "muted", text: "—" })),
+        h("td", { data: { label: "Used" } }, c.redeemed_at
+          ? h("span", { title: dateTime(c.redeemed_at) }, relative(c.redeemed_at), c.session_ends_at ? h("span", { class: "muted small block", text: `session until ${dateTime(c.session_ends_at)}` }) : null)
+          : h("span", { class: "muted", text: "—" })),
         h("td", { class: "col-created", data: { label: "Created" } }, dateTime(c.created_at)),
-        h("td", { class: "col-actions" }, ctx.can("coupons.revoke") && c.status === "valid"
-          ? button("Revoke", () => revokeMany([c.id]), { kind: "ghost", small: true, attrs: { "aria-label": `Revoke ${c.code}` } }) : null));
+        h("td", { class: "col-actions" }, rowActions(c)));
     });
     setAll();
     const more = rows.length > shown ? button(`Show ${Math.min(PAGE, rows.length - shown)} more of ${rows.length - shown}`, () => { shown += PAGE; draw(); }, { kind: "ghost" }) : null;
     fill(tableBox, h("div", { class: "table-wrap" }, h("table", { class: "table table-coupons" },
       h("caption", { class: "sr-only", text: "Coupons" }),
       h("thead", null, h("tr", null, h("th", { class: "col-check", scope: "col" }, all),
-        ["Code", "Status", "Use by", "Used"].map((t) => h("th", { scope: "col", text: t })), h("th", { scope: "col", class: "col-created", text: "Created" }), h("th", { scope: "col", class: "col-actions" }, h("span", { class: "sr-only", text: "Actions" })))),
+        ["Code", "Note", "Status", "Use by", "Used"].map((t) => h("th", { scope: "col", class: t === "Note" ? "col-note" : null, text: t })), h("th", { scope: "col", class: "col-created", text: "Created" }), h("th", { scope: "col", class: "col-actions" }, h("span", { class: "sr-only", text: "Actions" })))),
       h("tbody", null, body))), more);
+  }
+
+  /** rowActions are the buttons of one coupon, by what the role may do and the coupon's state. */
+  function rowActions(c) {
+    const canEdit = ctx.can("coupons.update");
+    const running = c.status === "redeemed" && c.session_ends_at && new Date(c.session_ends_at) > new Date();
+    const act = (label, fn, aria) => button(label, () => fn().catch((e) => { if (e.status !== 401) listErr.show(e, `${c.code}: ${label.toLowerCase()} failed.`); }),
+      { kind: "ghost", small: true, attrs: { "aria-label": `${aria} ${c.code}` } });
+    return h("div", { class: "row-actions" },
+      canEdit ? act("Note", async () => { if (await editNote(instId, c)) load(); }, "Edit the note of") : null,
+      canEdit && c.status !== "revoked" && (c.status !== "redeemed" || running)
+        ? act("Extend", async () => { if (await extendCoupon(instId, c)) load(); }, "More time for") : null,
+      canEdit && running && c.redeemed_mac
+        ? act("New device", async () => { if (await releaseCoupon(instId, c)) load(); }, "Free for a new device:") : null,
+      ctx.can("coupons.revoke") && c.status === "valid"
+        ? button("Revoke", () => revokeMany([c.id]), { kind: "ghost", small: true, attrs: { "aria-label": `Revoke ${c.code}` } }) : null);
   }
 
   async function revokeMany(ids) {
@@ -243,7 +290,7 @@ export async function coupons(ctx) {
 
   add(p.body, list.length > 1 ? h("div", { class: "toolbar" }, field("Portal", picker, { hint: "Codes work only on the Wi-Fi of this portal's sites." })) : null,
     panel("New codes", genForm), batchBox,
-    panel("Codes", h("div", { class: "list-head" }, filterBar, actions), listErr.el, tableBox));
+    panel("Codes", h("div", { class: "list-head" }, h("div", { class: "list-filters" }, filterBar, searchBox), actions), listErr.el, tableBox));
   await load();
   loadBatches();
 }

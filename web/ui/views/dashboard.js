@@ -1,10 +1,12 @@
-// dashboard.js: the numbers at a glance (sites, guests, coupons) and the
-// routers that need attention.
+// dashboard.js: the numbers at a glance (sites, guests, coupons), the codes
+// left per portal with "Print one" to sell a voucher in one click, the next
+// schedule run, and the routers (state, RouterOS version, CPU load, uptime).
 
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
-import { page, panel, table, stateBadge, loading, button, linkButton } from "../kit.js";
-import { relative, dateTime } from "../format.js";
+import { page, panel, table, stateBadge, loading, button, linkButton, busy } from "../kit.js";
+import { relative, dateTime, dateTimeIn, shortDuration } from "../format.js";
+import { printOne } from "./coupon_desk.js";
 
 export async function dashboard(ctx) {
   const p = page("Dashboard", {
@@ -15,7 +17,9 @@ export async function dashboard(ctx) {
   const stats = h("div", { class: "stats" }, loading());
   const sitesBox = h("div", null, loading());
   const refreshed = h("p", { class: "muted small" });
-  add(p.body, stats, refreshed, ctx.can("sites.read") ? panel("Sites", sitesBox) : null);
+  const portalsBox = h("div", null, loading());
+  add(p.body, stats, refreshed, ctx.can("coupons.list") ? panel("Codes left", portalsBox) : null,
+    ctx.can("sites.read") ? panel("Sites", sitesBox) : null);
 
   async function load() {
     const [dash, sites] = await Promise.allSettled([
@@ -31,11 +35,13 @@ export async function dashboard(ctx) {
         stat("Coupons issued", String(d.coupons.issued_today), `today · ${d.coupons.issued_week} this week`),
         stat("Coupons used", String(d.coupons.redeemed_today), `today · ${d.coupons.redeemed_week} this week`));
       refreshed.textContent = "Updated " + dateTime(d.generated_at) + ".";
+      fill(portalsBox, portalList(ctx, d.portals || []), nextRun(d.next_schedule_run));
     } else {
       if (dash.reason && dash.reason.status === 401) return;
       fill(stats, h("div", { class: "alert alert-error", role: "alert" },
         h("strong", { text: "The numbers could not be loaded. " }), dash.reason.message));
       refreshed.textContent = "";
+      portalsBox.replaceChildren();
     }
     if (sites.status === "fulfilled") {
       fill(sitesBox, siteTable(sites.value));
@@ -62,8 +68,40 @@ function siteTable(list) {
     { label: "Site", cell: (s) => h("a", { href: "#/sites/" + encodeURIComponent(s.id), text: s.name }) },
     { label: "State", cell: (s) => stateBadge(s.status?.state || "unknown") },
     { label: "Last contact", cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : "never" },
+    { label: "RouterOS", cell: (s) => s.status?.routeros_version ? h("span", { class: "mono", text: s.status.routeros_version }) : dash() },
+    // CPU load and uptime show once the router layer reports them.
+    { label: "CPU", cell: (s) => s.status?.cpu_load != null ? `${s.status.cpu_load}%` : dash() },
+    { label: "Uptime", cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
     { label: "Last error", className: "col-error", cell: (s) => s.status?.last_error ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: "none" }) },
   ], sorted, { empty: "No routers yet. Add one under Sites.", caption: "Sites and their state" });
+}
+
+const dash = () => h("span", { class: "muted", text: "—", title: "Not reported" });
+
+/** portalList: each coupon portal's unused codes, with Print one for roles that make codes. */
+function portalList(ctx, portals) {
+  if (!portals.length) return h("p", { class: "empty", text: "No coupon portals yet." });
+  return h("ul", { class: "portal-codes" }, portals.map((p) => {
+    const one = ctx.can("coupons.create") ? button("Print one", () => busy(one, "Printing…", async () => {
+      try {
+        await printOne(ctx, p.id, { minutes: 1440 });
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    }), { iconName: "print", small: true, attrs: { "aria-label": `Print one code of ${p.name}`, title: "One code, usable for a day, straight to the printer" } }) : null;
+    const err = h("span", { class: "error-text small", role: "status" });
+    return h("li", { class: p.unused_codes ? null : "is-empty" },
+      h("div", null, h("a", { href: "#/coupons?instance=" + encodeURIComponent(p.id), text: p.name }),
+        h("div", { class: "muted small", text: p.unused_codes === 1 ? "1 unused code left" : `${p.unused_codes} unused codes left` })),
+      h("strong", { class: "portal-count", text: String(p.unused_codes) }), one, err);
+  }));
+}
+
+/** nextRun: when the next scheduled batch is made, in its schedule's time zone. */
+function nextRun(n) {
+  return h("p", { class: "next-run" }, h("span", { class: "muted", text: "Next scheduled batch: " }),
+    n ? h("span", null, h("strong", { text: n.schedule_name }), ` · ${dateTimeIn(n.at, n.timezone)} (${relative(n.at)})`)
+      : h("span", { text: "no schedules" }));
 }
 
 const rank = (s) => ({ offline: 0, unknown: 1, online: 2 })[s.status?.state] ?? 1;

@@ -60,7 +60,8 @@ export function guestList(ctx, siteId, box) {
         { label: "MAC address", cell: (u) => h("span", { class: "mono", text: u.mac_address || "—" }) },
         { label: "Signed in", cell: (u) => u.login_at ? h("span", { title: dateTime(u.login_at), text: relative(u.login_at, now) }) : "—" },
         { label: "Time left", cell: (u) => u.expires_at ? timeLeft(u.expires_at, now) : "no limit" },
-        { label: "Data", cell: (u) => `↓ ${bytes(u.bytes_in)} · ↑ ${bytes(u.bytes_out)}` },
+        // bytes_in is what the router received from the guest: the guest's upload.
+        { label: "Data", cell: (u) => h("span", { title: "Uploaded by the guest · downloaded by the guest", text: `↑ ${bytes(u.bytes_in)} up · ↓ ${bytes(u.bytes_out)} down` }) },
         canKick ? { label: "", className: "col-actions", cell: (u) => button("Disconnect", () => kick(u), { kind: "danger", small: true, attrs: { "aria-label": `Disconnect ${u.username}` } }) } : null,
       ].filter(Boolean), list, { empty: "Nobody is online at this site right now.", caption: "Guests online" }));
       updated.textContent = `${list.length} online · checked ${new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;

@@ -1,6 +1,9 @@
 // print.js: coupon cards ready to print. The layout (A4 or Letter sheets of
 // cards, 58 mm or 80 mm receipt slips) picks a print stylesheet with the
-// matching @page size; window.print() does the rest.
+// matching @page size; window.print() does the rest. Receipt slips go on
+// continuous roll paper: each slip is a page as long as its content, measured
+// here and set as the @page size. Codes that can no longer be used are left
+// out unless asked for.
 
 import * as api from "../api.js";
 import { h, nextId, fill, add } from "../dom.js";
@@ -14,11 +17,14 @@ const LAYOUT_KEY = "gatehouse.printLayout";
 export const LAYOUTS = [
   { id: "a4", label: "A4 sheet", detail: "10 cards per page", perPage: 10 },
   { id: "letter", label: "Letter sheet", detail: "10 cards per page", perPage: 10 },
-  { id: "58mm", label: "58 mm receipt", detail: "one slip per code", perPage: 1 },
-  { id: "80mm", label: "80 mm receipt", detail: "one slip per code", perPage: 1 },
+  { id: "58mm", label: "58 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true, width: 58 },
+  { id: "80mm", label: "80 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true, width: 80 },
 ];
 
-/** startPrint opens the print view for {instance, coupon_ids} or {instance, run_id}. */
+/**
+ * startPrint opens the print view for {instance, coupon_ids} or {instance,
+ * run_id}; autoprint: true opens the browser's print dialog at once.
+ */
 export function startPrint(ctx, job) {
   sessionStorage.setItem(JOB_KEY, JSON.stringify(job));
   ctx.navigate("/print?instance=" + encodeURIComponent(job.instance) + (job.run_id ? "&run=" + encodeURIComponent(job.run_id) : ""));
@@ -51,6 +57,30 @@ function setPrintLayout(id) {
     if (link) link.replaceWith(next);
     else document.head.append(next);
   });
+}
+
+/**
+ * fitRoll makes the page of a receipt layout as long as its longest slip:
+ * Chromium has no page length that follows the content, so the slips are
+ * measured (their screen size is their printed size) and an @page rule is
+ * added to the layout's stylesheet through the CSSOM (inline styles are not
+ * allowed). It resolves to the page length in mm, or 0 for sheet layouts.
+ */
+let fitted = null; // the @page rule fitRoll added last
+async function fitRoll(sheet, layout) {
+  const l = LAYOUTS.find((x) => x.id === layout);
+  const link = document.getElementById("print-css");
+  if (!l || !l.roll || !link || !link.sheet) return 0;
+  await Promise.all([...sheet.querySelectorAll("img")].map((img) => img.decode().catch(() => {})));
+  const px = Math.max(0, ...[...sheet.querySelectorAll(".sheet-page")].map((p) => p.getBoundingClientRect().height));
+  if (!px) return 0;
+  const mm = Math.ceil((px * 25.4) / 96) + 1;
+  const css = link.sheet;
+  const old = [...css.cssRules].indexOf(fitted);
+  if (old >= 0) css.deleteRule(old);
+  fitted = css.cssRules[css.insertRule(`@page { size: ${l.width}mm ${mm}mm; margin: 0; }`, css.cssRules.length)];
+  sheet.dataset.pageLength = String(mm);
+  return mm;
 }
 
 export async function printView(ctx) {
@@ -89,29 +119,46 @@ export async function printView(ctx) {
       });
       return h("div", { class: "layout-option" }, r, h("label", { for: id }, h("strong", { text: l.label }), h("span", { text: l.detail })));
     }));
-  let styled = Promise.resolve(); // the layout's stylesheet, loaded
+  let styled = Promise.resolve(); // the layout's stylesheet, loaded and the roll fitted
   const printBtn = button("Print", () => styled.then(() => window.print()), { kind: "primary", iconName: "print" });
   const summary = h("p", { class: "muted", role: "status" });
   const inUse = data.cards.filter((c) => c.status !== "valid").length;
+  let withVoid = false;
+  const voidId = nextId();
+  const voidBox = h("input", { type: "checkbox", id: voidId, name: "include_void" });
+  voidBox.addEventListener("change", () => { withVoid = voidBox.checked; draw(); });
+  const voidNote = h("span");
   fill(p.body,
     h("div", { class: "print-toolbar panel" }, chooser, h("div", { class: "print-go" }, summary, printBtn)),
-    inUse ? h("div", { class: "alert alert-warn", text: `${inUse} of these codes can no longer be used (used, expired or revoked). They are marked on the cards.` }) : null,
+    inUse ? h("div", { class: "alert alert-warn print-void" }, voidNote,
+      h("div", { class: "field field-check" }, h("label", { for: voidId }, voidBox, h("span", { text: `Print them anyway (${inUse})` })))) : null,
     sheet);
 
   function draw() {
-    styled = setPrintLayout(layout);
+    const cards = withVoid ? data.cards : data.cards.filter((c) => c.status === "valid");
+    voidNote.textContent = `${inUse} of these codes can no longer be used (used, expired or revoked). ` +
+      (withVoid ? "They are printed, marked as no longer valid." : "They are left out.");
     const l = LAYOUTS.find((x) => x.id === layout);
     const pages = [];
-    for (let i = 0; i < data.cards.length; i += l.perPage) pages.push(data.cards.slice(i, i + l.perPage));
+    for (let i = 0; i < cards.length; i += l.perPage) pages.push(cards.slice(i, i + l.perPage));
     sheet.className = "print-area layout-" + layout;
     const grid = l.perPage > 1;
-    fill(sheet, pages.map((cards) => h("div", { class: "sheet-page" },
-      grid ? h("div", { class: "sheet-grid" }, cards.map((c) => card(data.instance, c))) : cards.map((c) => card(data.instance, c)))));
-    const n = data.cards.length;
-    summary.textContent = `${n} ${n === 1 ? "card" : "cards"} for ${data.instance.name}` +
-      (l.perPage > 1 ? ` · ${pages.length} ${pages.length === 1 ? "page" : "pages"}` : ` · ${n} ${n === 1 ? "slip" : "slips"}`);
+    fill(sheet, pages.map((group) => h("div", { class: "sheet-page" },
+      grid ? h("div", { class: "sheet-grid" }, group.map((c) => card(data.instance, c))) : group.map((c) => card(data.instance, c)))));
+    const n = cards.length;
+    summary.textContent = n ? `${n} ${n === 1 ? "card" : "cards"} for ${data.instance.name}` +
+      (l.perPage > 1 ? ` · ${pages.length} ${pages.length === 1 ? "page" : "pages"}` : ` · ${n} ${n === 1 ? "slip" : "slips"}`)
+      : "None of these codes can still be used.";
+    printBtn.disabled = !n;
+    delete sheet.dataset.pageLength;
+    styled = setPrintLayout(layout).then(() => fitRoll(sheet, layout));
   }
   draw();
+  if (job.autoprint) {
+    // Print one: straight to the print dialog, once (not again on reload).
+    sessionStorage.setItem(JOB_KEY, JSON.stringify({ ...job, autoprint: false }));
+    styled.then(() => { if (!printBtn.disabled) window.print(); });
+  }
   return () => document.getElementById("print-css")?.remove();
 }
 

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, loading, button, select, field, input, durationField, errorBox, showFormError, busy, confirmDialog, toast, stateBadge, emptyState, copyBox, copyText, table, checkForm } from "../kit.js";
-import { dateTime, relative, duration } from "../format.js";
+import { dateTime, dateTimeIn, browserZone, relative, duration } from "../format.js";
 import { startPrint } from "./print.js";
 import { pickInstance, rememberInstance } from "./coupons.js";
 
@@ -58,6 +58,16 @@ export async function schedules(ctx) {
       return;
     }
     fill(listBox, ...items.map(scheduleCard));
+  }
+
+  /** nextBatch: the next run in the schedule's zone, named, and in the reader's when that differs. */
+  function nextBatch(s) {
+    if (!s.next_run_at) return h("strong", { text: "—" });
+    const here = browserZone();
+    const other = s.timezone && here && s.timezone !== here;
+    return h("span", { class: "schedule-next-at" },
+      h("strong", { text: dateTimeIn(s.next_run_at, s.timezone), title: s.timezone }),
+      other ? h("span", { class: "muted small", text: `${dateTimeIn(s.next_run_at, here)} here` }) : null);
   }
 
   function when(s) {
@@ -118,7 +128,7 @@ export async function schedules(ctx) {
     return h("section", { class: "panel schedule" },
       h("div", { class: "schedule-head" },
         h("div", null, h("h2", { text: s.name }), h("p", { class: "muted", text: `${when(s)} · ${s.count} codes, usable for ${duration(s.valid_for_in_minutes * 60)}` })),
-        h("div", { class: "schedule-next" }, h("span", { class: "muted small", text: "Next batch" }), h("strong", { text: s.next_run_at ? dateTime(s.next_run_at) : "—" }))),
+        h("div", { class: "schedule-next" }, h("span", { class: "muted small", text: "Next batch" }), nextBatch(s))),
       h("dl", { class: "facts facts-inline" },
         fact("Last run", s.last_run_at ? relative(s.last_run_at) : "never"),
         fact("Made", String(s.tokens_generated_since_last_run ?? 0)),
@@ -171,7 +181,7 @@ export async function schedules(ctx) {
     const dow = select("day_of_week", DAYS.map((d, i) => [i, d]), s.day_of_week ?? 1);
     const dom = input({ type: "number", name: "day_of_month", min: 1, max: 31, value: String(s.day_of_month ?? 1) });
     const dowField = field("Day of the week", dow);
-    const domField = field("Day of the month", dom, { hint: "In shorter months, days past the end are skipped." });
+    const domField = field("Day of the month", dom, { hint: "In shorter months, a day past the month's end runs on its last day." });
     const runAt = input({ type: "time", name: "run_at", value: s.run_at || "07:00", required: true });
     const tzList = h("datalist", { id: "tz-list" }, (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).map((z) => h("option", { value: z })));
     const tz = input({ name: "timezone", value: s.timezone, list: "tz-list", required: true, spellcheck: "false" });
