@@ -115,6 +115,10 @@ type RouterInfo struct {
 	// HotspotHosts are the hotspot-address and dns-name values of its
 	// /ip/hotspot/profile rows, lower case, without duplicates.
 	HotspotHosts []string
+	// CPULoad (percent) and Uptime are from /system/resource; CPULoad is
+	// -1 when the router did not say.
+	CPULoad int
+	Uptime  time.Duration
 }
 
 // SiteUser is one guest session seen at a site.

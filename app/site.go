@@ -49,6 +49,10 @@ type SiteStatus struct {
 	// login pages (hotspot-address and dns-name of its server profiles),
 	// lower case: the only hosts the guest portal hands a browser to.
 	HotspotHosts []string
+	// CPULoad (percent) and Uptime are what the router last said of its
+	// load; nil until a pass read them.
+	CPULoad *int
+	Uptime  *time.Duration
 }
 
 // DefaultPort is the API port for the given transport.

@@ -15,7 +15,7 @@ var _ app.SiteStore = (*DB)(nil)
 
 const siteColumns = `id, name, host, port, username, password, tls, tls_fingerprint,
 	hotspot_server, state, last_seen_at, last_sync_at, last_error, identity,
-	routeros_version, hotspot_hosts, created_at, updated_at`
+	routeros_version, hotspot_hosts, cpu_load, uptime_seconds, created_at, updated_at`
 
 // ListSites returns every site, oldest first, with passwords decrypted.
 // It returns only internal errors.
@@ -73,10 +73,11 @@ func (db *DB) CreateSite(ctx context.Context, s app.Site) (app.Site, error) {
 		}
 		st := s.Status
 		_, err = tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint,
 			s.HotspotServer, st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt),
-			st.LastError, st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), micros(now), micros(now))
+			st.LastError, st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
+			nullInt(st.CPULoad), nullSeconds(st.Uptime), micros(now), micros(now))
 		if err != nil {
 			return err
 		}
@@ -115,11 +116,12 @@ func (db *DB) UpdateSite(ctx context.Context, id string, change func(*app.Site) 
 		_, err = tx.ExecContext(ctx, `UPDATE sites SET name = ?, host = ?, port = ?,
 			username = ?, password = ?, tls = ?, tls_fingerprint = ?, hotspot_server = ?,
 			state = ?, last_seen_at = ?, last_sync_at = ?, last_error = ?, identity = ?,
-			routeros_version = ?, hotspot_hosts = ?, updated_at = ?
+			routeros_version = ?, hotspot_hosts = ?, cpu_load = ?, uptime_seconds = ?, updated_at = ?
 			WHERE id = ?`,
 			s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint, s.HotspotServer,
 			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
-			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), micros(now), s.ID)
+			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
+			nullInt(st.CPULoad), nullSeconds(st.Uptime), micros(now), s.ID)
 		if err != nil {
 			return err
 		}
@@ -175,10 +177,12 @@ func (db *DB) SetSiteStatus(ctx context.Context, id string, st app.SiteStatus) e
 			return app.NotFound("site", id)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE sites SET state = ?, last_seen_at = ?,
-			last_sync_at = ?, last_error = ?, identity = ?, routeros_version = ?, hotspot_hosts = ?
+			last_sync_at = ?, last_error = ?, identity = ?, routeros_version = ?, hotspot_hosts = ?,
+			cpu_load = ?, uptime_seconds = ?
 			WHERE id = ?`,
 			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
-			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "), cid)
+			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
+			nullInt(st.CPULoad), nullSeconds(st.Uptime), cid)
 		if err != nil {
 			return err
 		}
@@ -207,15 +211,24 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 		seen, synced     sql.NullInt64
 		created, updated int64
 		hosts            string
+		load, uptime     sql.NullInt64
 	)
 	err := sc.Scan(&s.ID, &s.Name, &s.Host, &s.Port, &s.Username, &pw, &s.TLS,
 		&s.TLSFingerprint, &s.HotspotServer, &s.Status.State, &seen, &synced,
-		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &created, &updated)
+		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &load, &uptime, &created, &updated)
 	if err != nil {
 		return app.Site{}, err
 	}
 	if hosts != "" {
 		s.Status.HotspotHosts = strings.Fields(hosts)
+	}
+	if load.Valid {
+		n := int(load.Int64)
+		s.Status.CPULoad = &n
+	}
+	if uptime.Valid {
+		d := time.Duration(uptime.Int64) * time.Second
+		s.Status.Uptime = &d
 	}
 	s.Status.LastSeenAt, s.Status.LastSyncAt = fromNullMicros(seen), fromNullMicros(synced)
 	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -223,4 +236,12 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 		return app.Site{}, fmt.Errorf("password of site %s: %w", s.ID, err)
 	}
 	return s, nil
+}
+
+// nullSeconds stores an optional duration in whole seconds.
+func nullSeconds(d *time.Duration) sql.NullInt64 {
+	if d == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*d / time.Second), Valid: true}
 }

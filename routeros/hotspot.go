@@ -44,7 +44,7 @@ func (r *Router) Close() error { return r.c.Close() }
 func (r *Router) Info(ctx context.Context) (app.RouterInfo, error) {
 	res := r.c.RunAll(ctx, [][]string{
 		{"/system/identity/print"},
-		{"/system/resource/print", "=.proplist=version"},
+		{"/system/resource/print", "=.proplist=version,cpu-load,uptime"},
 		{"/ip/hotspot/profile/print", "=.proplist=hotspot-address,dns-name"},
 	})
 	for _, x := range res {
@@ -56,8 +56,13 @@ func (r *Router) Info(ctx context.Context) (app.RouterInfo, error) {
 	if rows := res[0].Reply.Rows; len(rows) > 0 {
 		info.Identity = rows[0]["name"]
 	}
+	info.CPULoad = -1
 	if rows := res[1].Reply.Rows; len(rows) > 0 {
 		info.Version = rows[0]["version"]
+		if n, err := strconv.Atoi(rows[0]["cpu-load"]); err == nil {
+			info.CPULoad = n
+		}
+		info.Uptime, _ = parseDuration(rows[0]["uptime"])
 	}
 	for _, row := range res[2].Reply.Rows {
 		for _, k := range []string{"hotspot-address", "dns-name"} {

@@ -47,8 +47,9 @@ func TestReconcilePushesAndConverges(t *testing.T) {
 	coupons = append(coupons[:49], more...)
 
 	site, err := r.store.Site(t.Context(), r.site.ID)
-	if err != nil || site.Status.State != app.SiteOnline || site.Status.LastSyncAt == nil || site.Status.RouterOSVersion == "" {
-		t.Fatalf("site status = %+v, %v", site.Status, err)
+	if err != nil || site.Status.State != app.SiteOnline || site.Status.LastSyncAt == nil || site.Status.RouterOSVersion == "" ||
+		site.Status.CPULoad == nil || site.Status.Uptime == nil {
+		t.Fatalf("site status = %+v, %v; want online with version, CPU load and uptime", site.Status, err)
 	}
 
 	// A guest logs in with coupon 0 on the router's own page: the next pass

@@ -129,6 +129,14 @@ func (w *siteWorker) record(res app.SyncResult, err error) {
 	now := w.r.cfg.Now()
 	st := app.SiteStatus{State: app.SiteOnline, Identity: w.info.Identity, RouterOSVersion: w.info.Version,
 		HotspotHosts: w.info.HotspotHosts}
+	if w.info.Version != "" { // the router answered at least once
+		uptime := w.info.Uptime
+		st.Uptime = &uptime
+		if w.info.CPULoad >= 0 {
+			load := w.info.CPULoad
+			st.CPULoad = &load
+		}
+	}
 	if prev, gerr := w.r.store.Site(w.ctx, w.site.ID); gerr == nil {
 		st.LastSeenAt, st.LastSyncAt = prev.Status.LastSeenAt, prev.Status.LastSyncAt
 		if st.HotspotHosts == nil { // not read this time: keep what the router said before

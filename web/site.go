@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -32,6 +33,9 @@ type siteStatusJSON struct {
 	LastError       *string `json:"last_error"`
 	Identity        *string `json:"identity"`
 	RouterOSVersion *string `json:"routeros_version"`
+	// CPULoad (percent) and Uptime (seconds): what the router last said.
+	CPULoad *int   `json:"cpu_load"`
+	Uptime  *int64 `json:"uptime"`
 }
 
 // siteRequest is the contract's SiteRequest; on update absent fields keep
@@ -113,6 +117,8 @@ func siteToJSON(site app.Site) siteJSON {
 			LastError:       stringPtr(st.LastError),
 			Identity:        stringPtr(st.Identity),
 			RouterOSVersion: stringPtr(st.RouterOSVersion),
+			CPULoad:         st.CPULoad,
+			Uptime:          secondsPtr(st.Uptime),
 		},
 		CreatedAt: timeString(site.CreatedAt),
 	}
@@ -196,4 +202,13 @@ func (s *Server) deleteSite(w http.ResponseWriter, r *http.Request, p httprouter
 	}
 	s.sitesChanged()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// secondsPtr is an optional duration in whole seconds.
+func secondsPtr(d *time.Duration) *int64 {
+	if d == nil {
+		return nil
+	}
+	n := int64(*d / time.Second)
+	return &n
 }
