@@ -138,6 +138,13 @@ func TestAdminBrowserFlow(t *testing.T) {
 	if pages := uiPDFPages(t, ctx); pages != 1 {
 		t.Errorf("10 A4 cards print on %d pages, want 1", pages)
 	}
+	// A German portal prints German cards, whatever the clerk's browser speaks.
+	wantStatus(t, e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{"locale": "de"}), http.StatusOK)
+	uiStep(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`.print-area .coupon-card`)))
+	if got := uiText(t, ctx, ".print-area .coupon-card"); !strings.Contains(got, "Gültig bis") || !strings.Contains(got, "3 Stunden") {
+		t.Errorf("a German portal's card reads %q, want German wording", got)
+	}
+	wantStatus(t, e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{"locale": "en"}), http.StatusOK)
 	if dir := os.Getenv("GATEHOUSE_SCREENSHOTS"); dir != "" {
 		a4 := `document.querySelector("input[value=a4]").click()`
 		uiScreenshots(t, ctx, dir,

@@ -8,7 +8,6 @@
 import * as api from "../api.js";
 import { h, nextId, fill, add } from "../dom.js";
 import { page, loading, button, errorBox } from "../kit.js";
-import { duration } from "../format.js";
 
 const JOB_KEY = "gatehouse.print";
 const LAYOUT_KEY = "gatehouse.printLayout";
@@ -162,32 +161,46 @@ export async function printView(ctx) {
   return () => document.getElementById("print-css")?.remove();
 }
 
-/** card is one coupon as a guest gets it. */
+/** card is one coupon as a guest gets it, worded in the portal's language (inst.text). */
 function card(inst, c) {
   const wifi = inst.wifi_name ? inst.wifi_name.trim() : "";
-  const how = wifi
+  const text = inst.text || {};
+  const lang = text.lang || undefined;
+  const how = text.how || (wifi
     ? `Join “${wifi}”, open any web page, then enter the code or scan the QR code.`
-    : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.";
-  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void"] },
+    : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.");
+  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void"], lang },
     h("div", { class: "cc-main" },
       h("div", { class: "cc-head" },
         inst.logo_url ? h("img", { class: "cc-logo", src: api.local(inst.logo_url), alt: inst.name }) : h("p", { class: "cc-venue", text: inst.name })),
       wifi ? h("p", { class: "cc-wifi" }, "Wi-Fi ", h("strong", { text: wifi })) : null,
       h("p", { class: "cc-code", text: spaced(c.code) }),
-      h("p", { class: "cc-meta" }, "Valid until ", h("strong", { text: cardTime(c.expires_at) })),
-      h("p", { class: "cc-meta" }, h("strong", { text: duration(inst.session_ttl) }), " of internet once used"),
-      c.status !== "valid" ? h("p", { class: "cc-void", text: `No longer valid (${c.status})` }) : null),
+      h("p", { class: "cc-meta" }, `${text.valid_until || "Valid until"} `, h("strong", { text: cardTime(c.expires_at, lang) })),
+      h("p", { class: "cc-meta" }, h("strong", { text: localDuration(inst.session_ttl, lang) }), ` ${text.internet || "of internet once used"}`),
+      c.status !== "valid" ? h("p", { class: "cc-void", text: `${text.void || "No longer valid"} (${c.status})` }) : null),
     h("div", { class: "cc-side" },
       h("img", { class: "cc-qr", src: api.local(c.qr), alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` })),
     h("p", { class: "cc-how", text: how }),
     h("div", { class: "cc-cut", "aria-hidden": "true" }));
 }
 
-const cardFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
-/** cardTime: "Nov 27, 5:06 AM" in the reader's locale and time zone. */
-function cardTime(iso) {
+/** cardTime: "Nov 27, 5:06 AM" in the card's language and the reader's time zone. */
+function cardTime(iso, lang) {
   const d = new Date(iso);
-  return isNaN(d) ? "" : cardFmt.format(d);
+  if (isNaN(d)) return "";
+  return new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+}
+
+/** localDuration: "2 hours", "2 horas", "1 day, 6 hours" in the card's language. */
+function localDuration(seconds, lang) {
+  seconds = Math.max(0, Math.round(seconds || 0));
+  const parts = [];
+  const unit = (n, u) => new Intl.NumberFormat(lang, { style: "unit", unit: u, unitDisplay: "long" }).format(n);
+  const d = Math.floor(seconds / 86400), hr = Math.floor((seconds % 86400) / 3600), m = Math.floor((seconds % 3600) / 60);
+  if (d) parts.push(unit(d, "day"));
+  if (hr) parts.push(unit(hr, "hour"));
+  if (m && !d) parts.push(unit(m, "minute"));
+  return parts.length ? parts.join(", ") : unit(0, "minute");
 }
 
 /** spaced groups a long code for reading aloud: ABCD EFGH; 6-character codes stay whole. */
