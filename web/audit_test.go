@@ -206,9 +206,9 @@ func TestAuditRecordsFailedWrites(t *testing.T) {
 	})
 }
 
-// TestAuditRecordsRefusedWrites needs auditWrites to wrap requireAction
+// TestAuditRecordsRefusedWrites needs auditWrites to wrap authorize
 // (web/server.go, Server.wrap): a refused request never reaches a handler
-// that requireAction wraps.
+// that authorize wraps.
 func TestAuditRecordsRefusedWrites(t *testing.T) {
 	e := newEnv(t, "")
 	missing := "01900000-0000-7000-8000-000000000000"
@@ -220,8 +220,8 @@ func TestAuditRecordsRefusedWrites(t *testing.T) {
 
 	list := auditEvents(t, e, nil)
 	if len(list) == 0 {
-		t.Fatal("no refused write recorded: Server.wrap (web/server.go) must put auditWrites outside requireAction: " +
-			"h = s.auditWrites(rt, s.requireAction(rt.action, h))")
+		t.Fatal("no refused write recorded: Server.wrap (web/server.go) must put auditWrites outside authorize: " +
+			"h = s.authenticate(s.auditWrites(rt, s.authorize(rt.action, h)))")
 	}
 	wantAuditRows(t, list, []auditRow{
 		{"POST /captive/sites", "", app.RoleFrontdesk, 403},

@@ -50,22 +50,53 @@ type principal struct {
 	Session   bool // signed in to the admin page, not an API token
 }
 
-type principalKey struct{}
+// caller is what authenticate found out about a request: who is calling,
+// or why no one could be named (an EUnauthorized error, or a failure to
+// read the token record).
+type caller struct {
+	p   principal
+	err error
+}
 
-// principalFrom returns the caller stored by authenticate.
+type callerKey struct{}
+
+// principalFrom returns the caller stored by authenticate; false when the
+// request carried no valid token.
 func principalFrom(ctx context.Context) (principal, bool) {
-	p, ok := ctx.Value(principalKey{}).(principal)
-	return p, ok
+	c, ok := ctx.Value(callerKey{}).(caller)
+	return c.p, ok && c.err == nil
+}
+
+// callerFrom returns what authenticate stored: the caller, or the reason
+// there is none.
+func callerFrom(ctx context.Context) caller {
+	c, ok := ctx.Value(callerKey{}).(caller)
+	if !ok {
+		return caller{err: unauthorized(app.ReasonAuthRequired, "this endpoint needs an Authorization: Bearer <token> header")}
+	}
+	return c
 }
 
 func unauthorized(reason, msg string) error {
 	return &app.Error{Code: app.EUnauthorized, Reason: reason, Message: msg}
 }
 
-// authenticate checks the bearer token of r: HS256 only, signed by the
+// authenticate is the lenient step of the chain: it checks the bearer
+// token of the request once and puts the caller, or why there is none,
+// into the context for the steps after it (auditWrites, authorize and the
+// handler). It refuses nothing; authorize does.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.verifyBearer(r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, caller{p: p, err: err})))
+	})
+}
+
+// verifyBearer checks the bearer token of r: HS256 only, signed by the
 // server key, unexpired with a required exp, issued by gatehouse, and its
-// record present and not revoked. Errors are EUnauthorized.
-func (s *Server) authenticate(r *http.Request) (principal, error) {
+// record present and not revoked. Errors are EUnauthorized, or the store's
+// error when the token record cannot be read.
+func (s *Server) verifyBearer(r *http.Request) (principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return principal{}, unauthorized(app.ReasonAuthRequired, "this endpoint needs an Authorization: Bearer <token> header")
@@ -102,21 +133,22 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 	return principal{TokenID: rec.ID, Name: rec.Name, Role: rec.Role, ExpiresAt: rec.ExpiresAt, Session: rec.AdminID != ""}, nil
 }
 
-// requireAction wraps h so that only authenticated callers whose role may
-// perform action reach it.
-func (s *Server) requireAction(action app.Action, h http.Handler) http.Handler {
+// authorize wraps h so that only callers authenticate named, and whose
+// role may perform action, reach it: no caller answers 401 (or the error
+// that kept authenticate from naming one), a role without the right 403.
+func (s *Server) authorize(action app.Action, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.authenticate(r)
-		if err != nil {
-			s.writeError(w, r, err)
+		c := callerFrom(r.Context())
+		if c.err != nil {
+			s.writeError(w, r, c.err)
 			return
 		}
-		if !p.Role.Can(action) {
+		if !c.p.Role.Can(action) {
 			s.writeError(w, r, &app.Error{Code: app.EForbidden, Reason: app.ReasonPermissionDenied,
-				Message: "the " + string(p.Role) + " role may not do this"})
+				Message: "the " + string(c.p.Role) + " role may not do this"})
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		h.ServeHTTP(w, r)
 	})
 }
 

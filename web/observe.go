@@ -240,7 +240,7 @@ func (s *Server) mayReadRouters(ctx context.Context, r *http.Request) bool {
 	if r.Header.Get("Authorization") == "" {
 		return false
 	}
-	p, err := s.authenticate(r.WithContext(ctx))
+	p, err := s.verifyBearer(r.WithContext(ctx))
 	return err == nil && p.Role.Can(app.ActReadSites)
 }
 

@@ -186,14 +186,14 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // wrap builds the per-route part of the chain: body limit, then, for
-// protected routes, audit (of writes, refused ones too), authentication
-// and authorization.
+// protected routes, authentication (once, naming the caller or no one),
+// audit (of writes, refused ones too) and authorization.
 func (s *Server) wrap(rt route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt.handle(w, r, httprouter.ParamsFromContext(r.Context()))
 	})
 	if rt.action != "" {
-		h = s.auditWrites(rt, s.requireAction(rt.action, h))
+		h = s.authenticate(s.auditWrites(rt, s.authorize(rt.action, h)))
 	}
 	limit := rt.bodyLimit
 	if limit == 0 {
