@@ -136,21 +136,10 @@ func (db *DB) ListAudit(ctx context.Context, f app.AuditFilter) ([]app.AuditEven
 	query += ` ORDER BY at DESC, seq DESC LIMIT ?`
 	args = append(args, f.Limit)
 
-	list := []app.AuditEvent{}
-	err := db.read(ctx, "list audit events", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, e)
-		}
-		return rows.Err()
+	var list []app.AuditEvent
+	err := db.read(ctx, "list audit events", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, query, scanAudit, args...)
+		return err
 	})
 	if err != nil {
 		return nil, err

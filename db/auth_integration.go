@@ -17,22 +17,11 @@ const authIntegrationColumns = `id, name, type, client_id, client_secret, tenant
 // ListAuthIntegrations returns every auth integration, oldest first, with
 // client secrets decrypted. It returns only internal errors.
 func (db *DB) ListAuthIntegrations(ctx context.Context) ([]app.AuthIntegration, error) {
-	list := []app.AuthIntegration{}
-	err := db.read(ctx, "list auth integrations", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+authIntegrationColumns+`
-			FROM auth_integrations ORDER BY created_at, id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := db.scanAuthIntegration(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, a)
-		}
-		return rows.Err()
+	var list []app.AuthIntegration
+	err := db.read(ctx, "list auth integrations", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, `SELECT `+authIntegrationColumns+`
+			FROM auth_integrations ORDER BY created_at, id`, db.scanAuthIntegration)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -65,18 +65,13 @@ func (db *DB) Dashboard(ctx context.Context, dayStart, weekStart time.Time) (app
 // does not know counts as unknown.
 func countSites(ctx context.Context, tx *sql.Tx) (app.SiteCounts, error) {
 	var out app.SiteCounts
-	rows, err := tx.QueryContext(ctx, dashboardSitesSQL)
-	if err != nil {
-		return out, fmt.Errorf("count sites: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := queryEach(ctx, tx, dashboardSitesSQL, func(sc scanner) error {
 		var (
 			state string
 			n     int
 		)
-		if err := rows.Scan(&state, &n); err != nil {
-			return out, fmt.Errorf("count sites: %w", err)
+		if err := sc.Scan(&state, &n); err != nil {
+			return err
 		}
 		out.Total += n
 		switch state {
@@ -87,8 +82,9 @@ func countSites(ctx context.Context, tx *sql.Tx) (app.SiteCounts, error) {
 		default:
 			out.Unknown += n
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return out, fmt.Errorf("count sites: %w", err)
 	}
 	return out, nil

@@ -96,20 +96,15 @@ func TestDashboardUsesIndexes(t *testing.T) {
 		{dashboardCouponsSQL, []any{1, 1, 1, 1}, []string{"coupons_created", "coupons_redeemed"}},
 		{dashboardGuestsSQL, nil, []string{"site_users_active"}},
 	} {
-		rows, err := db.reader.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
+		plan, err := queryAll(t.Context(), db.reader, "EXPLAIN QUERY PLAN "+tc.query, func(sc scanner) (string, error) {
+			var id, parent, unused int
+			var detail string
+			err := sc.Scan(&id, &parent, &unused, &detail)
+			return detail, err
+		}, tc.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
 		text := strings.Join(plan, "\n")
 		for _, line := range plan {
 			if (strings.Contains(line, "coupons") || strings.Contains(line, "site_users")) && !strings.Contains(line, "INDEX") {

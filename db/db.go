@@ -308,23 +308,40 @@ func mustAffect(res sql.Result, kind, id string) error {
 	return nil
 }
 
-// queryAll runs query in tx and turns every row into a T with scan. It
+// queryAll runs query and turns every row into a T with scan. It
 // returns an empty, not nil, slice when no row matches.
-func queryAll[T any](ctx context.Context, tx *sql.Tx, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+func queryAll[T any](ctx context.Context, q rowsQuerier, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
+	out := []T{}
+	err := queryEach(ctx, q, query, func(sc scanner) error {
+		v, err := scan(sc)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
+	return out, nil
+}
+
+// queryEach runs query and calls fn with every row in order, stopping at
+// the first error. It is for rows that do not map one to one onto a slice
+// (a map, a count, several values a row). The rows are closed when it
+// returns, so the transaction can write again.
+func queryEach(ctx context.Context, q rowsQuerier, query string, fn func(scanner) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
 	}
-	return out, rows.Err()
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.

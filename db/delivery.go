@@ -26,23 +26,12 @@ func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]ap
 	if limit < 1 {
 		limit = -1 // SQLite: no limit
 	}
-	list := []app.Delivery{}
-	err := db.read(ctx, "list due deliveries", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM notification_deliveries
+	var list []app.Delivery
+	err := db.read(ctx, "list due deliveries", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, `SELECT `+deliveryColumns+` FROM notification_deliveries
 			WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
-			ORDER BY created_at, id LIMIT ?`, micros(now), limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, d)
-		}
-		return rows.Err()
+			ORDER BY created_at, id LIMIT ?`, scanDelivery, micros(now), limit)
+		return err
 	})
 	if err != nil {
 		return nil, err

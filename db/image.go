@@ -97,23 +97,18 @@ func loadImageVersions(ctx context.Context, tx *sql.Tx, list []app.Instance) err
 		query += ` WHERE instance_id = ?`
 		args = append(args, list[0].ID)
 	}
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	index := make(map[string]int, len(list))
 	for i, in := range list {
 		index[in.ID] = i
 	}
-	for rows.Next() {
+	return queryEach(ctx, tx, query, func(sc scanner) error {
 		var id, typ, sha string
-		if err := rows.Scan(&id, &typ, &sha); err != nil {
+		if err := sc.Scan(&id, &typ, &sha); err != nil {
 			return err
 		}
 		i, ok := index[id]
 		if !ok {
-			continue
+			return nil
 		}
 		switch typ {
 		case app.ImageLogo:
@@ -121,6 +116,6 @@ func loadImageVersions(ctx context.Context, tx *sql.Tx, list []app.Instance) err
 		case app.ImageIcon:
 			list[i].IconVersion = app.ImageVersion(sha)
 		}
-	}
-	return rows.Err()
+		return nil
+	}, args...)
 }

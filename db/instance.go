@@ -22,21 +22,10 @@ const instanceColumns = `id, name, strategy, session_ttl, auth_window_ttl, auth_
 // ListInstances returns every instance, oldest first, each with its sites
 // in the order they were given. It returns only internal errors.
 func (db *DB) ListInstances(ctx context.Context) ([]app.Instance, error) {
-	list := []app.Instance{}
-	err := db.read(ctx, "list instances", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+instanceColumns+` FROM instances ORDER BY created_at, id`)
+	var list []app.Instance
+	err := db.read(ctx, "list instances", func(tx *sql.Tx) (err error) {
+		list, err = queryAll(ctx, tx, `SELECT `+instanceColumns+` FROM instances ORDER BY created_at, id`, scanInstance)
 		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			in, err := scanInstance(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, in)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		sites, err := instanceSites(ctx, tx, `SELECT instance_id, site_id, subnets
@@ -269,27 +258,26 @@ func getInstance(ctx context.Context, tx *sql.Tx, id string) (app.Instance, erro
 // instanceSites runs query, which selects instance_id, site_id and subnets
 // in order, and groups the rows by instance id.
 func instanceSites(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[string][]app.InstanceSite, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	m := map[string][]app.InstanceSite{}
-	for rows.Next() {
+	err := queryEach(ctx, tx, query, func(sc scanner) error {
 		var instanceID, subnets string
 		var s app.InstanceSite
-		if err := rows.Scan(&instanceID, &s.ID, &subnets); err != nil {
-			return nil, err
+		if err := sc.Scan(&instanceID, &s.ID, &subnets); err != nil {
+			return err
 		}
 		if err := json.Unmarshal([]byte(subnets), &s.Subnets); err != nil {
-			return nil, fmt.Errorf("subnets of site %s in instance %s: %w", s.ID, instanceID, err)
+			return fmt.Errorf("subnets of site %s in instance %s: %w", s.ID, instanceID, err)
 		}
 		if s.Subnets == nil {
 			s.Subnets = []string{}
 		}
 		m[instanceID] = append(m[instanceID], s)
+		return nil
+	}, args...)
+	if err != nil {
+		return nil, err
 	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // scanInstance reads a row of instanceColumns. Sites start empty.

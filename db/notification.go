@@ -34,21 +34,10 @@ func placeWebhookSecret(id string) string { return "notification_groups.webhook_
 // ListNotificationGroups returns every notification group, oldest first,
 // with webhook secrets decrypted. It returns only internal errors.
 func (db *DB) ListNotificationGroups(ctx context.Context) ([]app.NotificationGroup, error) {
-	groups := []app.NotificationGroup{}
-	err := db.read(ctx, "list notification groups", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+groupColumns+` FROM notification_groups ORDER BY created_at, id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, err := db.scanGroup(rows)
-			if err != nil {
-				return err
-			}
-			groups = append(groups, g)
-		}
-		return rows.Err()
+	var groups []app.NotificationGroup
+	err := db.read(ctx, "list notification groups", func(tx *sql.Tx) (err error) {
+		groups, err = queryAll(ctx, tx, `SELECT `+groupColumns+` FROM notification_groups ORDER BY created_at, id`, db.scanGroup)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -263,19 +263,16 @@ func (db *DB) sealOAuthGuestPasswords(ctx context.Context) (int, error) {
 			_, offErr := tx.ExecContext(ctx, `PRAGMA secure_delete = OFF`)
 			err = errors.Join(err, offErr)
 		}()
-		rows, err := tx.QueryContext(ctx, `SELECT site_user_id, password FROM oauth_guests WHERE password != ''`)
-		if err != nil {
-			return err
-		}
 		plain := map[string]string{}
-		for rows.Next() {
+		err = queryEach(ctx, tx, `SELECT site_user_id, password FROM oauth_guests WHERE password != ''`, func(sc scanner) error {
 			var id, pw string
-			if err := rows.Scan(&id, &pw); err != nil {
-				return errors.Join(err, rows.Close())
+			if err := sc.Scan(&id, &pw); err != nil {
+				return err
 			}
 			plain[id] = pw
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		for id, pw := range plain {
@@ -403,57 +400,47 @@ func recordOAuthSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Ho
 // site whose session has not ended at now, for instances that still sign
 // guests in with OAuth2 and still apply to the site.
 func (db *DB) siteOAuthUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Time) ([]app.RouterUser, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT g.site_user_id, g.username, g.password, g.sealed_password, g.instance_id, i.session_ttl, g.mac_address
+	return queryAll(ctx, tx, `SELECT g.site_user_id, g.username, g.password, g.sealed_password, g.instance_id, i.session_ttl, g.mac_address
 		FROM oauth_guests g
 		JOIN instances i ON i.id = g.instance_id AND i.strategy = 'oauth2'
 		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = g.site_id
 		WHERE g.site_id = ? AND g.ends_at > ?
-		ORDER BY g.created_at, g.site_user_id`, site.ID, micros(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []app.RouterUser
-	for rows.Next() {
-		var id, user, plain, instanceID, mac string
-		var sealed []byte
-		var ttl int
-		if err := rows.Scan(&id, &user, &plain, &sealed, &instanceID, &ttl, &mac); err != nil {
-			return nil, err
-		}
-		password, err := db.oauthGuestPassword(id, plain, sealed)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, app.RouterUser{Name: user, Password: password, Profile: app.ProfileName(instanceID),
-			Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
-			Comment: app.OAuthGuestComment(id)})
-	}
-	return out, rows.Err()
+		ORDER BY g.created_at, g.site_user_id`,
+		func(sc scanner) (app.RouterUser, error) {
+			var id, user, plain, instanceID, mac string
+			var sealed []byte
+			var ttl int
+			if err := sc.Scan(&id, &user, &plain, &sealed, &instanceID, &ttl, &mac); err != nil {
+				return app.RouterUser{}, err
+			}
+			password, err := db.oauthGuestPassword(id, plain, sealed)
+			return app.RouterUser{Name: user, Password: password, Profile: app.ProfileName(instanceID),
+				Server: site.HotspotServer, LimitUptime: time.Duration(ttl) * time.Second, MACAddress: mac,
+				Comment: app.OAuthGuestComment(id)}, err
+		}, site.ID, micros(now))
 }
 
 // siteProviderRules open the walled garden of a site to the sign-in hosts
 // of the providers its oauth2 instances use; none when no instance needs
 // them.
 func siteProviderRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterGardenRule, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.type FROM instances i
+	var out []app.RouterGardenRule
+	err := queryEach(ctx, tx, `SELECT DISTINCT a.type FROM instances i
 		JOIN instance_sites s ON s.instance_id = i.id AND s.site_id = ?
 		JOIN auth_integrations a ON a.id = i.auth_integration_id
-		WHERE i.strategy = 'oauth2' ORDER BY a.type`, siteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []app.RouterGardenRule
-	for rows.Next() {
+		WHERE i.strategy = 'oauth2' ORDER BY a.type`, func(sc scanner) error {
 		var provider string
-		if err := rows.Scan(&provider); err != nil {
-			return nil, err
+		if err := sc.Scan(&provider); err != nil {
+			return err
 		}
 		for _, h := range app.ProviderSignInHosts(provider) {
 			out = append(out, app.RouterGardenRule{DstHost: h, HTTPSOnly: true,
 				Comment: app.ProviderGardenComment(provider, h)})
 		}
+		return nil
+	}, siteID)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

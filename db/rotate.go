@@ -299,19 +299,13 @@ func eachSealed(ctx context.Context, q rowsQuerier, fn func(c sealedColumn, key 
 			continue
 		}
 		// The names are constants of this file, never input.
-		rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %[2]s IS NOT NULL`, c.key, c.column, c.table))
+		values, err := queryAll(ctx, q, fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %[2]s IS NOT NULL`, c.key, c.column, c.table),
+			func(sc scanner) (value, error) {
+				var v value
+				err := sc.Scan(&v.key, &v.blob)
+				return v, err
+			})
 		if err != nil {
-			return fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
-		}
-		var values []value
-		for rows.Next() {
-			var v value
-			if err := rows.Scan(&v.key, &v.blob); err != nil {
-				return errors.Join(fmt.Errorf("read %s.%s: %w", c.table, c.column, err), rows.Close())
-			}
-			values = append(values, v)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
 		}
 		for _, v := range values {

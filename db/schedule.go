@@ -173,39 +173,36 @@ func getSchedule(ctx context.Context, tx *sql.Tx, instanceID, id string) (app.Sc
 // querySchedules selects schedules with the given WHERE clause, each with
 // its latest run and that run's coupon counts at the current time.
 func querySchedules(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]app.Schedule, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+scheduleColumns+` FROM coupon_schedules `+where+` ORDER BY created_at, id`, args...)
+	out, err := queryAll(ctx, tx, `SELECT `+scheduleColumns+` FROM coupon_schedules `+where+` ORDER BY created_at, id`,
+		scanSchedule, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []app.Schedule{}
-	for rows.Next() {
-		var (
-			s                app.Schedule
-			dow, dom         sql.NullInt64
-			group            sql.NullString
-			created, updated int64
-		)
-		err := rows.Scan(&s.ID, &s.InstanceID, &s.Name, &s.Count, &s.Recurrence, &dow, &dom,
-			&s.ValidForMinutes, &s.Timezone, &s.RunAt, &group, &created, &updated)
-		if err != nil {
-			return nil, err
-		}
-		s.DayOfWeek, s.DayOfMonth = intPtr(dow), intPtr(dom)
-		s.NotificationGroupID = group.String
-		s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	for i := range out {
 		if out[i].LastRun, err = lastRun(ctx, tx, out[i].ID); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// scanSchedule reads a row of scheduleColumns. LastRun starts nil.
+func scanSchedule(sc scanner) (app.Schedule, error) {
+	var (
+		s                app.Schedule
+		dow, dom         sql.NullInt64
+		group            sql.NullString
+		created, updated int64
+	)
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Name, &s.Count, &s.Recurrence, &dow, &dom,
+		&s.ValidForMinutes, &s.Timezone, &s.RunAt, &group, &created, &updated)
+	if err != nil {
+		return app.Schedule{}, err
+	}
+	s.DayOfWeek, s.DayOfMonth = intPtr(dow), intPtr(dom)
+	s.NotificationGroupID = group.String
+	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return s, nil
 }
 
 // lastRun returns the latest run of a schedule with its counts, or nil.

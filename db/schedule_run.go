@@ -144,33 +144,29 @@ func (db *DB) ScheduleCoupons(ctx context.Context, scheduleID string) ([]app.Cou
 
 // queryScheduleCoupons reads the valid coupons of schedule sid at now.
 func (db *DB) queryScheduleCoupons(ctx context.Context, sid string, now time.Time) ([]app.Coupon, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT s.instance_id, c.id, c.code, c.created_at, c.expires_at
-		FROM coupon_schedules s LEFT JOIN coupons c ON c.schedule_id = s.id
-			AND c.revoked_at IS NULL AND c.redeemed_at IS NULL AND c.expires_at > ?
-		WHERE s.id = ? ORDER BY c.created_at, c.id`, micros(now), sid)
-	if err != nil {
-		return nil, mapError("list schedule coupons", err)
-	}
-	defer rows.Close()
 	found := false
 	out := []app.Coupon{}
-	for rows.Next() {
+	err := queryEach(ctx, db.reader, `SELECT s.instance_id, c.id, c.code, c.created_at, c.expires_at
+		FROM coupon_schedules s LEFT JOIN coupons c ON c.schedule_id = s.id
+			AND c.revoked_at IS NULL AND c.redeemed_at IS NULL AND c.expires_at > ?
+		WHERE s.id = ? ORDER BY c.created_at, c.id`, func(sc scanner) error {
 		found = true
 		var (
 			instanceID       string
 			id, code         sql.NullString
 			created, expires sql.NullInt64
 		)
-		if err := rows.Scan(&instanceID, &id, &code, &created, &expires); err != nil {
-			return nil, mapError("list schedule coupons", err)
+		if err := sc.Scan(&instanceID, &id, &code, &created, &expires); err != nil {
+			return err
 		}
 		if !id.Valid {
-			continue // the schedule exists but has no valid coupons
+			return nil // the schedule exists but has no valid coupons
 		}
 		out = append(out, app.Coupon{ID: id.String, InstanceID: instanceID, ScheduleID: sid, Code: code.String,
 			CreatedAt: fromMicros(created.Int64), ExpiresAt: fromMicros(expires.Int64)})
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, micros(now), sid)
+	if err != nil {
 		return nil, mapError("list schedule coupons", err)
 	}
 	if !found {

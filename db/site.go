@@ -20,21 +20,10 @@ const siteColumns = `id, name, host, port, username, password, tls, tls_fingerpr
 // ListSites returns every site, oldest first, with passwords decrypted.
 // It returns only internal errors.
 func (db *DB) ListSites(ctx context.Context) ([]app.Site, error) {
-	sites := []app.Site{}
-	err := db.read(ctx, "list sites", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+siteColumns+` FROM sites ORDER BY created_at, id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			s, err := db.scanSite(rows)
-			if err != nil {
-				return err
-			}
-			sites = append(sites, s)
-		}
-		return rows.Err()
+	var sites []app.Site
+	err := db.read(ctx, "list sites", func(tx *sql.Tx) (err error) {
+		sites, err = queryAll(ctx, tx, `SELECT `+siteColumns+` FROM sites ORDER BY created_at, id`, db.scanSite)
+		return err
 	})
 	if err != nil {
 		return nil, err

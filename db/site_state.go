@@ -81,17 +81,12 @@ func siteCouponUsers(ctx context.Context, tx *sql.Tx, site app.Site, now time.Ti
 }
 
 func siteGardenRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.RouterGardenRule, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, ip_address, host FROM walled_garden
-		WHERE site_id = ? ORDER BY created_at, id`, siteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := []app.RouterGardenRule{}
-	for rows.Next() {
+	err := queryEach(ctx, tx, `SELECT id, ip_address, host FROM walled_garden
+		WHERE site_id = ? ORDER BY created_at, id`, func(sc scanner) error {
 		var id, ip, host string
-		if err := rows.Scan(&id, &ip, &host); err != nil {
-			return nil, err
+		if err := sc.Scan(&id, &ip, &host); err != nil {
+			return err
 		}
 		if ip != "" {
 			out = append(out, app.RouterGardenRule{DstAddress: ip, Comment: app.WalledGardenComment(id)})
@@ -99,6 +94,10 @@ func siteGardenRules(ctx context.Context, tx *sql.Tx, siteID string) ([]app.Rout
 		if host != "" {
 			out = append(out, app.RouterGardenRule{DstHost: host, Comment: app.WalledGardenComment(id)})
 		}
+		return nil
+	}, siteID)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

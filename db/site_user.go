@@ -109,23 +109,18 @@ func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Hotspot
 
 // logoutMissing ends the site users of a site whose session is gone.
 func logoutMissing(ctx context.Context, tx *sql.Tx, siteID string, seen map[string]bool, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM site_users WHERE site_id = ? AND active = 1`, siteID)
-	if err != nil {
-		return err
-	}
 	var gone []string
-	for rows.Next() {
+	err := queryEach(ctx, tx, `SELECT id FROM site_users WHERE site_id = ? AND active = 1`, func(sc scanner) error {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+		if err := sc.Scan(&id); err != nil {
 			return err
 		}
 		if !seen[id] {
 			gone = append(gone, id)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, siteID)
+	if err != nil {
 		return err
 	}
 	for _, id := range gone {

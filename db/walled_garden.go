@@ -16,26 +16,15 @@ const walledGardenColumns = `id, site_id, name, type, ip_address, host, created_
 // ListWalledGarden returns the walled garden entries of a site, oldest
 // first. It returns ENotFound when the site does not exist.
 func (db *DB) ListWalledGarden(ctx context.Context, siteID string) ([]app.WalledGardenEntry, error) {
-	list := []app.WalledGardenEntry{}
-	err := db.read(ctx, "list walled garden", func(tx *sql.Tx) error {
+	var list []app.WalledGardenEntry
+	err := db.read(ctx, "list walled garden", func(tx *sql.Tx) (err error) {
 		cid, err := siteExists(ctx, tx, siteID)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+walledGardenColumns+` FROM walled_garden
-			WHERE site_id = ? ORDER BY created_at, id`, cid)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanWalledGarden(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, w)
-		}
-		return rows.Err()
+		list, err = queryAll(ctx, tx, `SELECT `+walledGardenColumns+` FROM walled_garden
+			WHERE site_id = ? ORDER BY created_at, id`, scanWalledGarden, cid)
+		return err
 	})
 	if err != nil {
 		return nil, err
