@@ -78,9 +78,42 @@ func ErrorCode(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Code
 	}
 	return EInternal
+}
+
+// ErrorReason returns the reason of err when it is (or wraps) an *Error,
+// and "" otherwise.
+func ErrorReason(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Reason
+	}
+	return ""
+}
+
+// ErrorMessage returns the message, written for people, of err when it is
+// (or wraps) an *Error, and "" otherwise: other errors may carry details
+// that are not for the caller, so each caller chooses what to show then.
+func ErrorMessage(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
+	}
+	return ""
+}
+
+// ErrorParam returns the request field err names when it is (or wraps) an
+// *Error, and "" otherwise.
+func ErrorParam(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Param
+	}
+	return ""
+}
+
+// IsError reports whether err is (or wraps) an *Error.
+func IsError(err error) bool {
+	_, ok := errors.AsType[*Error](err)
+	return ok
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"cmp"
 	"net/http"
 
 	"gatehouse/app"
@@ -37,24 +37,23 @@ var errorKind = map[string]struct {
 // not *app.Error are internal: they are logged once here and the client
 // sees only "internal error".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var e *app.Error
-	if !errors.As(err, &e) {
+	if !app.IsError(err) {
 		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		e = &app.Error{Code: app.EInternal, Message: "internal error"}
+		err = errInternal
 	}
-	kind, ok := errorKind[e.Code]
+	kind, ok := errorKind[app.ErrorCode(err)]
 	if !ok {
 		kind = errorKind[app.EInternal]
 	}
-	body := errorBody{Type: kind.typ, Code: e.Reason, Message: e.Message}
-	if body.Code == "" {
-		body.Code = kind.reason
-	}
-	if e.Param != "" {
-		body.Param = &e.Param
+	body := errorBody{Type: kind.typ, Code: cmp.Or(app.ErrorReason(err), kind.reason), Message: app.ErrorMessage(err)}
+	if param := app.ErrorParam(err); param != "" {
+		body.Param = &param
 	}
 	if kind.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gatehouse"`)
 	}
 	writeJSON(w, kind.status, body)
 }
+
+// errInternal is what a client sees of an error that is not an app error.
+var errInternal = &app.Error{Code: app.EInternal, Message: "internal error"}

@@ -28,8 +28,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func decodeJSON(r *http.Request, dst any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if tooBig, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return &app.Error{Code: app.ETooLarge, Reason: app.ReasonBodyTooLarge,
 				Message: "request body is larger than the limit of " + byteSize(tooBig.Limit)}
 		}
@@ -60,21 +59,20 @@ func decodeJSONBytes(body []byte, dst any) error {
 
 // jsonError turns an encoding/json error into an app error naming the field.
 func jsonError(err error) error {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var ae *app.Error
-	switch {
-	case errors.As(err, &ae):
+	if ae, ok := errors.AsType[*app.Error](err); ok {
 		return ae
-	case errors.As(err, &syntax):
+	}
+	if syntax, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return app.Invalid("", app.ReasonInvalidJSON, "malformed JSON at byte %d: %v", syntax.Offset, syntax)
-	case errors.As(err, &typ):
+	}
+	if typ, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		param := typ.Field
 		if param == "" {
 			return app.Invalid("", app.ReasonInvalidJSON, "request body must be a JSON object")
 		}
 		return app.Invalid(param, app.ReasonParameterInvalid, "%s must be %s, not %s", param, jsonTypeName(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return app.Invalid("", app.ReasonInvalidJSON, "the JSON body ends too early")
 	}
 	msg := err.Error()

@@ -43,7 +43,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.logger.ErrorContext(r.Context(), "panic in handler", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				s.writeError(w, r, errPanic)
+				s.writeError(w, r, errInternal)
 			}
 		}()
 		next.ServeHTTP(w, r)

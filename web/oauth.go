@@ -182,10 +182,10 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 	}
 	id, err := app.VerifyOAuthState(s.links.Key, q.Get("state"), now)
 	if err != nil {
-		if reasonOf(err) == app.ReasonOAuthStateInvalid {
+		if app.ErrorReason(err) == app.ReasonOAuthStateInvalid {
 			s.linkFailures.fail(src, now)
 		}
-		s.oauthPage(w, r, http.StatusForbidden, reasonOf(err))
+		s.oauthPage(w, r, http.StatusForbidden, app.ErrorReason(err))
 		return
 	}
 	if s.deps.OAuth == nil {
@@ -199,7 +199,7 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 			s.oauthPage(w, r, http.StatusInternalServerError, "oauth_failed")
 			return
 		}
-		s.oauthPage(w, r, http.StatusForbidden, reasonOf(err))
+		s.oauthPage(w, r, http.StatusForbidden, app.ErrorReason(err))
 		return
 	}
 	// From here on the attempt is spent, whatever happens.

@@ -135,7 +135,7 @@ func (s *Server) enteredCode(w http.ResponseWriter, r *http.Request, v deviceVie
 // refuseCode shows why a code cannot be used: a wrong code gets the form
 // again; an expired or used one a page saying to get a new one.
 func (s *Server) refuseCode(w http.ResponseWriter, r *http.Request, v deviceView, err error) {
-	switch reasonOf(err) {
+	switch app.ErrorReason(err) {
 	case app.ReasonDeviceCodeExpired:
 		v.Step, v.Error = "ended", v.T["device_code_expired"]
 	case app.ReasonDeviceCodeUsed:

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -212,15 +211,6 @@ func randomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// reasonOf is the reason of an app error, "" for others.
-func reasonOf(err error) string {
-	var e *app.Error
-	if errors.As(err, &e) {
-		return e.Reason
-	}
-	return ""
 }
 
 // claimRows lists claims by name; values other than strings are shown as

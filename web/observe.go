@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -255,8 +254,8 @@ func (s *Server) checkDatabase(ctx context.Context) error {
 // publicMessage is what an unauthenticated caller may see of err: the
 // message of an app error, or a generic word.
 func publicMessage(err error) string {
-	if e, ok := errors.AsType[*app.Error](err); ok {
-		return e.Message
+	if msg := app.ErrorMessage(err); msg != "" {
+		return msg
 	}
 	return "unavailable"
 }

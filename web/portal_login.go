@@ -119,7 +119,7 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	}
 	req := app.RedeemRequest{InstanceID: pr.inst.ID, Code: v.Code, SiteID: t.site, MAC: t.mac, At: now}
 	refused := func(err error) {
-		if msg, ok := v.T[reasonOf(err)]; ok {
+		if msg, ok := v.T[app.ErrorReason(err)]; ok {
 			again(http.StatusOK, msg) // a wrong code: the attempt stays counted
 			return
 		}

@@ -201,5 +201,3 @@ func (s *Server) wrap(rt route) http.Handler {
 	}
 	return limitBody(limit, h)
 }
-
-var errPanic = &app.Error{Code: app.EInternal, Message: "internal error"}

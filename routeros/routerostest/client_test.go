@@ -51,8 +51,8 @@ func run(t testing.TB, c *routeros.Client, words ...string) *routeros.Reply {
 func trap(t testing.TB, c *routeros.Client, words ...string) string {
 	t.Helper()
 	_, err := c.RunArgs(words)
-	var de *routeros.DeviceError
-	if !errors.As(err, &de) {
+	de, ok := errors.AsType[*routeros.DeviceError](err)
+	if !ok {
 		t.Fatalf("%v: got error %v, want a DeviceError", words, err)
 	}
 	return de.Sentence.Map["message"]
@@ -93,12 +93,11 @@ func TestLogin(t *testing.T) {
 	}
 	mu.Unlock()
 	_, err := routeros.Dial(r.Addr(), user, "wrong")
-	var de *routeros.DeviceError
-	if !errors.As(err, &de) || de.Sentence.Map["message"] != "invalid user name or password (6)" {
+	if de, ok := errors.AsType[*routeros.DeviceError](err); !ok || de.Sentence.Map["message"] != "invalid user name or password (6)" {
 		t.Fatalf("bad password: got %v, want trap invalid user name or password (6)", err)
 	}
 	r.RefuseLogins(true)
-	if _, err := routeros.Dial(r.Addr(), user, pass); !errors.As(err, &de) {
+	if _, err := routeros.Dial(r.Addr(), user, pass); !isDeviceError(err) {
 		t.Fatalf("refused login: got %v, want a DeviceError", err)
 	}
 	r.RefuseLogins(false)
@@ -318,4 +317,10 @@ func TestSystemMenus(t *testing.T) {
 	if n := run(t, c, "/ip/hotspot/print", "=.proplist=name").Re[0].Map; len(n) != 1 || n["name"] != "hotspot1" {
 		t.Errorf("hotspot servers = %v", n)
 	}
+}
+
+// isDeviceError reports whether err is (or wraps) a trap from the router.
+func isDeviceError(err error) bool {
+	_, ok := errors.AsType[*routeros.DeviceError](err)
+	return ok
 }

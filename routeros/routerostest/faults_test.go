@@ -59,8 +59,7 @@ func TestUnansweredCommandHitsDeadline(t *testing.T) {
 	}
 	r.SetLatency(time.Hour) // Stop/Close must not wait for it
 	_, err = c.Run("/system/identity/print")
-	var ne net.Error
-	if !errors.As(err, &ne) || !ne.Timeout() {
+	if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
 		t.Fatalf("got %v, want a timeout", err)
 	}
 }
@@ -72,8 +71,7 @@ func TestDropAfter(t *testing.T) {
 	run(t, c, "/ip/hotspot/user/add", "=name=a")
 	run(t, c, "/ip/hotspot/user/add", "=name=b")
 	_, err := c.Run("/ip/hotspot/user/add", "=name=c")
-	var de *routeros.DeviceError
-	if err == nil || errors.As(err, &de) {
+	if err == nil || isDeviceError(err) {
 		t.Fatalf("third command: got %v, want an I/O error", err)
 	}
 	if n := len(r.Rows("/ip/hotspot/user")); n != 2 {
@@ -120,8 +118,7 @@ func TestFailWhen(t *testing.T) {
 	var failed []int
 	for i := 1; i <= 7; i++ {
 		if _, err := c.Run("/ip/hotspot/user/add", fmt.Sprintf("=name=u%d", i)); err != nil {
-			var de *routeros.DeviceError
-			if !errors.As(err, &de) || de.Sentence.Map["message"] != "failure: boom" {
+			if de, ok := errors.AsType[*routeros.DeviceError](err); !ok || de.Sentence.Map["message"] != "failure: boom" {
 				t.Fatalf("add %d: %v", i, err)
 			}
 			failed = append(failed, i)
