@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, busy } from "../kit.js";
 import { relative, dateTime, dateTimeIn, shortDuration } from "../format.js";
-import { printOne } from "./coupon_desk.js";
+import { printOne } from "../coupon_desk.js";
 
 export async function dashboard(ctx) {
   const p = page("Dashboard", {

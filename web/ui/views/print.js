@@ -8,8 +8,8 @@
 import * as api from "../api.js";
 import { h, nextId, fill, add } from "../dom.js";
 import { page, loading, button, errorBox } from "../kit.js";
+import { currentJob, saveJob } from "../print_job.js";
 
-const JOB_KEY = "gatehouse.print";
 const LAYOUT_KEY = "gatehouse.printLayout";
 
 /** LAYOUTS: id, label, cards per printed page, stylesheet. */
@@ -19,27 +19,6 @@ export const LAYOUTS = [
   { id: "58mm", label: "58 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true, width: 58 },
   { id: "80mm", label: "80 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true, width: 80 },
 ];
-
-/**
- * startPrint opens the print view for {instance, coupon_ids} or {instance,
- * run_id}; autoprint: true opens the browser's print dialog at once.
- */
-export function startPrint(ctx, job) {
-  sessionStorage.setItem(JOB_KEY, JSON.stringify(job));
-  ctx.navigate("/print?instance=" + encodeURIComponent(job.instance) + (job.run_id ? "&run=" + encodeURIComponent(job.run_id) : ""));
-}
-
-function currentJob(params) {
-  const inst = params.get("instance");
-  if (inst && params.get("run")) return { instance: inst, run_id: params.get("run") };
-  try {
-    const job = JSON.parse(sessionStorage.getItem(JOB_KEY) || "null");
-    if (job && (!inst || job.instance === inst)) return job;
-  } catch {
-    /* no job */
-  }
-  return null;
-}
 
 /**
  * setPrintLayout switches the print stylesheet (a <link>, as inline styles
@@ -155,7 +134,7 @@ export async function printView(ctx) {
   draw();
   if (job.autoprint) {
     // Print one: straight to the print dialog, once (not again on reload).
-    sessionStorage.setItem(JOB_KEY, JSON.stringify({ ...job, autoprint: false }));
+    saveJob({ ...job, autoprint: false });
     styled.then(() => { if (!printBtn.disabled) window.print(); });
   }
   return () => document.getElementById("print-css")?.remove();

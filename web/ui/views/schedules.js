@@ -5,8 +5,8 @@ import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, loading, button, select, field, input, durationField, errorBox, showFormError, busy, confirmDialog, toast, stateBadge, emptyState, copyBox, copyText, table, checkForm } from "../kit.js";
 import { dateTime, dateTimeIn, browserZone, relative, duration } from "../format.js";
-import { startPrint } from "./print.js";
-import { pickInstance, rememberInstance } from "./coupons.js";
+import { startPrint } from "../print_job.js";
+import { pickInstance, rememberInstance } from "../instance_picker.js";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 

@@ -2,11 +2,11 @@
 // click (make it, then the print dialog), its note, more time, and freeing
 // it for the guest's new device.
 
-import * as api from "../api.js";
-import { h, nextId } from "../dom.js";
-import { confirmDialog, toast, input, field } from "../kit.js";
-import { dateTime, duration } from "../format.js";
-import { startPrint } from "./print.js";
+import * as api from "./api.js";
+import { h, nextId } from "./dom.js";
+import { confirmDialog, toast, input, field } from "./kit.js";
+import { dateTime, duration } from "./format.js";
+import { startPrint } from "./print_job.js";
 
 const coupons = (inst) => `/captive/instances/${api.seg(inst)}/coupons`;
 const actions = (inst, c) => `/captive/instances/${api.seg(inst)}/coupon-actions/${api.seg(c.id)}`;

@@ -1,0 +1,35 @@
+// filters.js: how the coupons page narrows its list: by status (a row of
+// radio buttons) and by a search in codes and notes.
+
+import { h, nextId } from "../../dom.js";
+import { input } from "../../kit.js";
+
+const STATUSES = [
+  ["valid", "Valid"], ["redeemed", "Used"], ["expired", "Expired"], ["revoked", "Revoked"], ["all", "All"],
+];
+
+/** statusFilter is the status switch; onChange(status) runs on a choice; set(status) checks one. */
+export function statusFilter(status, onChange) {
+  const name = nextId("status");
+  const el = h("fieldset", { class: "segmented" }, h("legend", { class: "sr-only", text: "Show coupons" }),
+    STATUSES.map(([v, label]) => {
+      const id = nextId();
+      const r = h("input", { type: "radio", name, id, value: v, checked: v === status });
+      r.addEventListener("change", () => onChange(v));
+      return h("span", null, r, h("label", { for: id, text: label }));
+    }));
+  const set = (v) => { el.querySelector(`input[value="${v}"]`).checked = true; };
+  return { el, set };
+}
+
+/** searchBox finds codes by code or note; onChange(query) runs a quarter second after typing stops. */
+export function searchBox(query, onChange) {
+  const search = input({ type: "search", name: "q", value: query, maxlength: 200, autocomplete: "off",
+    spellcheck: "false", placeholder: "Code, room or name", "aria-label": "Find codes by code or note" });
+  let timer;
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => onChange(search.value.trim()), 250);
+  });
+  return h("div", { class: "coupon-search" }, search);
+}

@@ -1,0 +1,92 @@
+// generate.js: the coupons page's "New codes" form: generate a number of
+// codes, or sell one (make it and print it in one click); the codes just
+// made are shown with a button to print them.
+
+import * as api from "../../api.js";
+import { h, fill } from "../../dom.js";
+import { button, field, input, durationField, errorBox, showFormError, busy, checkForm } from "../../kit.js";
+import { startPrint } from "../../print_job.js";
+import { printOne } from "../../coupon_desk.js";
+
+/**
+ * generateForm is the form for the portal state.instId; onMade(made) runs
+ * after codes are made and shown. clear() forgets the codes shown.
+ */
+export function generateForm(ctx, state, onMade) {
+  const f = formFields(ctx);
+  f.oneBtn?.addEventListener("click", () => sellOne(ctx, state, f));
+  f.form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!checkForm(f.form, f.err)) return;
+    const n = Number(f.count.value);
+    const minutes = Math.round(f.valid.read() / 60);
+    if (!Number.isInteger(n) || n < 1 || n > 200) {
+      return f.fail({ message: "Choose between 1 and 200 codes.", param: "count" });
+    }
+    if (!(minutes >= 1)) return f.fail({ message: "Enter how long the codes stay usable.", param: "minutes_valid" });
+    await busy(f.genBtn, "Generating…", async () => {
+      try {
+        const body = { count: n, minutes_valid: minutes, note: f.note.value.trim() };
+        const made = await api.post(`/captive/instances/${api.seg(state.instId)}/coupons`, body);
+        showMade(ctx, state, f.justMade, made);
+        await onMade(made);
+      } catch (e) {
+        f.fail(e);
+      }
+    });
+  });
+  return { el: f.form, clear: () => f.justMade.replaceChildren() };
+}
+
+/** formFields builds the form's controls and the form. */
+function formFields(ctx) {
+  const count = input({ type: "number", name: "count", min: 1, max: 200, value: "10", required: true,
+    inputmode: "numeric" });
+  const valid = durationField("Must be used within", "minutes_valid", 86400,
+    { units: ["minutes", "hours", "days"], hint: "After this, an unused code stops working." });
+  const note = input({ name: "note", maxlength: 200, autocomplete: "off", spellcheck: "false" });
+  const err = errorBox();
+  const genBtn = button("Generate", null, { kind: "primary", type: "submit", iconName: "plus" });
+  const oneBtn = ctx.can("coupons.create")
+    ? button("Print one", null, { iconName: "print", attrs: { "data-test": "print-one" } }) : null;
+  const justMade = h("div", { role: "status" });
+  const form = h("form", { class: "form", novalidate: true }, err.el,
+    h("div", { class: "grid-3" },
+      field("How many", count, { hint: "1 to 200 codes." }),
+      valid.el,
+      field("Note (optional)", note, { hint: "Room number or guest name; every new code carries it." })),
+    h("div", { class: "form-actions" }, genBtn, oneBtn), justMade);
+  const fail = (e) => showFormError(form, err, e);
+  return { form, count, valid, note, err, genBtn, oneBtn, justMade, fail };
+}
+
+/** sellOne makes one code with the form's validity and note and prints it. */
+async function sellOne(ctx, state, f) {
+  f.err.clear();
+  const minutes = Math.round(f.valid.read() / 60);
+  if (!(minutes >= 1)) return f.fail({ message: "Enter how long the code stays usable.", param: "minutes_valid" });
+  await busy(f.oneBtn, "Printing…", async () => {
+    try {
+      await printOne(ctx, state.instId, { minutes, note: f.note.value.trim() });
+    } catch (e) {
+      f.fail(e);
+    }
+  });
+}
+
+/** showMade lists the codes just made (the first 12) with a button to print them all. */
+function showMade(ctx, state, box, made) {
+  const ids = made.map((c) => c.id);
+  const instance = state.instId;
+  const printBtn = button(`Print these ${made.length}`, () => startPrint(ctx, { instance, coupon_ids: ids }),
+    { kind: "primary", iconName: "print" });
+  printBtn.dataset.test = "print-batch";
+  const more = made.length > 12 ? h("span", { class: "muted", text: `and ${made.length - 12} more` }) : null;
+  fill(box, h("div", { class: "alert alert-good made" },
+    h("p", null, h("strong", { text: `${made.length} new ${made.length === 1 ? "code" : "codes"} ready.` }),
+      " They are selected in the list below."),
+    h("div", { class: "made-codes" },
+      made.slice(0, 12).map((c) => h("span", { class: "code-chip", text: c.code })), more),
+    printBtn));
+  printBtn.focus();
+}

@@ -1,0 +1,131 @@
+// list.js: the coupons page's "Codes" panel: the codes of one portal by
+// status and search, a page at a time, selected for printing or revoking,
+// and exported as CSV.
+
+import * as api from "../../api.js";
+import { h, fill } from "../../dom.js";
+import { loading, button, errorBox, busy, confirmDialog, toast } from "../../kit.js";
+import { startPrint } from "../../print_job.js";
+import { statusFilter, searchBox } from "./filters.js";
+import { couponTable, rowActions } from "./table.js";
+
+const PAGE = 200;
+
+const couponsPath = (state) => `/captive/instances/${api.seg(state.instId)}/coupons`;
+
+/**
+ * couponList keeps the list's state in state (instId is the caller's): the
+ * status and search (first from the URL), rows, how many are shown, the
+ * selection. It returns the panel's parts, load(), and select(ids) to show
+ * the valid codes with ids selected.
+ */
+export function couponList(ctx, state) {
+  Object.assign(state, { status: ctx.params.get("status") || "valid", query: ctx.params.get("q") || "",
+    rows: [], shown: PAGE, selected: new Set() });
+  const err = errorBox();
+  const tableBox = h("div", null, loading());
+  const refilter = (change) => { Object.assign(state, change, { shown: PAGE }); load(); };
+  const filter = statusFilter(state.status, (status) => refilter({ status }));
+  const search = searchBox(state.query, (query) => refilter({ query }));
+  const revoke = (ids) => revokeMany(state, ids, err, load);
+  const bar = listActions(ctx, state, err, revoke);
+  const draw = () => {
+    bar.sync();
+    fill(tableBox, ...listBody(ctx, state, { onSelect: bar.sync, err, load, revoke, draw }));
+  };
+  async function load() {
+    err.clear();
+    try {
+      const q = state.query ? "&q=" + encodeURIComponent(state.query) : "";
+      state.rows = await api.get(`${couponsPath(state)}?status=${state.status}` + q);
+    } catch (e) {
+      if (e.status === 401) return;
+      state.rows = [];
+      tableBox.replaceChildren();
+      err.show(e, "The coupons could not be loaded.");
+      bar.sync();
+      return;
+    }
+    const ids = new Set(state.rows.map((c) => c.id));
+    for (const id of [...state.selected]) if (!ids.has(id)) state.selected.delete(id);
+    draw();
+  }
+  const select = (ids) => {
+    state.selected.clear();
+    ids.forEach((id) => state.selected.add(id));
+    state.status = "valid";
+    filter.set("valid");
+    return load();
+  };
+  const head = h("div", { class: "list-head" }, h("div", { class: "list-filters" }, filter.el, search), bar.el);
+  return { parts: [head, err.el, tableBox], load, select };
+}
+
+/** listBody is the table of the rows shown and a button to show more, or a line saying there is nothing. */
+function listBody(ctx, state, { onSelect, err, load, revoke, draw }) {
+  const { rows, shown, query, status } = state;
+  if (!rows.length) {
+    const none = status === "valid" ? "No unused codes. Generate some above." : "No codes with this status.";
+    return [h("p", { class: "empty", text: query ? `No codes with this status match “${query}”.` : none })];
+  }
+  const actions = (c) => rowActions(ctx, state, c, { err, reload: load, revoke });
+  const more = rows.length > shown
+    ? button(`Show ${Math.min(PAGE, rows.length - shown)} more of ${rows.length - shown}`,
+      () => { state.shown += PAGE; draw(); }, { kind: "ghost" })
+    : null;
+  return [couponTable(state, rows.slice(0, shown), { onSelect, actions }), more];
+}
+
+/** listActions: what to do with the selection (print, revoke), and the CSV export of the status shown. */
+function listActions(ctx, state, err, revoke) {
+  const { selected } = state;
+  const printSel = button("Print selected",
+    () => startPrint(ctx, { instance: state.instId, coupon_ids: [...selected] }), { iconName: "print" });
+  const revokeSel = ctx.can("coupons.revoke")
+    ? button("Revoke selected", () => revoke([...selected]), { kind: "danger" }) : null;
+  const csvBtn = button("Export CSV", () => busy(csvBtn, "Exporting…", async () => {
+    const file = `coupons-${state.status}-${new Date().toISOString().slice(0, 10)}.csv`;
+    try {
+      await api.download(`${couponsPath(state)}?status=${state.status}`, file, "text/csv");
+    } catch (e) {
+      err.show(e, "The CSV could not be exported.");
+    }
+  }), { iconName: "download" });
+  const info = h("span", { class: "muted small", role: "status" });
+  const sync = () => {
+    const n = selected.size;
+    const hint = revokeSel ? "Select codes to print or revoke them." : "Select codes to print them.";
+    info.textContent = n ? `${n} selected` : hint;
+    printSel.disabled = !n;
+    printSel.querySelector("span").textContent = n ? `Print selected (${n})` : "Print selected";
+    if (revokeSel) revokeSel.disabled = !state.rows.some((c) => selected.has(c.id) && c.status === "valid");
+  };
+  return { el: h("div", { class: "list-actions" }, info, printSel, revokeSel, csvBtn), sync };
+}
+
+/** revokeMany revokes the valid codes among ids, after asking, then reloads the list. */
+async function revokeMany(state, ids, err, reload) {
+  const codes = state.rows.filter((c) => ids.includes(c.id) && c.status === "valid");
+  if (!codes.length) return;
+  const ok = await confirmDialog({
+    title: codes.length === 1 ? `Revoke ${codes[0].code}?` : `Revoke ${codes.length} codes?`,
+    body: "A revoked code stops working at once, and a guest using it is disconnected. This cannot be undone.",
+    confirm: "Revoke",
+  });
+  if (!ok) return;
+  let failed = 0;
+  let last;
+  for (const c of codes) {
+    try {
+      await api.del(`${couponsPath(state)}/${api.seg(c.id)}`);
+      state.selected.delete(c.id);
+    } catch (e) {
+      failed++;
+      last = e;
+      if (e.status === 401) return;
+    }
+  }
+  if (failed) err.show(last, `${failed} of ${codes.length} could not be revoked.`);
+  else toast(codes.length === 1 ? `${codes[0].code} revoked.` : `${codes.length} codes revoked.`);
+  reload();
+}
