@@ -58,20 +58,15 @@ const batchSize = 50
 // when the pass is being cancelled so that a sent message is not sent again.
 const recordTimeout = 5 * time.Second
 
-// Store is what the notifier needs of the store: the outbox, the groups'
-// webhook secrets and the schedules' names. The SQLite store implements it.
+// Store is the part of the database the notifier calls: the outbox and the
+// groups' webhook secrets, cut from app.NotificationStore, and a schedule's
+// name and time zone for e-mails, cut from app.ScheduleStore. The methods'
+// contracts are written there. Package db implements it.
 type Store interface {
-	// DueDeliveries returns up to limit pending deliveries due at now, oldest first.
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]app.Delivery, error)
-	// DeliverySucceeded marks a delivery done.
 	DeliverySucceeded(ctx context.Context, id string, at time.Time) error
-	// DeliveryFailed records a failed attempt and the next one, or (next
-	// zero) that the delivery was given up.
 	DeliveryFailed(ctx context.Context, id string, at time.Time, errText string, next time.Time) error
-	// NotificationGroup returns a group with its webhook secret; ENotFound.
 	NotificationGroup(ctx context.Context, id string) (app.NotificationGroup, error)
-	// Schedule returns a schedule of an instance, for its name and time
-	// zone in e-mails; ENotFound.
 	Schedule(ctx context.Context, instanceID, id string) (app.Schedule, error)
 }
 

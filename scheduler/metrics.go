@@ -11,7 +11,9 @@ import (
 	"gatehouse/app"
 )
 
-// MetricsStore is what the metrics read from the database at scrape time.
+// MetricsStore is what the metrics read from the database at scrape time:
+// ListSites of app.SiteStore, and CouponTotals, which is not in app yet (an
+// exception listed in docs/design.md, "Where interfaces live").
 type MetricsStore interface {
 	ListSites(ctx context.Context) ([]app.Site, error)
 	CouponTotals(ctx context.Context) (issued, redeemed int64, err error)

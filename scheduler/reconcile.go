@@ -51,7 +51,11 @@ type Router interface {
 // made on first use).
 type Dialer func(site app.Site) Router
 
-// SiteStore is what the reconciler needs of the database.
+// SiteStore is the part of the database the reconciler calls, cut from
+// app.SiteStore and app.SiteUserStore, where the contracts are written;
+// SiteState, RecordSessions, SetSiteStatus and EndSiteUser are not in app
+// yet (an exception listed in docs/design.md, "Where interfaces live").
+// Package db implements it.
 type SiteStore interface {
 	ListSites(ctx context.Context) ([]app.Site, error)
 	Site(ctx context.Context, id string) (app.Site, error)

@@ -26,7 +26,10 @@ import (
 	"gatehouse/app"
 )
 
-// Store is what the scheduler needs of the database.
+// Store is the part of the database the scheduler calls, cut from
+// app.ScheduleStore and app.CouponStore, where the contracts are written;
+// PurgeAudit is not in app.AuditStore yet (an exception listed in
+// docs/design.md, "Where interfaces live"). Package db implements it.
 type Store interface {
 	AllSchedules(ctx context.Context) ([]app.Schedule, error)
 	RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error)
