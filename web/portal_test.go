@@ -282,6 +282,7 @@ func TestPortalGuessBurst(t *testing.T) {
 	f := newPortal(t, "")
 	var wg sync.WaitGroup
 	var checked, delayed atomic.Int32
+	start := time.Now()
 	for i := range 300 {
 		wg.Go(func() {
 			r := f.submit(fmt.Sprintf("BURST%03d", i), nil)
@@ -294,8 +295,12 @@ func TestPortalGuessBurst(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if checked.Load() > 30 || checked.Load()+delayed.Load() != 300 {
-		t.Fatalf("%d codes checked and %d delayed of 300 sent at once; want at most 30 checked", checked.Load(), delayed.Load())
+	// Past the 30 free attempts the next one waits 1 s, then 2 s, …: a
+	// burst that takes longer than a second on a busy machine may see one
+	// or two of those delays end, never more than one per second.
+	allowed := 30 + int(time.Since(start)/time.Second)
+	if int(checked.Load()) > allowed || checked.Load()+delayed.Load() != 300 {
+		t.Fatalf("%d codes checked and %d delayed of 300 sent at once; want at most %d checked", checked.Load(), delayed.Load(), allowed)
 	}
 }
 
