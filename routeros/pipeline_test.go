@@ -201,12 +201,12 @@ func TestConcurrentUse(t *testing.T) {
 // result is a success.
 func TestBusyRouterIsNotDead(t *testing.T) {
 	r := newRouter(t)
-	r.SetServiceTime(8 * time.Millisecond)
+	r.SetServiceTime(20 * time.Millisecond)
 	cfg := testConfig()
 	cfg.Conns, cfg.Pipeline = 1, 32
-	cfg.CommandTimeout = 150 * time.Millisecond // < 32 in flight × 8 ms
+	cfg.CommandTimeout = 400 * time.Millisecond // < 32 in flight × 20 ms, ≫ 20 ms between replies
 	c := newClient(t, r, cfg)
-	const n = 300
+	const n = 100
 	res := c.RunAll(context.Background(), adds("busy", n))
 	for i, x := range res {
 		if x.Err != nil {
