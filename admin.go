@@ -17,75 +17,77 @@ import (
 	"gatehouse/app"
 )
 
-// cmdAdmin runs "gatehouse admin create|password|list|delete": the
-// accounts that sign in to the admin page.
-func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	verbs := map[string]bool{"create": true, "password": true, "list": true, "delete": true}
-	if len(args) == 0 || !verbs[args[0]] {
-		return errors.New("admin: want create, password, list or delete")
-	}
-	var cf commonFlags
-	fs := newFlagSet("admin "+args[0], stderr, &cf)
-	username := fs.String("username", "", "the account's user name")
-	role := fs.String("role", string(app.RoleAdmin), "role: admin, operator or frontdesk")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	positional, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if len(positional) > 0 {
-		return fmt.Errorf("admin %s: unexpected argument %q", args[0], positional[0])
-	}
-	if args[0] != "create" && roleGiven(fs) {
-		return fmt.Errorf("admin %s: -role is only for create (to change a role, delete the account and create it again)", args[0])
-	}
-	if args[0] != "list" {
-		if err := app.ValidateUsername(*username); err != nil {
-			return fmt.Errorf("admin %s: -username: %s", args[0], errorText(err))
-		}
-	}
-	var hash string
-	if args[0] == "create" || args[0] == "password" {
-		if !app.Role(*role).Valid() {
-			return fmt.Errorf("admin %s: -role must be admin, operator or frontdesk", args[0])
-		}
-		password, err := readPassword(stdin, stderr, *fromStdin)
-		if err != nil {
-			return fmt.Errorf("admin %s: %w", args[0], err)
-		}
-		if hash, err = app.HashPassword(password); err != nil {
+// The admin verbs manage the accounts that sign in to the admin page.
+
+// cmdAdminCreate is "gatehouse admin create": a new account.
+func cmdAdminCreate(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	username := usernameFlag(fs)
+	role := roleFlag(fs, "the account's `ROLE`: admin, operator or frontdesk")
+	fromStdin := passwordStdinFlag(fs)
+	return func(ctx context.Context, c console, _ []string) error {
+		if err := checkUsername("admin create", *username); err != nil {
 			return err
 		}
-	}
-	store, err := cf.openStore(ctx, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
-	switch args[0] {
-	case "create":
-		a, err := store.CreateAdmin(ctx, *username, app.Role(*role), hash)
+		hash, err := newPasswordHash(c, *fromStdin)
+		if err != nil {
+			return fmt.Errorf("admin create: %w", err)
+		}
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		a, err := store.CreateAdmin(ctx, *username, *role, hash)
 		if err != nil {
 			return fmt.Errorf("admin create: %s", errorText(err))
 		}
-		fmt.Fprintf(stdout, "created %s account %q; sign in at the admin page\n", a.Role, a.Username)
-	case "password":
+		fmt.Fprintf(c.stdout, "created %s account %q; sign in at the admin page\n", a.Role, a.Username)
+		return nil
+	}
+}
+
+// cmdAdminPassword is "gatehouse admin password": a new password for an
+// account, which signs out its open sessions.
+func cmdAdminPassword(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	username := usernameFlag(fs)
+	fromStdin := passwordStdinFlag(fs)
+	return func(ctx context.Context, c console, _ []string) error {
+		if err := checkUsername("admin password", *username); err != nil {
+			return err
+		}
+		hash, err := newPasswordHash(c, *fromStdin)
+		if err != nil {
+			return fmt.Errorf("admin password: %w", err)
+		}
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
 		if err := store.SetAdminPassword(ctx, *username, hash); err != nil {
 			return fmt.Errorf("admin password: %s", errorText(err))
 		}
-		fmt.Fprintf(stdout, "password of %q changed; its open sessions are signed out\n", *username)
-	case "delete":
-		if err := store.DeleteAdmin(ctx, *username); err != nil {
-			return fmt.Errorf("admin delete: %s", errorText(err))
+		fmt.Fprintf(c.stdout, "password of %q changed; its open sessions are signed out\n", *username)
+		return nil
+	}
+}
+
+// cmdAdminList is "gatehouse admin list": the accounts with their roles.
+func cmdAdminList(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	return func(ctx context.Context, c console, _ []string) error {
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(stdout, "deleted %q; its open sessions are signed out\n", *username)
-	default: // list
+		defer store.Close()
 		list, err := store.ListAdmins(ctx)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "USERNAME\tROLE\tCREATED\tLAST SIGN-IN")
 		for _, a := range list {
 			last := "never"
@@ -96,14 +98,68 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		return tw.Flush()
 	}
+}
+
+// cmdAdminDelete is "gatehouse admin delete": removes an account and
+// signs out its open sessions.
+func cmdAdminDelete(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	username := usernameFlag(fs)
+	return func(ctx context.Context, c console, _ []string) error {
+		if err := checkUsername("admin delete", *username); err != nil {
+			return err
+		}
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if err := store.DeleteAdmin(ctx, *username); err != nil {
+			return fmt.Errorf("admin delete: %s", errorText(err))
+		}
+		fmt.Fprintf(c.stdout, "deleted %q; its open sessions are signed out\n", *username)
+		return nil
+	}
+}
+
+func usernameFlag(fs *flag.FlagSet) *string {
+	return fs.String("username", "", "the account's user `NAME` (required)")
+}
+
+func passwordStdinFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("password-stdin", false, "read the password from the first line of standard input (else it is asked for twice at the terminal)")
+}
+
+// checkUsername is a usage error unless -username names a valid account
+// name.
+func checkUsername(verb, username string) error {
+	if err := app.ValidateUsername(username); err != nil {
+		return usageErrorf("%s: -username: %s", verb, errorText(err))
+	}
 	return nil
 }
 
-// roleGiven reports whether -role was on the command line.
-func roleGiven(fs *flag.FlagSet) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "role" })
-	return given
+// roleFlag defines -role on fs: admin (the default), operator or
+// frontdesk; any other value is refused as the flags are parsed.
+func roleFlag(fs *flag.FlagSet, usage string) *app.Role {
+	role := app.RoleAdmin
+	fs.Func("role", usage+" (default admin)", func(s string) error {
+		if !app.Role(s).Valid() {
+			return errors.New("must be admin, operator or frontdesk")
+		}
+		role = app.Role(s)
+		return nil
+	})
+	return &role
+}
+
+// newPasswordHash reads a new password (see readPassword) and hashes it.
+func newPasswordHash(c console, fromStdin bool) (string, error) {
+	password, err := readPassword(c.stdin, c.stderr, fromStdin)
+	if err != nil {
+		return "", err
+	}
+	return app.HashPassword(password)
 }
 
 // readPassword reads a new password: the first line of stdin with

@@ -36,11 +36,11 @@ func TestAdminCommands(t *testing.T) {
 		{"short\n", []string{"admin", "create", "-username", "tom", "-password-stdin"}, "at least 10 characters"},
 		{"", []string{"admin", "create", "-username", "tom"}, "-password-stdin"},
 		{"long enough pw\n", []string{"admin", "create", "-username", "bad name", "-password-stdin"}, "username must be"},
-		{"long enough pw\n", []string{"admin", "create", "-username", "tom", "-role", "root", "-password-stdin"}, "-role must be"},
+		{"long enough pw\n", []string{"admin", "create", "-username", "tom", "-role", "root", "-password-stdin"}, "must be admin, operator or frontdesk"},
 		{"long enough pw\n", []string{"admin", "password", "-username", "nobody", "-password-stdin"}, "no admin named nobody"},
 		{"", []string{"admin", "delete", "-username", "nobody"}, "no admin named nobody"},
 		{"", []string{"admin", "rename"}, "want create, password, list or delete"},
-		{"long enough pw\n", []string{"admin", "password", "-username", "maria", "-role", "admin", "-password-stdin"}, "-role is only for create"},
+		{"long enough pw\n", []string{"admin", "password", "-username", "maria", "-role", "admin", "-password-stdin"}, "flag provided but not defined: -role"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), append(c.args, "-data-dir", dir), strings.NewReader(c.stdin), &stdout, &stderr, env(nil))

@@ -30,29 +30,29 @@ var demoGuests = []struct{ address, mac, uptime string }{
 // directory, with a simulated MikroTik router registered as a site, a
 // coupon portal, a schedule and a few guests online, so a newcomer sees
 // everything work in one command. Everything is deleted on exit.
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "listen address of the admin page and portal")
+func cmdDemo(fs *flag.FlagSet) action {
+	listen := fs.String("listen", "127.0.0.1:8080", "the `ADDR` of the admin page and portal")
 	keep := fs.Bool("keep", false, "keep the temporary data directory on exit")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, c console, _ []string) error {
+		return runDemo(ctx, *listen, *keep, c.stdout, c.stderr)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
-	}
+}
+
+// runDemo runs the demo on listen over a new temporary data directory,
+// which is kept after with keep.
+func runDemo(ctx context.Context, listen string, keep bool, stdout, stderr io.Writer) error {
 	dir, err := os.MkdirTemp("", "gatehouse-demo-")
 	if err != nil {
 		return fmt.Errorf("demo: temporary data directory: %w", err)
 	}
-	if !*keep {
+	if !keep {
 		defer os.RemoveAll(dir)
 	}
-	if _, port, err := net.SplitHostPort(*listen); err == nil && port == "0" {
-		return errors.New("demo: -listen needs a fixed port (the printed links name it), e.g. 127.0.0.1:8081")
+	if _, port, err := net.SplitHostPort(listen); err == nil && port == "0" {
+		return usageErrorf("demo: -listen needs a fixed port (the printed links name it), e.g. 127.0.0.1:8081")
 	}
 	cfg := defaultConfig()
-	cfg.Server.Listen = *listen
+	cfg.Server.Listen = listen
 	cfg.Storage.DataDir = dir
 	// The demo's guests are simulated on this computer: its login.html
 	// and cards may point at 127.0.0.1.

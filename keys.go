@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,72 +11,73 @@ import (
 	"gatehouse/db"
 )
 
-// cmdKeys runs "gatehouse keys rotate [-jwt] [-links] [-secrets]"; no
-// flag means all three.
-func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		return errors.New("keys: want rotate")
-	}
-	var cf commonFlags
-	fs := newFlagSet("keys rotate", stderr, &cf)
+// cmdKeysRotate is "gatehouse keys rotate [-jwt] [-links] [-secrets]";
+// no flag means all three.
+func cmdKeysRotate(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
 	jwt := fs.Bool("jwt", false, "new API token signing key: every API token stops working")
 	links := fs.Bool("links", false, "new link signing key: every signed link handed out stops working")
 	secrets := fs.Bool("secrets", false, "new secret.key: re-encrypt every stored secret (serve must be stopped)")
-	positional, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if len(positional) > 0 {
-		return fmt.Errorf("keys rotate: unexpected argument %q", positional[0])
-	}
-	if !*jwt && !*links && !*secrets {
-		*jwt, *links, *secrets = true, true, true
-	}
-	cfg, err := cf.configure(getenv, nil)
-	if err != nil {
-		return err
-	}
-	dir := cfg.Storage.DataDir
-	// The secret key needs the database to itself, and is checked first:
-	// with serve running, nothing is rotated. The signing keys can change
-	// under a running server, which reads them at start.
-	if err := requireDatabase(dir); err != nil {
-		return err
-	}
-	var store *db.DB
-	if *secrets {
-		store, err = db.OpenExclusive(ctx, dir, newLogger(cfg.Log, stderr))
-	} else {
-		store, err = openStore(ctx, cfg, stderr)
-	}
-	if err != nil {
-		return fmt.Errorf("keys rotate: %w", err)
-	}
-	defer store.Close()
-
-	if *jwt {
-		if err := rotateTokenKey(ctx, store, stdout); err != nil {
+	return func(ctx context.Context, c console, _ []string) error {
+		if !*jwt && !*links && !*secrets {
+			*jwt, *links, *secrets = true, true, true
+		}
+		cfg, err := cf.configure(c.getenv, nil)
+		if err != nil {
 			return err
 		}
-	}
-	if *links {
-		if err := store.RotateKey(ctx, keyLinks, keySize); err != nil {
-			return fmt.Errorf("keys rotate: %w", err)
-		}
-		fmt.Fprintln(stdout, "rotated the link signing key: signed coupon links, image links, preview and test links handed out before now no longer work")
-	}
-	if *secrets {
-		r, err := store.RotateSecretKey(ctx)
+		store, err := openForRotation(ctx, cfg, *secrets, c.stderr)
 		if err != nil {
 			return fmt.Errorf("keys rotate: %w", err)
 		}
-		fmt.Fprintf(stdout, "re-encrypted %d secrets under a new key in %s\n", r.Secrets, r.KeyFile)
-		fmt.Fprintf(stdout, "kept the previous key as %s (mode 0600): backups made before now, including those in %s, need it; delete it when you no longer need them\n",
-			r.OldKeyFile, filepath.Join(dir, backupsDir))
+		defer store.Close()
+		if *jwt {
+			if err := rotateTokenKey(ctx, store, c.stdout); err != nil {
+				return err
+			}
+		}
+		if *links {
+			if err := store.RotateKey(ctx, keyLinks, keySize); err != nil {
+				return fmt.Errorf("keys rotate: %w", err)
+			}
+			fmt.Fprintln(c.stdout, "rotated the link signing key: signed coupon links, image links, preview and test links handed out before now no longer work")
+		}
+		if *secrets {
+			if err := rotateSecretKey(ctx, store, cfg.Storage.DataDir, c.stdout); err != nil {
+				return err
+			}
+		}
+		if *jwt || *links {
+			fmt.Fprintln(c.stdout, "gatehouse serve reads these keys when it starts: restart it if it is running")
+		}
+		return nil
 	}
-	if *jwt || *links {
-		fmt.Fprintln(stdout, "gatehouse serve reads these keys when it starts: restart it if it is running")
+}
+
+// openForRotation opens the store for keys rotate. The secret key needs
+// the database to itself, and is checked first: with serve running,
+// nothing is rotated. The signing keys can change under a running
+// server, which reads them at start.
+func openForRotation(ctx context.Context, cfg Config, exclusive bool, stderr io.Writer) (*db.DB, error) {
+	if err := requireDatabase(cfg.Storage.DataDir); err != nil {
+		return nil, err
 	}
+	if exclusive {
+		return db.OpenExclusive(ctx, cfg.Storage.DataDir, newLogger(cfg.Log, stderr))
+	}
+	return openStore(ctx, cfg, stderr)
+}
+
+// rotateSecretKey re-encrypts every stored secret under a new secret.key
+// in dir.
+func rotateSecretKey(ctx context.Context, store *db.DB, dir string, stdout io.Writer) error {
+	r, err := store.RotateSecretKey(ctx)
+	if err != nil {
+		return fmt.Errorf("keys rotate: %w", err)
+	}
+	fmt.Fprintf(stdout, "re-encrypted %d secrets under a new key in %s\n", r.Secrets, r.KeyFile)
+	fmt.Fprintf(stdout, "kept the previous key as %s (mode 0600): backups made before now, including those in %s, need it; delete it when you no longer need them\n",
+		r.OldKeyFile, filepath.Join(dir, backupsDir))
 	return nil
 }
 

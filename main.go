@@ -2,14 +2,14 @@
 // binary with SQLite inside that stores sites, portals and coupons, pushes
 // them to routers and serves an Altostrat-compatible HTTP API.
 //
-// This file wires the packages together: it parses subcommands and
-// configuration, opens the store, builds the HTTP server, and owns the
-// order of start-up and shutdown.
+// This file and serve.go wire the packages together: they read the
+// configuration, open the store, build the HTTP server, and own the order
+// of start-up and shutdown. cli.go is the command line: one function per
+// verb, each with its own flags and usage.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,86 +33,29 @@ const (
 	keySize   = 32
 )
 
-const usage = `gatehouse — guest Wi-Fi controller for MikroTik routers
-
-Usage:
-  gatehouse serve   [-config FILE] [-listen ADDR] [-data-dir DIR]
-  gatehouse token create -name NAME [-role admin|operator|frontdesk] [-ttl 720h] [-config FILE]
-  gatehouse token list   [-config FILE]
-  gatehouse token revoke ID [-config FILE]
-  gatehouse admin create -username NAME [-role admin|operator|frontdesk] [-password-stdin]
-  gatehouse admin password -username NAME [-password-stdin]
-  gatehouse admin list | admin delete -username NAME
-  gatehouse demo    [-listen ADDR]    try gatehouse with a simulated router (temporary data)
-  gatehouse config  [-config FILE]    print the effective configuration (secrets redacted)
-  gatehouse backup FILE [-force] [-with-key] [-config FILE]   consistent copy of the database, while serve runs
-  gatehouse restore FILE [-key KEYFILE] [-config FILE]        replace the database with a backup (serve stopped)
-  gatehouse keys rotate [-jwt] [-links] [-secrets] [-config FILE]
-  gatehouse version
-
-Every key of the configuration file can be overridden with an environment
-variable GATEHOUSE_<SECTION>_<KEY>, e.g. GATEHOUSE_SERVER_LISTEN=0.0.0.0:8080.
-`
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gatehouse:", err)
-		os.Exit(1)
 	}
+	os.Exit(exitCode(err))
 }
 
-// run executes one subcommand. It is main without the process: tests call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errors.New("missing subcommand")
-	}
-	switch args[0] {
-	case "serve":
-		return cmdServe(ctx, args[1:], stderr, getenv)
-	case "token":
-		return cmdToken(ctx, args[1:], stdout, stderr, getenv)
-	case "demo":
-		return cmdDemo(ctx, args[1:], stdout, stderr)
-	case "admin":
-		return cmdAdmin(ctx, args[1:], stdin, stdout, stderr, getenv)
-	case "config":
-		return cmdConfig(args[1:], stdout, stderr, getenv)
-	case "backup":
-		return cmdBackup(ctx, args[1:], stdout, stderr, getenv)
-	case "restore":
-		return cmdRestore(ctx, args[1:], stdout, stderr, getenv)
-	case "keys":
-		return cmdKeys(ctx, args[1:], stdout, stderr, getenv)
-	case "version":
-		fmt.Fprintln(stdout, "gatehouse", buildVersion())
-		return nil
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown subcommand %q", args[0])
-}
-
-// commonFlags are the flags every subcommand takes.
+// commonFlags are the flags of every command that reads the
+// configuration.
 type commonFlags struct {
 	configPath string
 	dataDir    string
 }
 
-func newFlagSet(name string, stderr io.Writer, cf *commonFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cf.configPath, "config", "", "configuration file (TOML)")
-	fs.StringVar(&cf.dataDir, "data-dir", "", "data directory (overrides storage.data_dir)")
-	return fs
+// configFlags defines -config and -data-dir on fs.
+func configFlags(fs *flag.FlagSet) *commonFlags {
+	var cf commonFlags
+	fs.StringVar(&cf.configPath, "config", "", "configuration `FILE` (TOML)")
+	fs.StringVar(&cf.dataDir, "data-dir", "", "the `DIR` that holds the data (overrides storage.data_dir)")
+	return &cf
 }
 
 // parseArgs parses flags that may come before or after positional
@@ -156,22 +99,30 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func cmdConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var cf commonFlags
-	fs := newFlagSet("config", stderr, &cf)
-	if err := fs.Parse(args); err != nil {
+// cmdConfig is "gatehouse config": the effective configuration, secrets
+// redacted.
+func cmdConfig(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	return func(_ context.Context, c console, _ []string) error {
+		cfg, err := cf.configure(c.getenv, nil)
+		if err != nil {
+			return err
+		}
+		out, err := cfg.redacted()
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(c.stdout, out)
 		return err
 	}
-	cfg, err := cf.configure(getenv, nil)
-	if err != nil {
+}
+
+// cmdVersion is "gatehouse version".
+func cmdVersion(*flag.FlagSet) action {
+	return func(_ context.Context, c console, _ []string) error {
+		_, err := fmt.Fprintln(c.stdout, "gatehouse", buildVersion())
 		return err
 	}
-	out, err := cfg.redacted()
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(stdout, out)
-	return err
 }
 
 // buildVersion is the -ldflags version, or the module version, or "dev".

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,28 +26,27 @@ import (
 // shutdownTimeout bounds the graceful stop of each component.
 const shutdownTimeout = 15 * time.Second
 
-func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
-	var cf commonFlags
-	fs := newFlagSet("serve", stderr, &cf)
-	listen := fs.String("listen", "", "listen address (overrides server.listen)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := cf.configure(getenv, func(c *Config) {
-		if *listen != "" {
-			c.Server.Listen = *listen
+// cmdServe is "gatehouse serve": the appliance until SIGINT or SIGTERM.
+func cmdServe(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	listen := fs.String("listen", "", "the `ADDR` to listen on (overrides server.listen)")
+	return func(ctx context.Context, c console, _ []string) error {
+		cfg, err := cf.configure(c.getenv, func(cfg *Config) {
+			if *listen != "" {
+				cfg.Server.Listen = *listen
+			}
+		})
+		if err != nil {
+			return err
 		}
-	})
-	if err != nil {
-		return err
+		logger := newLogger(cfg.Log, c.stderr)
+		store, err := db.Open(ctx, cfg.Storage.DataDir, logger)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return runServer(ctx, cfg, store, logger, func(net.Addr) {})
 	}
-	logger := newLogger(cfg.Log, stderr)
-	store, err := db.Open(ctx, cfg.Storage.DataDir, logger)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return runServer(ctx, cfg, store, logger, func(net.Addr) {})
 }
 
 // runServer runs the appliance over store until ctx ends: the HTTP server

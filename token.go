@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"text/tabwriter"
 	"time"
 
@@ -12,32 +11,22 @@ import (
 	"gatehouse/web"
 )
 
-// cmdToken runs "gatehouse token create|list|revoke".
-func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "revoke") {
-		return errors.New("token: want create, list or revoke")
-	}
-	var cf commonFlags
-	fs := newFlagSet("token "+args[0], stderr, &cf)
-	name := fs.String("name", "", "name of the token, e.g. the script or person using it")
-	role := fs.String("role", string(app.RoleAdmin), "role: admin, operator or frontdesk")
-	ttl := fs.Duration("ttl", app.DefaultTokenTTL, "lifetime, e.g. 720h")
-	positional, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if args[0] != "revoke" && len(positional) > 0 {
-		return fmt.Errorf("token %s: unexpected argument %q", args[0], positional[0])
-	}
-	store, err := cf.openStore(ctx, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+// The token verbs manage the API's bearer tokens.
 
-	switch args[0] {
-	case "create":
-		t, err := store.CreateToken(ctx, *name, app.Role(*role), *ttl)
+// cmdTokenCreate is "gatehouse token create": a new API token, printed
+// once as the last line.
+func cmdTokenCreate(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	name := fs.String("name", "", "the token's `NAME`, e.g. the script or person using it (required)")
+	role := roleFlag(fs, "the token's `ROLE`: admin, operator or frontdesk")
+	ttl := fs.Duration("ttl", app.DefaultTokenTTL, "lifetime, e.g. 720h")
+	return func(ctx context.Context, c console, _ []string) error {
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		t, err := store.CreateToken(ctx, *name, *role, *ttl)
 		if err != nil {
 			return err
 		}
@@ -49,14 +38,25 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "# token %s %q role=%s expires %s\n%s\n", t.ID, t.Name, t.Role, t.ExpiresAt.Format(time.RFC3339), bearer)
+		fmt.Fprintf(c.stdout, "# token %s %q role=%s expires %s\n%s\n", t.ID, t.Name, t.Role, t.ExpiresAt.Format(time.RFC3339), bearer)
 		return nil
-	case "list":
+	}
+}
+
+// cmdTokenList is "gatehouse token list": every token with its status.
+func cmdTokenList(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	return func(ctx context.Context, c console, _ []string) error {
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
 		list, err := store.ListTokens(ctx)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tNAME\tROLE\tEXPIRES\tSTATUS")
 		now := time.Now()
 		for _, t := range list {
@@ -70,14 +70,22 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.ExpiresAt.Format(time.RFC3339), status)
 		}
 		return tw.Flush()
-	default: // revoke
-		if len(positional) != 1 {
-			return errors.New("token revoke: want exactly one token ID")
-		}
-		if err := store.RevokeToken(ctx, positional[0]); err != nil {
+	}
+}
+
+// cmdTokenRevoke is "gatehouse token revoke ID".
+func cmdTokenRevoke(fs *flag.FlagSet) action {
+	cf := configFlags(fs)
+	return func(ctx context.Context, c console, args []string) error {
+		store, err := cf.openStore(ctx, c.getenv, c.stderr)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "revoked %s\n", positional[0])
+		defer store.Close()
+		if err := store.RevokeToken(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "revoked %s\n", args[0])
 		return nil
 	}
 }
