@@ -64,6 +64,8 @@ func (s *Server) authIntegrationJSON(a app.AuthIntegration) authIntegrationJSON 
 	}
 }
 
+// listAuthIntegrations serves GET /captive/auth-integrations: every OAuth2
+// integration, each with a signed link that tests its sign-in.
 func (s *Server) listAuthIntegrations(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	list, err := s.deps.AuthIntegrations.ListAuthIntegrations(r.Context())
 	if err != nil {
@@ -77,6 +79,8 @@ func (s *Server) listAuthIntegrations(w http.ResponseWriter, r *http.Request, _ 
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createAuthIntegration serves POST /captive/auth-integrations: a new OAuth2
+// integration from name, type and config; 201 with its Location.
 func (s *Server) createAuthIntegration(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	var req authIntegrationRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -97,6 +101,8 @@ func (s *Server) createAuthIntegration(w http.ResponseWriter, r *http.Request, _
 	writeCreated(w, resourcePath("/captive/auth-integrations", a.ID), s.authIntegrationJSON(a))
 }
 
+// getAuthIntegration serves GET /captive/auth-integrations/:authIntegrationId:
+// one OAuth2 integration.
 func (s *Server) getAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	a, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), p.ByName("authIntegrationId"))
 	if err != nil {
@@ -106,6 +112,8 @@ func (s *Server) getAuthIntegration(w http.ResponseWriter, r *http.Request, p ht
 	writeJSON(w, http.StatusOK, s.authIntegrationJSON(a))
 }
 
+// updateAuthIntegration serves PUT /captive/auth-integrations/:authIntegrationId:
+// a partial update of the fields sent.
 func (s *Server) updateAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req authIntegrationRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -123,6 +131,8 @@ func (s *Server) updateAuthIntegration(w http.ResponseWriter, r *http.Request, p
 	writeJSON(w, http.StatusOK, s.authIntegrationJSON(a))
 }
 
+// deleteAuthIntegration serves DELETE /captive/auth-integrations/:authIntegrationId:
+// the integration is removed; 204.
 func (s *Server) deleteAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.AuthIntegrations.DeleteAuthIntegration(r.Context(), p.ByName("authIntegrationId")); err != nil {
 		s.writeError(w, r, err)

@@ -58,6 +58,8 @@ func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
 	return out
 }
 
+// createCoupons serves POST /captive/instances/:instanceId/coupons: count
+// new coupons valid for minutes_valid, which the routers are told of; 201.
 func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req couponRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -78,6 +80,8 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 	writeCreated(w, resourcePath("/captive/instances", p.ByName("instanceId"))+"/coupons", couponsToJSON(list, s.now()))
 }
 
+// listCoupons serves GET /captive/instances/:instanceId/coupons: the
+// instance's coupons, filtered by status and q, as JSON or CSV.
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	status, err := app.CheckCouponStatus(r.URL.Query().Get("status"))
 	if err != nil {
@@ -97,6 +101,8 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 	writeJSON(w, http.StatusOK, couponsToJSON(list, s.now()))
 }
 
+// revokeCoupon serves DELETE /captive/instances/:instanceId/coupons/:couponId:
+// the coupon is withdrawn and the routers are told; 204.
 func (s *Server) revokeCoupon(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.Coupons.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId")); err != nil {
 		s.writeError(w, r, err)

@@ -175,6 +175,7 @@ func termsTranslations(m map[string]string) map[string]string {
 	return m
 }
 
+// listInstances serves GET /captive/instances: every instance.
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	list, err := s.deps.Instances.ListInstances(r.Context())
 	if err != nil {
@@ -188,6 +189,8 @@ func (s *Server) listInstances(w http.ResponseWriter, r *http.Request, _ httprou
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createInstance serves POST /captive/instances: a new instance, which the
+// routers are told of; 201 with its Location.
 func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	in, err := decodeInstanceCreate(r)
 	if err != nil {
@@ -203,6 +206,7 @@ func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httpro
 	writeCreated(w, resourcePath("/captive/instances", in.ID), s.instanceJSON(in))
 }
 
+// getInstance serves GET /captive/instances/:instanceId: one instance.
 func (s *Server) getInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
 	if err != nil {
@@ -212,6 +216,8 @@ func (s *Server) getInstance(w http.ResponseWriter, r *http.Request, p httproute
 	writeJSON(w, http.StatusOK, s.instanceJSON(in))
 }
 
+// updateInstance serves PUT /captive/instances/:instanceId: a partial update
+// of the fields sent, which the routers are told of.
 func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req instanceRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -230,6 +236,8 @@ func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httpro
 	writeJSON(w, http.StatusOK, s.instanceJSON(in))
 }
 
+// deleteInstance serves DELETE /captive/instances/:instanceId: the instance
+// is removed and the routers are told; 204.
 func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.Instances.DeleteInstance(r.Context(), p.ByName("instanceId")); err != nil {
 		s.writeError(w, r, err)

@@ -53,6 +53,8 @@ func notificationGroupToJSON(g app.NotificationGroup) notificationGroupJSON {
 	}
 }
 
+// listNotificationGroups serves GET /captive/notification-groups: every
+// group that schedules notify.
 func (s *Server) listNotificationGroups(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	list, err := s.deps.Notifications.ListNotificationGroups(r.Context())
 	if err != nil {
@@ -66,6 +68,8 @@ func (s *Server) listNotificationGroups(w http.ResponseWriter, r *http.Request, 
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createNotificationGroup serves POST /captive/notification-groups: a new
+// group; the 201 is the only answer that shows its webhook secret.
 func (s *Server) createNotificationGroup(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	var req notificationGroupRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -88,6 +92,8 @@ func (s *Server) createNotificationGroup(w http.ResponseWriter, r *http.Request,
 	writeCreated(w, resourcePath("/captive/notification-groups", g.ID), out)
 }
 
+// getNotificationGroup serves GET /captive/notification-groups/:notificationGroupId:
+// one group, without its webhook secret.
 func (s *Server) getNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	g, err := s.deps.Notifications.NotificationGroup(r.Context(), p.ByName("notificationGroupId"))
 	if err != nil {
@@ -97,6 +103,8 @@ func (s *Server) getNotificationGroup(w http.ResponseWriter, r *http.Request, p 
 	writeJSON(w, http.StatusOK, notificationGroupToJSON(g))
 }
 
+// updateNotificationGroup serves PUT /captive/notification-groups/:notificationGroupId:
+// a partial update of the fields sent.
 func (s *Server) updateNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req notificationGroupRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -114,6 +122,8 @@ func (s *Server) updateNotificationGroup(w http.ResponseWriter, r *http.Request,
 	writeJSON(w, http.StatusOK, notificationGroupToJSON(g))
 }
 
+// deleteNotificationGroup serves DELETE /captive/notification-groups/:notificationGroupId:
+// the group is removed; 204.
 func (s *Server) deleteNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.Notifications.DeleteNotificationGroup(r.Context(), p.ByName("notificationGroupId")); err != nil {
 		s.writeError(w, r, err)

@@ -242,6 +242,9 @@ func (s *Server) deviceView(r *http.Request, step string) deviceView {
 	return deviceView{Lang: lang, Nonce: newNonce(), T: portalLanguages[lang], Theme: app.DefaultTheme(), Step: step, Action: deviceEntryPath}
 }
 
+// renderDevice writes the device sign-in page (oauth_device.html) of v with
+// status; a formAction that is not empty replaces 'self' as the page's CSP
+// form-action.
 func (s *Server) renderDevice(w http.ResponseWriter, status int, v deviceView, formAction string) {
 	s.renderPortal(w, status, "oauth_device.html", v, v.Nonce, formAction)
 }

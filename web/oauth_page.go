@@ -179,6 +179,7 @@ func (s *Server) oauthView(r *http.Request) oauthPageView {
 	return oauthPageView{Lang: lang, Nonce: newNonce(), T: portalLanguages[lang], Theme: app.DefaultTheme()}
 }
 
+// renderOAuth writes the OAuth2 sign-in page (oauth.html) of v with status.
 func (s *Server) renderOAuth(w http.ResponseWriter, status int, v oauthPageView) {
 	s.renderPortal(w, status, "oauth.html", v, v.Nonce, "")
 }

@@ -82,6 +82,8 @@ func (s *Server) scheduleJSON(sch app.Schedule) scheduleJSON {
 	return out
 }
 
+// listSchedules serves GET /captive/instances/:instanceId/coupon-schedules:
+// the instance's coupon schedules.
 func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	list, err := s.deps.Schedules.ListSchedules(r.Context(), p.ByName("instanceId"))
 	if err != nil {
@@ -95,6 +97,8 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request, p httprou
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createSchedule serves POST /captive/instances/:instanceId/coupon-schedules:
+// a new schedule, which the scheduler loads; 201 with its Location.
 func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req scheduleRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -119,6 +123,8 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request, p httpro
 	writeCreated(w, resourcePath("/captive/instances", sch.InstanceID)+resourcePath("/coupon-schedules", sch.ID), s.scheduleJSON(sch))
 }
 
+// getSchedule serves GET /captive/instances/:instanceId/coupon-schedules/:scheduleId:
+// one schedule of the instance.
 func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
 	if err != nil {
@@ -128,6 +134,8 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, p httproute
 	writeJSON(w, http.StatusOK, s.scheduleJSON(sch))
 }
 
+// updateSchedule serves PUT /captive/instances/:instanceId/coupon-schedules/:scheduleId:
+// a partial update of the fields sent, which the scheduler reloads.
 func (s *Server) updateSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req scheduleRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -147,6 +155,8 @@ func (s *Server) updateSchedule(w http.ResponseWriter, r *http.Request, p httpro
 	writeJSON(w, http.StatusOK, s.scheduleJSON(sch))
 }
 
+// deleteSchedule serves DELETE /captive/instances/:instanceId/coupon-schedules/:scheduleId:
+// the schedule is removed and the scheduler drops it; 204.
 func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	id := p.ByName("scheduleId")
 	if err := s.deps.Schedules.DeleteSchedule(r.Context(), p.ByName("instanceId"), id); err != nil {
@@ -157,6 +167,8 @@ func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request, p httpro
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// runSchedule serves POST /captive/instances/:instanceId/coupon-schedules/:scheduleId/run:
+// one batch of the schedule now ("run now"); 201 with the new coupons.
 func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	// Check the schedule belongs to the instance before running it.
 	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
@@ -177,6 +189,8 @@ type signedURLJSON struct {
 	SignedURL string `json:"signed_url"`
 }
 
+// generateScheduleURL serves GET /captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url:
+// the signed public link to the schedule's coupons.
 func (s *Server) generateScheduleURL(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
 	if err != nil {

@@ -124,6 +124,7 @@ func siteToJSON(site app.Site) siteJSON {
 	}
 }
 
+// listSites serves GET /captive/sites: every site with its router's status.
 func (s *Server) listSites(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	list, err := s.deps.Sites.ListSites(r.Context())
 	if err != nil {
@@ -137,6 +138,8 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, _ httprouter.
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createSite serves POST /captive/sites: a new site (a router), which the
+// reconciler starts to follow; 201 with its Location.
 func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	var req siteRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -162,6 +165,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter
 	writeCreated(w, resourcePath("/captive/sites", site.ID), siteToJSON(site))
 }
 
+// getSite serves GET /captive/sites/:siteId: one site with its router's status.
 func (s *Server) getSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	site, err := s.deps.Sites.Site(r.Context(), p.ByName("siteId"))
 	if err != nil {
@@ -195,6 +199,8 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter
 	writeJSON(w, http.StatusOK, siteToJSON(site))
 }
 
+// deleteSite serves DELETE /captive/sites/:siteId: the site is removed and
+// the reconciler stops following its router; 204.
 func (s *Server) deleteSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.Sites.DeleteSite(r.Context(), p.ByName("siteId")); err != nil {
 		s.writeError(w, r, err)

@@ -81,6 +81,8 @@ func queryBool(r *http.Request, name string) (bool, error) {
 	return b, nil
 }
 
+// listSiteUsers serves GET /captive/sites/:siteId/users: the guest sessions
+// seen at the site, only the active ones when active=true.
 func (s *Server) listSiteUsers(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	active, err := queryBool(r, "active")
 	if err != nil {
@@ -146,6 +148,8 @@ type syncResultJSON struct {
 	Errors     []string `json:"errors"`
 }
 
+// syncSite serves POST /captive/sites/:siteId/sync: the site's router is
+// reconciled now, and the answer counts what was added, updated and removed.
 func (s *Server) syncSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	res, err := s.deps.Routers.Sync(r.Context(), p.ByName("siteId"))
 	if err != nil {

@@ -37,6 +37,8 @@ func tokenToJSON(t app.Token) tokenJSON {
 	}
 }
 
+// listTokens serves GET /captive/tokens: every API token record (never the
+// bearer tokens themselves).
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	list, err := s.deps.Tokens.ListTokens(r.Context())
 	if err != nil {
@@ -50,6 +52,8 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ httprouter
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createToken serves POST /captive/tokens: a new API token of name, role and
+// ttl; the 201 is the only answer that holds the bearer token.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	var req tokenRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -78,6 +82,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ httproute
 	writeCreated(w, resourcePath("/captive/tokens", t.ID), out)
 }
 
+// revokeToken serves DELETE /captive/tokens/:tokenId: the token stops working; 204.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.Tokens.RevokeToken(r.Context(), p.ByName("tokenId")); err != nil {
 		s.writeError(w, r, err)

@@ -74,6 +74,8 @@ var uiIndex = sync.OnceValue(func() map[string]uiFile {
 	return files
 })
 
+// serveUIFile writes the embedded admin page file name with the page's
+// CSP and an ETag; an unknown name is 404.
 func (s *Server) serveUIFile(w http.ResponseWriter, r *http.Request, name string) {
 	f, ok := uiIndex()[name]
 	if !ok {

@@ -49,6 +49,8 @@ func walledGardenToJSON(e app.WalledGardenEntry) walledGardenJSON {
 	}
 }
 
+// listWalledGarden serves GET /captive/walled-garden/:siteId: the site's
+// walled-garden entries (what guests reach before they log in).
 func (s *Server) listWalledGarden(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	list, err := s.deps.WalledGarden.ListWalledGarden(r.Context(), p.ByName("siteId"))
 	if err != nil {
@@ -62,6 +64,8 @@ func (s *Server) listWalledGarden(w http.ResponseWriter, r *http.Request, p http
 	writeJSON(w, http.StatusOK, out)
 }
 
+// createWalledGardenEntry serves POST /captive/walled-garden/:siteId: a new
+// entry (by ip_address or host), which the routers are told of; 201.
 func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req walledGardenRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -84,6 +88,8 @@ func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 	writeCreated(w, resourcePath("/captive/walled-garden", e.SiteID, e.ID), walledGardenToJSON(e))
 }
 
+// getWalledGardenEntry serves GET /captive/walled-garden/:siteId/:walledGardenEntryId:
+// one entry of the site.
 func (s *Server) getWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	e, err := s.deps.WalledGarden.WalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"))
 	if err != nil {
@@ -93,6 +99,8 @@ func (s *Server) getWalledGardenEntry(w http.ResponseWriter, r *http.Request, p 
 	writeJSON(w, http.StatusOK, walledGardenToJSON(e))
 }
 
+// updateWalledGardenEntry serves PUT /captive/walled-garden/:siteId/:walledGardenEntryId:
+// a partial update of the fields sent, which the routers are told of.
 func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	var req walledGardenRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -112,6 +120,8 @@ func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 	writeJSON(w, http.StatusOK, walledGardenToJSON(e))
 }
 
+// deleteWalledGardenEntry serves DELETE /captive/walled-garden/:siteId/:walledGardenEntryId:
+// the entry is removed and the routers are told; 204.
 func (s *Server) deleteWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	if err := s.deps.WalledGarden.DeleteWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId")); err != nil {
 		s.writeError(w, r, err)
