@@ -37,54 +37,6 @@ export function setupChecklist(ctx, id, box, onChange) {
     });
   }
 
-  function actions(step) {
-    const out = [];
-    if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
-      const b = button("Install login page", () => act(b, "Installing…", async () => {
-        const r = await api.post(base + "/install-login-page");
-        return `Login page installed: ${r.files.map((f) => f.name).join(", ")}.`;
-      }), { kind: "primary", small: true, iconName: "download" });
-      out.push(b);
-    }
-    if (step.id === "login_method" && step.fix && !/Not checked/.test(step.detail)) {
-      const b = button("Enable PAP", () => act(b, "Enabling…", async () => {
-        await api.post(base + "/enable-pap");
-        return "http-pap added to the hotspot's login methods.";
-      }), { kind: step.ok ? "secondary" : "primary", small: true });
-      out.push(b);
-    }
-    if (step.id === "walled_garden" && !step.ok) {
-      const b = button("Sync now", () => act(b, "Syncing…", async () => {
-        await api.post(base + "/sync");
-        return "Router synced.";
-      }), { kind: "primary", small: true, iconName: "refresh" });
-      out.push(b);
-    }
-    if (step.id === "test_login" && !/Not checked/.test(step.detail)) {
-      // Optionally a device on the hotspot (its address) is logged in with
-      // the test code and out again.
-      const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal", spellcheck: "false",
-        placeholder: "e.g. 10.5.50.9", "aria-label": "Device address on the hotspot (optional)" });
-      const b = button(step.ok ? "Test again" : "Test login", () => act(b, "Testing…", async () => {
-        const r = await api.post(base + "/setup/test-login", ip.value.trim() ? { ip: ip.value.trim() } : {});
-        return r.ok ? "Test login worked." : "Test login failed: see the checklist.";
-      }), { kind: step.ok ? "secondary" : "primary", small: true });
-      out.push(b, h("label", { class: "setup-ip-label muted" }, "Also log in device ", ip));
-    }
-    return out.length ? h("div", { class: "setup-actions" }, out) : null;
-  }
-
-  function fixBox(step) {
-    if (!step.fix) return null;
-    const [first, ...rest] = step.fix.split("\n");
-    const cmds = rest.filter((l) => l.startsWith("/"));
-    const notes = rest.filter((l) => !l.startsWith("/"));
-    return h("div", { class: "setup-fix" },
-      h("p", { text: first }),
-      cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": "RouterOS commands", text: cmds.join("\n") }) : null,
-      notes.map((n) => h("p", { class: "muted", text: n })));
-  }
-
   async function load() {
     let r;
     try {
@@ -105,10 +57,61 @@ export function setupChecklist(ctx, id, box, onChange) {
             h("strong", { text: TITLES[s.id] || s.id })),
           h("p", { class: "setup-detail", text: s.detail }),
           fixBox(s),
-          actions(s)))));
+          stepActions(base, s, act)))));
   }
 
   fill(box, loading());
   load();
   return load;
+}
+
+/** stepActions are the buttons that fix a step; act(btn, label, fn) runs one and reads the list again. */
+function stepActions(base, step, act) {
+  const out = [];
+  if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
+    const b = button("Install login page", () => act(b, "Installing…", async () => {
+      const r = await api.post(base + "/install-login-page");
+      return `Login page installed: ${r.files.map((f) => f.name).join(", ")}.`;
+    }), { kind: "primary", small: true, iconName: "download" });
+    out.push(b);
+  }
+  if (step.id === "login_method" && step.fix && !/Not checked/.test(step.detail)) {
+    const b = button("Enable PAP", () => act(b, "Enabling…", async () => {
+      await api.post(base + "/enable-pap");
+      return "http-pap added to the hotspot's login methods.";
+    }), { kind: step.ok ? "secondary" : "primary", small: true });
+    out.push(b);
+  }
+  if (step.id === "walled_garden" && !step.ok) {
+    const b = button("Sync now", () => act(b, "Syncing…", async () => {
+      await api.post(base + "/sync");
+      return "Router synced.";
+    }), { kind: "primary", small: true, iconName: "refresh" });
+    out.push(b);
+  }
+  if (step.id === "test_login" && !/Not checked/.test(step.detail)) {
+    // Optionally a device on the hotspot (its address) is logged in with
+    // the test code and out again.
+    const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal",
+      spellcheck: "false", placeholder: "e.g. 10.5.50.9", "aria-label": "Device address on the hotspot (optional)" });
+    const b = button(step.ok ? "Test again" : "Test login", () => act(b, "Testing…", async () => {
+      const r = await api.post(base + "/setup/test-login", ip.value.trim() ? { ip: ip.value.trim() } : {});
+      return r.ok ? "Test login worked." : "Test login failed: see the checklist.";
+    }), { kind: step.ok ? "secondary" : "primary", small: true });
+    out.push(b, h("label", { class: "setup-ip-label muted" }, "Also log in device ", ip));
+  }
+  return out.length ? h("div", { class: "setup-actions" }, out) : null;
+}
+
+/** fixBox is what to do by hand for a step: a sentence, RouterOS commands, notes. */
+function fixBox(step) {
+  if (!step.fix) return null;
+  const [first, ...rest] = step.fix.split("\n");
+  const cmds = rest.filter((l) => l.startsWith("/"));
+  const notes = rest.filter((l) => !l.startsWith("/"));
+  return h("div", { class: "setup-fix" },
+    h("p", { text: first }),
+    cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": "RouterOS commands",
+      text: cmds.join("\n") }) : null,
+    notes.map((n) => h("p", { class: "muted", text: n })));
 }
