@@ -75,7 +75,8 @@ function shell() {
     icon("menu"), h("span", { text: "Menu" }));
   const nav = h("nav", { id: "nav", class: "nav", "aria-label": "Main" },
     h("ul", null, ROUTES.filter((r) => !r.hidden && allowed(r)).map((r) =>
-      h("li", null, h("a", { href: "#/" + r.path, data: { route: r.path } }, icon(r.icon), h("span", { text: isDesk() && r.deskLabel ? r.deskLabel : r.label }))))),
+      h("li", null, h("a", { href: "#/" + r.path, data: { route: r.path } }, icon(r.icon),
+        h("span", { text: isDesk() && r.deskLabel ? r.deskLabel : r.label }))))),
     h("p", { class: "nav-user", text: `Signed in as ${state.me.username} (${ROLE_NAMES[state.me.role] || state.me.role})` }));
   menuBtn.addEventListener("click", () => {
     const open = menuBtn.getAttribute("aria-expanded") !== "true";
@@ -88,12 +89,15 @@ function shell() {
       nav.classList.remove("open");
     }
   });
-  const signOutBtn = h("button", { type: "button", class: "btn btn-ghost", on: { click: signOut } }, icon("logout"), h("span", { text: "Sign out" }));
+  const signOutBtn = h("button", { type: "button", class: "btn btn-ghost", on: { click: signOut } },
+    icon("logout"), h("span", { text: "Sign out" }));
   const top = h("header", { class: "topbar" },
     menuBtn,
-    h("a", { class: "brand", href: "#" + homePath() }, h("img", { src: "/ui/logo.svg", alt: "", width: 28, height: 28 }), h("span", { text: "gatehouse" })),
+    h("a", { class: "brand", href: "#" + homePath() },
+      h("img", { src: "/ui/logo.svg", alt: "", width: 28, height: 28 }), h("span", { text: "gatehouse" })),
     h("div", { class: "user" },
-      h("span", { class: "user-name" }, h("strong", { text: state.me.username }), h("span", { class: "role", text: ROLE_NAMES[state.me.role] || state.me.role })),
+      h("span", { class: "user-name" }, h("strong", { text: state.me.username }),
+        h("span", { class: "role", text: ROLE_NAMES[state.me.role] || state.me.role })),
       signOutBtn));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
   const skip = h("a", { class: "skip", href: "#main", on: { click: (ev) => { ev.preventDefault(); main.focus(); } } }, "Skip to content");
@@ -165,7 +169,8 @@ async function render() {
     cleanup = (await view(ctx)) || null;
   } catch (err) {
     if (err && err.status === 401) return;
-    fill(root, h("div", { class: "alert alert-error", role: "alert" }, h("strong", { text: "This page could not be loaded. " }), err && err.message ? err.message : String(err)));
+    fill(root, h("div", { class: "alert alert-error", role: "alert" },
+      h("strong", { text: "This page could not be loaded. " }), err && err.message ? err.message : String(err)));
   }
   if (seq !== renders || !root.isConnected) {
     if (cleanup) cleanup(); // another page was opened meanwhile

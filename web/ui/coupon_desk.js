@@ -58,7 +58,8 @@ const EXTENSIONS = [[60, "1 hour"], [1440, "1 day"]];
  */
 export async function extendCoupon(inst, c) {
   const group = nextId("ext");
-  const custom = input({ type: "number", name: "minutes", min: 1, max: 525600, step: 1, value: "30", inputmode: "numeric", "aria-label": "Other: minutes" });
+  const custom = input({ type: "number", name: "minutes", min: 1, max: 525600, step: 1, value: "30", inputmode: "numeric",
+    "aria-label": "Other: minutes" });
   const choice = (value, label) => {
     const id = nextId();
     return h("div", { class: "ext-option" }, h("input", { type: "radio", name: group, id, value: String(value), checked: value === 60 }),
@@ -70,7 +71,8 @@ export async function extendCoupon(inst, c) {
   custom.addEventListener("focus", () => { other.querySelector("input").checked = true; });
   const extra = h("fieldset", { class: "ext-choice" }, h("legend", { text: "Add" }), EXTENSIONS.map(([v, l]) => choice(v, l)), other);
   const what = c.status === "redeemed"
-    ? `The guest's session now ends ${dateTime(c.session_ends_at)}. It ends that much later; if the router ends the session at the old time, the guest signs in again with the same code.`
+    ? `The guest's session now ends ${dateTime(c.session_ends_at)}. It ends that much later; `
+      + "if the router ends the session at the old time, the guest signs in again with the same code."
     : c.status === "expired"
       ? "This code has expired unused. It works again for that long from now."
       : `The code can now be used until ${dateTime(c.expires_at)}. It stays usable that much longer.`;
@@ -89,7 +91,8 @@ export async function extendCoupon(inst, c) {
 export async function releaseCoupon(inst, c) {
   const ok = await confirmDialog({
     title: `Free ${c.code} for a new device?`,
-    body: `The device ${c.redeemed_mac || "using it"} is logged out now. The next device that signs in with this code gets the rest of the session (until ${dateTime(c.session_ends_at)}) and is then the only one that can use it.`,
+    body: `The device ${c.redeemed_mac || "using it"} is logged out now. The next device that signs in with this code `
+      + `gets the rest of the session (until ${dateTime(c.session_ends_at)}) and is then the only one that can use it.`,
     confirm: "Free the code", danger: false,
   });
   if (!ok) return null;

@@ -79,7 +79,8 @@ export function checkbox(name, label, checked, { hint } = {}) {
  */
 export function durationField(label, name, seconds, { units = ["minutes", "hours", "days"], hint, min, max } = {}) {
   const { value, unit } = unitsOf(seconds || 0, [...units].reverse());
-  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "", inputmode: "decimal", required: true });
+  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "", inputmode: "decimal",
+    required: true });
   const unitSel = select(name + "_unit", units.map((u) => [u, u]), unit, { "aria-label": label + " unit" });
   const f = field(label, num, { hint });
   wrapControl(num, h("div", { class: "with-unit" }), unitSel);
@@ -180,7 +181,8 @@ export function badge(text, tone = "neutral") {
   return h("span", { class: "badge badge-" + tone, text });
 }
 
-const STATE_TONE = { online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral", revoked: "bad", delivered: "good", failed: "bad", pending: "warn" };
+const STATE_TONE = { online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral",
+  revoked: "bad", delivered: "good", failed: "bad", pending: "warn" };
 export const stateBadge = (state) => badge(state, STATE_TONE[state] || "neutral");
 
 /**

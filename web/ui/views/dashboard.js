@@ -30,7 +30,9 @@ export async function dashboard(ctx) {
       const d = dash.value;
       const sites = (n) => `${n} ${n === 1 ? "site" : "sites"}`;
       fill(stats,
-        stat("Sites online", `${d.sites.online}`, `of ${sites(d.sites.total)}` + (d.sites.offline ? ` · ${d.sites.offline} offline` : ""), d.sites.offline ? "bad" : d.sites.total ? "good" : ""),
+        stat("Sites online", `${d.sites.online}`,
+          `of ${sites(d.sites.total)}` + (d.sites.offline ? ` · ${d.sites.offline} offline` : ""),
+          d.sites.offline ? "bad" : d.sites.total ? "good" : ""),
         stat("Guests online", String(d.guests_online), "right now, all sites"),
         stat("Coupons issued", String(d.coupons.issued_today), `today · ${d.coupons.issued_week} this week`),
         stat("Coupons used", String(d.coupons.redeemed_today), `today · ${d.coupons.redeemed_week} this week`));
@@ -72,7 +74,8 @@ function siteTable(list) {
     // CPU load and uptime show once the router layer reports them.
     { label: "CPU", cell: (s) => s.status?.cpu_load != null ? `${s.status.cpu_load}%` : dash() },
     { label: "Uptime", cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
-    { label: "Last error", className: "col-error", cell: (s) => s.status?.last_error ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: "none" }) },
+    { label: "Last error", className: "col-error", cell: (s) => s.status?.last_error
+      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: "none" }) },
   ], sorted, { empty: "No routers yet. Add one under Sites.", caption: "Sites and their state" });
 }
 
@@ -88,7 +91,9 @@ function portalList(ctx, portals) {
       } catch (e) {
         err.textContent = e.message;
       }
-    }), { iconName: "print", small: true, attrs: { "aria-label": `Print one code of ${p.name}`, title: "One code, usable for a day, straight to the printer" } }) : null;
+    }), { iconName: "print", small: true,
+      attrs: { "aria-label": `Print one code of ${p.name}`, title: "One code, usable for a day, straight to the printer" } })
+      : null;
     const err = h("span", { class: "error-text small", role: "status" });
     return h("li", { class: p.unused_codes ? null : "is-empty" },
       h("div", null, h("a", { href: "#/coupons?instance=" + encodeURIComponent(p.id), text: p.name }),

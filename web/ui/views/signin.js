@@ -6,7 +6,8 @@ import { field, input, button, errorBox, busy } from "../kit.js";
 
 /** signIn fills root with the sign-in form; done(token) runs on success. */
 export function signIn(root, { notice, done }) {
-  const user = input({ name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false", maxlength: 64 });
+  const user = input({ name: "username", autocomplete: "username", required: true, autocapitalize: "none",
+    spellcheck: "false", maxlength: 64 });
   const pass = input({ type: "password", name: "password", autocomplete: "current-password", required: true });
   const err = errorBox();
   const submit = button("Sign in", null, { kind: "primary", type: "submit" });
@@ -31,7 +32,7 @@ export function signIn(root, { notice, done }) {
         await done(res.token);
       } catch (e) {
         if (e.status === 401) err.show({ message: "The user name or password is not right." });
-        else if (e.status === 429) err.show({ message: e.retryAfter ? `Too many failed sign-ins. Try again in ${waitWords(e.retryAfter)}.` : e.message });
+        else if (e.status === 429) err.show({ message: e.retryAfter ? tooMany(e.retryAfter) : e.message });
         else err.show(e);
         pass.value = "";
         pass.focus();
@@ -40,7 +41,8 @@ export function signIn(root, { notice, done }) {
   });
   fill(root, h("main", { class: "signin", id: "main" },
     h("div", { class: "signin-card" },
-      h("div", { class: "signin-brand" }, h("img", { src: "/ui/logo.svg", alt: "", width: 40, height: 40 }), h("span", { text: "gatehouse" })),
+      h("div", { class: "signin-brand" },
+        h("img", { src: "/ui/logo.svg", alt: "", width: 40, height: 40 }), h("span", { text: "gatehouse" })),
       h("h1", { text: "Sign in" }),
       h("p", { class: "lead", text: "Guest Wi-Fi for your venue: coupons, portals and routers." }),
       form)));
@@ -51,3 +53,5 @@ function waitWords(seconds) {
   if (seconds < 90) return `${seconds} seconds`;
   return `${Math.ceil(seconds / 60)} minutes`;
 }
+
+const tooMany = (seconds) => `Too many failed sign-ins. Try again in ${waitWords(seconds)}.`;
