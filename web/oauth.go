@@ -164,13 +164,24 @@ func (s *Server) sendToProvider(w http.ResponseWriter, r *http.Request, c *oauth
 }
 
 // oauthCallback serves GET /oauth2/callback, where the provider sends the
-// browser back. The state is checked before any database read, the
-// attempt is used once (a replay is refused), and only a verified identity
-// lets the guest on.
+// browser back: verify the callback, then complete the sign-in.
 func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	ctx := r.Context()
-	q := r.URL.Query()
 	now := s.now()
+	a, ok := s.verifyCallback(w, r, now)
+	if !ok {
+		return
+	}
+	s.completeSignIn(w, r, a, now)
+}
+
+// verifyCallback checks that the callback r continues a sign-in this
+// browser started: the state is checked before any database read (bad
+// ones count against the source), the attempt is used once (a replay is
+// refused), and its cookie must come back. It answers the browser itself
+// and reports false when the callback is refused. From a true answer on
+// the attempt is spent, and its cookie is cleared.
+func (s *Server) verifyCallback(w http.ResponseWriter, r *http.Request, now time.Time) (app.OAuthAttempt, bool) {
+	ctx := r.Context()
 	src := "src:" + clientIP(r)
 	if wait := s.linkFailures.blocked(src, now); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
@@ -178,38 +189,47 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 		v := s.oauthView(r)
 		v.Error = fmt.Sprintf(v.T["slow_down"], secs)
 		s.renderOAuth(w, http.StatusTooManyRequests, v)
-		return
+		return app.OAuthAttempt{}, false
 	}
-	id, err := app.VerifyOAuthState(s.links.Key, q.Get("state"), now)
+	id, err := app.VerifyOAuthState(s.links.Key, r.URL.Query().Get("state"), now)
 	if err != nil {
 		if app.ErrorReason(err) == app.ReasonOAuthStateInvalid {
 			s.linkFailures.fail(src, now)
 		}
 		s.oauthPage(w, r, http.StatusForbidden, app.ErrorReason(err))
-		return
+		return app.OAuthAttempt{}, false
 	}
 	if s.deps.OAuth == nil {
 		s.oauthPage(w, r, http.StatusServiceUnavailable, "oauth_unavailable")
-		return
+		return app.OAuthAttempt{}, false
 	}
 	a, err := s.deps.OAuth.UseOAuthAttempt(ctx, id, now)
 	if err != nil {
 		if app.ErrorCode(err) != app.EForbidden {
 			s.logger.ErrorContext(ctx, "oauth: use attempt", "err", err)
 			s.oauthPage(w, r, http.StatusInternalServerError, "oauth_failed")
-			return
+			return app.OAuthAttempt{}, false
 		}
 		s.oauthPage(w, r, http.StatusForbidden, app.ErrorReason(err))
-		return
+		return app.OAuthAttempt{}, false
 	}
 	// From here on the attempt is spent, whatever happens.
 	if !sameBrowser(r, a) {
 		s.logger.WarnContext(ctx, "oauth: callback in a browser that did not start the sign-in", "attempt", a.ID)
 		s.oauthPage(w, r, http.StatusForbidden, app.ReasonOAuthStateInvalid)
-		return
+		return app.OAuthAttempt{}, false
 	}
 	http.SetCookie(w, &http.Cookie{Name: oauthCookiePrefix + a.ID, Path: oauthCallbackPath, MaxAge: -1, HttpOnly: true,
 		Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+	return a, true
+}
+
+// completeSignIn finishes the verified sign-in a: a device's goes on in
+// deviceCallback; for a guest, only an identity the provider vouched for
+// lets the guest on (a test sign-in shows the identity instead), and the
+// router learns of the guest before the browser is handed to it.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, a app.OAuthAttempt, now time.Time) {
+	ctx := r.Context()
 	client, err := s.oauthClient(ctx, a.AuthIntegrationID)
 	if err != nil {
 		s.logger.WarnContext(ctx, "oauth: prepare callback", "attempt", a.ID, "err", err)
@@ -219,23 +239,8 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 		return
 	}
 	g := s.guestPage(ctx, r, a, client)
-	if perr := q.Get("error"); perr != "" {
-		if perr == "access_denied" {
-			g.fail(w, http.StatusOK, "oauth_denied")
-			return
-		}
-		s.logger.WarnContext(ctx, "oauth: provider refused", "attempt", a.ID, "error", perr, "description", q.Get("error_description"))
-		g.fail(w, http.StatusBadGateway, "oauth_failed")
-		return
-	}
-	if client == nil || q.Get("code") == "" {
-		g.fail(w, http.StatusBadGateway, "oauth_failed")
-		return
-	}
-	ident, err := s.oauth.identify(ctx, client, q.Get("code"), a.Verifier, a.Nonce)
-	if err != nil {
-		s.logger.WarnContext(ctx, "oauth: sign-in not accepted", "attempt", a.ID, "provider", client.integ.Type, "err", err)
-		g.fail(w, http.StatusBadGateway, "oauth_failed")
+	ident, ok := s.providerIdentity(w, r, g, a, client)
+	if !ok {
 		return
 	}
 	if a.IsTest() {
@@ -256,6 +261,36 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request, _ httprou
 		return
 	}
 	s.oauthHandOff(w, r, g, guest)
+}
+
+// providerIdentity reads who signed in from the provider's answer in the
+// callback's query: the code is exchanged and the identity verified. A
+// refusal (access_denied is the guest's own choice) or an answer that
+// cannot be used shows the failure on the guest's page g and reports
+// false.
+func (s *Server) providerIdentity(w http.ResponseWriter, r *http.Request, g guestCallback, a app.OAuthAttempt, client *oauthClient) (app.OAuthIdentity, bool) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	if perr := q.Get("error"); perr != "" {
+		if perr == "access_denied" {
+			g.fail(w, http.StatusOK, "oauth_denied")
+			return app.OAuthIdentity{}, false
+		}
+		s.logger.WarnContext(ctx, "oauth: provider refused", "attempt", a.ID, "error", perr, "description", q.Get("error_description"))
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return app.OAuthIdentity{}, false
+	}
+	if client == nil || q.Get("code") == "" {
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return app.OAuthIdentity{}, false
+	}
+	ident, err := s.oauth.identify(ctx, client, q.Get("code"), a.Verifier, a.Nonce)
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth: sign-in not accepted", "attempt", a.ID, "provider", client.integ.Type, "err", err)
+		g.fail(w, http.StatusBadGateway, "oauth_failed")
+		return app.OAuthIdentity{}, false
+	}
+	return ident, true
 }
 
 // grantGuest lets a signed-in guest on, drawing new credentials when the
