@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -67,104 +68,177 @@ func (s *Server) portalKeys(r *http.Request, inst app.Instance) []limitKey {
 // code is spent only when there is such a place and, for a login through
 // the router's API, only after the router let the device on. Anything else
 // shows the page again with a message in the guest's language and changes
-// nothing.
+// nothing. The steps keep the security order: reserve the attempt (before
+// any check, so a burst cannot slip past), decide where the device goes,
+// check the code, then spend it.
 func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := r.ParseForm(); err != nil {
-		s.writeError(w, r, app.Invalid("", app.ReasonInvalidJSON, "the form could not be read"))
+	l, ok := s.readCodeLogin(w, r, p)
+	if !ok || !l.reserve() || !l.wantsCode() {
 		return
 	}
-	pr, ok := s.loadPortal(w, r, p, r.PostForm)
+	t, ok := l.target()
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	nonce := newNonce()
-	v := s.view(pr, nonce)
-	v.Code = app.NormalizeCouponCode(r.PostForm.Get("code"))
-	v.TermsAccepted = r.PostForm.Get("accept_terms") != ""
-	again := func(status int, msg string) {
-		v.Error = msg
-		s.renderPortal(w, status, "portal.html", v, nonce, s.codeFormAction(ctx, pr))
+	req := app.RedeemRequest{InstanceID: l.pr.inst.ID, Code: l.v.Code, SiteID: t.site, MAC: t.mac, At: l.now}
+	if t.login != nil {
+		l.spendAtHotspot(t, req)
+		return
 	}
-	now := s.now()
-	attempt, wait := reserveAll(s.portalKeys(r, pr.inst), now)
+	l.spendThroughRouter(t, req)
+}
+
+// codeLogin is one code submitted on the portal, on its way through
+// portalLogin's steps: the request, the page to show again, and the
+// attempt reserved against the guessing limits.
+type codeLogin struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	pr      portalRequest
+	v       portalView
+	now     time.Time
+	attempt reservation
+}
+
+// readCodeLogin reads the form and the portal it was posted to. It answers
+// the browser itself and reports false for an unknown instance (not
+// found) and for a form that cannot be read (the portal's page with a
+// message: a browser posted it, not an API client).
+func (s *Server) readCodeLogin(w http.ResponseWriter, r *http.Request, p httprouter.Params) (*codeLogin, bool) {
+	formErr := r.ParseForm()
+	form := r.PostForm
+	if formErr != nil {
+		form = url.Values{} // what was read of a broken form is not trusted
+	}
+	pr, ok := s.loadPortal(w, r, p, form)
+	if !ok {
+		return nil, false
+	}
+	l := &codeLogin{s: s, w: w, r: r, pr: pr, v: s.view(pr, newNonce())}
+	if formErr != nil {
+		l.again(http.StatusBadRequest, l.v.T["form_unreadable"])
+		return nil, false
+	}
+	l.v.Code = app.NormalizeCouponCode(form.Get("code"))
+	l.v.TermsAccepted = form.Get("accept_terms") != ""
+	l.now = s.now()
+	return l, true
+}
+
+// again shows the portal's page again with msg.
+func (l *codeLogin) again(status int, msg string) {
+	l.v.Error = msg
+	l.s.renderPortal(l.w, status, "portal.html", l.v, l.v.Nonce, l.s.codeFormAction(l.r.Context(), l.pr))
+}
+
+// reserve counts the attempt against the guessing limits before anything
+// is checked; false (a 429 page) when the guest must wait first.
+func (l *codeLogin) reserve() bool {
+	attempt, wait := reserveAll(l.s.portalKeys(l.r, l.pr.inst), l.now)
 	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
-		w.Header().Set("Retry-After", fmt.Sprint(secs))
-		again(http.StatusTooManyRequests, fmt.Sprintf(v.T["slow_down"], secs))
-		return
+		l.w.Header().Set("Retry-After", fmt.Sprint(secs))
+		l.again(http.StatusTooManyRequests, fmt.Sprintf(l.v.T["slow_down"], secs))
+		return false
 	}
+	l.attempt = attempt
+	return true
+}
+
+// wantsCode reports whether there is a code to check. A sign-in instance
+// takes none, and an empty code or terms not accepted need the guest
+// first; each forgives the attempt, as no guess was checked.
+func (l *codeLogin) wantsCode() bool {
 	switch {
-	case v.OAuth:
+	case l.v.OAuth:
 		// Sign-in instances take no codes: show their page (with its button).
-		attempt.forgive()
-		http.Redirect(w, r, "/portal/"+pr.inst.ID+"?"+pr.params.Encode(), http.StatusSeeOther)
-		return
-	case v.Code == "":
-		attempt.forgive()
-		again(http.StatusOK, v.T["need_code"])
-		return
-	case v.Terms != "" && !v.TermsAccepted:
-		attempt.forgive()
-		again(http.StatusOK, v.T["need_terms"])
-		return
+		l.attempt.forgive()
+		http.Redirect(l.w, l.r, "/portal/"+l.pr.inst.ID+"?"+l.pr.params.Encode(), http.StatusSeeOther)
+		return false
+	case l.v.Code == "":
+		l.attempt.forgive()
+		l.again(http.StatusOK, l.v.T["need_code"])
+		return false
+	case l.v.Terms != "" && !l.v.TermsAccepted:
+		l.attempt.forgive()
+		l.again(http.StatusOK, l.v.T["need_terms"])
+		return false
 	}
-	t, key, err := s.target(ctx, r, pr, true)
+	return true
+}
+
+// target decides where the device goes; false (the page, telling the
+// guest what to do) when there is nowhere safe to send it.
+func (l *codeLogin) target() (guestTarget, bool) {
+	t, key, err := l.s.target(l.r.Context(), l.r, l.pr, true)
 	if key != "" {
 		if err == nil {
-			attempt.forgive() // nowhere to go: no guess was checked
+			l.attempt.forgive() // nowhere to go: no guess was checked
 		} // a failed device lookup asked the router: it counts like a guess
-		again(http.StatusOK, noPlaceText(v.T, pr.inst, key))
+		l.again(http.StatusOK, noPlaceText(l.v.T, l.pr.inst, key))
+		return guestTarget{}, false
+	}
+	return t, true
+}
+
+// refused shows why the code was not taken: a wrong code in the guest's
+// words (the attempt stays counted), anything else as a failure of the
+// router (forgiven, and logged).
+func (l *codeLogin) refused(err error) {
+	if msg, ok := l.v.T[app.ErrorReason(err)]; ok {
+		l.again(http.StatusOK, msg) // a wrong code: the attempt stays counted
 		return
 	}
-	req := app.RedeemRequest{InstanceID: pr.inst.ID, Code: v.Code, SiteID: t.site, MAC: t.mac, At: now}
-	refused := func(err error) {
-		if msg, ok := v.T[app.ErrorReason(err)]; ok {
-			again(http.StatusOK, msg) // a wrong code: the attempt stays counted
-			return
-		}
-		attempt.forgive()
-		s.logger.ErrorContext(ctx, "portal: redeem", "instance", pr.inst.ID, "err", err)
-		again(http.StatusOK, v.T["router_failed"])
-	}
-	if t.login != nil {
-		red, err := s.deps.Portal.Redeem(ctx, req)
-		if err != nil {
-			refused(err)
-			return
-		}
-		if !red.Resumed { // coming back is counted: every time is a hand-off
-			attempt.forgive()
-		}
-		s.changed() // lock the router user to this device
-		s.redirectToHotspot(w, r, t, pr, red.Coupon.Code, red.Coupon.Code)
-		return
-	}
-	// Through the router's API: the router first, the record after.
-	red, err := s.deps.Portal.CheckRedeem(ctx, req)
+	l.attempt.forgive()
+	l.s.logger.ErrorContext(l.r.Context(), "portal: redeem", "instance", l.pr.inst.ID, "err", err)
+	l.again(http.StatusOK, l.v.T["router_failed"])
+}
+
+// spendAtHotspot spends the code, then hands the browser to the site's
+// hotspot login page, which lets the device on.
+func (l *codeLogin) spendAtHotspot(t guestTarget, req app.RedeemRequest) {
+	red, err := l.s.deps.Portal.Redeem(l.r.Context(), req)
 	if err != nil {
-		refused(err)
+		l.refused(err)
+		return
+	}
+	if !red.Resumed { // coming back is counted: every time is a hand-off
+		l.attempt.forgive()
+	}
+	l.s.changed() // lock the router user to this device
+	l.s.redirectToHotspot(l.w, l.r, t, l.pr, red.Coupon.Code, red.Coupon.Code)
+}
+
+// spendThroughRouter lets the device on through the router's API: the code
+// is checked, the router first, the record after; a code another device
+// used in between takes this one off again.
+func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
+	ctx := l.r.Context()
+	red, err := l.s.deps.Portal.CheckRedeem(ctx, req)
+	if err != nil {
+		l.refused(err)
 		return
 	}
 	code := red.Coupon.Code
-	if err := s.deps.Routers.LoginGuest(ctx, t.site, code, code, t.ip, t.mac); err != nil {
-		attempt.forgive() // the code was right; the router did not take it
-		s.logger.WarnContext(ctx, "portal: router login", "site", t.site, "err", err)
-		again(http.StatusOK, v.T["router_failed"])
+	if err := l.s.deps.Routers.LoginGuest(ctx, t.site, code, code, t.ip, t.mac); err != nil {
+		l.attempt.forgive() // the code was right; the router did not take it
+		l.s.logger.WarnContext(ctx, "portal: router login", "site", t.site, "err", err)
+		l.again(http.StatusOK, l.v.T["router_failed"])
 		return
 	}
-	if red, err = s.deps.Portal.Redeem(ctx, req); err != nil {
+	if red, err = l.s.deps.Portal.Redeem(ctx, req); err != nil {
 		// Used by another device since the check: take this one off again.
-		if eerr := s.deps.Routers.EndGuestSession(ctx, t.site, code, t.mac); eerr != nil {
-			s.logger.WarnContext(ctx, "portal: end a login that could not be recorded", "site", t.site, "err", eerr)
+		if eerr := l.s.deps.Routers.EndGuestSession(ctx, t.site, code, t.mac); eerr != nil {
+			l.s.logger.WarnContext(ctx, "portal: end a login that could not be recorded", "site", t.site, "err", eerr)
 		}
-		refused(err)
+		l.refused(err)
 		return
 	}
 	if !red.Resumed {
-		attempt.forgive()
+		l.attempt.forgive()
 	}
-	s.changed() // lock the router user to this device
-	s.online(ctx, &v, pr, t.site, red.SessionEnds)
-	s.renderPortal(w, http.StatusOK, "portal.html", v, v.Nonce, "")
+	l.s.changed() // lock the router user to this device
+	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
+	l.s.renderPortal(l.w, http.StatusOK, "portal.html", l.v, l.v.Nonce, "")
 }

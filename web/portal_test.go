@@ -599,3 +599,47 @@ func guestSubnet(t *testing.T, e *env, inst, site, subnet string) {
 	wantStatus(t, e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{
 		"sites": []any{map[string]any{"id": site, "subnets": []any{subnet}}}}), http.StatusOK)
 }
+
+// TestPortalUnreadableForm: a browser's form that cannot be read gets the
+// portal's page in the guest's language, not the API's JSON, and nothing
+// is spent or counted.
+func TestPortalUnreadableForm(t *testing.T) {
+	f := newPortal(t, "")
+	post := func(path string) response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, f.e.srv.URL+path, strings.NewReader("code="+f.code(0)+"&mac=%zz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "de")
+		res, err := f.e.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := response{status: res.StatusCode, header: res.Header, body: body}
+		checkContract(t, http.MethodPost, path, r)
+		return r
+	}
+	r := post("/portal/" + f.inst + "/login")
+	if r.status != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("unreadable form: got %d %s, want 400 text/html", r.status, r.header.Get("Content-Type"))
+	}
+	if want := "nicht gelesen werden konnte"; !strings.Contains(string(r.body), want) {
+		t.Errorf("unreadable form: the page does not say %q: %s", want, r.body)
+	}
+	if !strings.Contains(string(r.body), `name="code"`) {
+		t.Errorf("unreadable form: got no code form to try again: %s", r.body)
+	}
+	if f.status(0) != "valid" {
+		t.Errorf("coupon 0: got status %s, want valid", f.status(0))
+	}
+	if r := post("/portal/01900000-0000-7000-8000-000000000000/login"); r.status != http.StatusNotFound {
+		t.Errorf("unreadable form to an unknown portal: got %d, want 404", r.status)
+	}
+}
