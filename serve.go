@@ -160,26 +160,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		AllowLoopbackBaseURL: cfg.Server.AllowLoopbackBaseURL,
 		OAuth: web.OAuthEndpoints{GoogleIssuer: cfg.OAuth.GoogleIssuer, AzureAuthority: cfg.OAuth.AzureAuthority,
 			GitHubAuthURL: cfg.OAuth.GitHubAuthURL, GitHubTokenURL: cfg.OAuth.GitHubTokenURL, GitHubAPIURL: cfg.OAuth.GitHubAPIURL},
-	}, web.Deps{
-		Sites:            store,
-		Instances:        store,
-		AuthIntegrations: store,
-		WalledGarden:     store,
-		Tokens:           store,
-		Coupons:          store,
-		Schedules:        store,
-		Notifications:    store,
-		SiteUsers:        store,
-		Portal:           store,
-		Audit:            store,
-		Dashboard:        store,
-		Admins:           store,
-		OAuth:            store,
-		Health:           store,
-		Metrics:          registry,
-		Routers:          reconciler,
-		Runner:           sched,
-	}, logger)
+	}, web.Deps{Store: store, Metrics: registry, Routers: reconciler, Runner: sched}, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ const auditTimeout = 10 * time.Second
 // one to name, and anonymous requests must not be able to fill the log. A
 // failed audit write is logged and the request goes on.
 func (s *Server) auditWrites(rt route, next http.Handler) http.Handler {
-	if s.deps.Audit == nil || !isWrite(rt.method) {
+	if !isWrite(rt.method) {
 		return next
 	}
 	action := rt.method + " " + rt.path
@@ -83,7 +83,7 @@ func (s *Server) auditWrites(rt route, next http.Handler) http.Handler {
 func (s *Server) appendAudit(ctx context.Context, ev app.AuditEvent) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
 	defer cancel()
-	if err := s.deps.Audit.AppendAudit(ctx, ev); err != nil {
+	if err := s.store.AppendAudit(ctx, ev); err != nil {
 		s.logger.ErrorContext(ctx, "audit event not recorded", "action", ev.Action, "resource", ev.Resource,
 			"actor_id", ev.ActorID, "status", ev.Status, "err", err)
 	}
@@ -197,7 +197,7 @@ func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request, _ httpr
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.Audit.ListAudit(r.Context(), f)
+	list, err := s.store.ListAudit(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -427,7 +427,7 @@ func TestAuditNeverStoresBodies(t *testing.T) {
 }
 
 // failingAudit is a real store whose audit writes fail.
-type failingAudit struct{ app.AuditStore }
+type failingAudit struct{ web.Store }
 
 func (failingAudit) AppendAudit(context.Context, app.AuditEvent) error {
 	return errors.New("disk full")
@@ -438,7 +438,7 @@ func TestAuditFailureDoesNotFailTheRequest(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelError}))
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1]},
-		web.Deps{Sites: e.store, Instances: e.store, Tokens: e.store, Audit: failingAudit{e.store}}, logger)
+		web.Deps{Store: failingAudit{e.store}, Routers: e.reconciler, Runner: e.scheduler}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

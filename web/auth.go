@@ -121,7 +121,7 @@ func (s *Server) verifyBearer(r *http.Request) (principal, error) {
 	case err != nil:
 		return principal{}, unauthorized(app.ReasonInvalidToken, "the token is not valid")
 	}
-	rec, err := s.deps.Tokens.Token(r.Context(), c.ID)
+	rec, err := s.store.Token(r.Context(), c.ID)
 	if app.ErrorCode(err) == app.ENotFound {
 		return principal{}, unauthorized(app.ReasonInvalidToken, "the token is not known")
 	} else if err != nil {

@@ -67,7 +67,7 @@ func (s *Server) authIntegrationJSON(a app.AuthIntegration) authIntegrationJSON 
 // listAuthIntegrations serves GET /captive/auth-integrations: every OAuth2
 // integration, each with a signed link that tests its sign-in.
 func (s *Server) listAuthIntegrations(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	list, err := s.deps.AuthIntegrations.ListAuthIntegrations(r.Context())
+	list, err := s.store.ListAuthIntegrations(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -93,7 +93,7 @@ func (s *Server) createAuthIntegration(w http.ResponseWriter, r *http.Request, _
 	}
 	var a app.AuthIntegration
 	req.applyTo(&a)
-	a, err := s.deps.AuthIntegrations.CreateAuthIntegration(r.Context(), a)
+	a, err := s.store.CreateAuthIntegration(r.Context(), a)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -104,7 +104,7 @@ func (s *Server) createAuthIntegration(w http.ResponseWriter, r *http.Request, _
 // getAuthIntegration serves GET /captive/auth-integrations/:authIntegrationId:
 // one OAuth2 integration.
 func (s *Server) getAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	a, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), p.ByName("authIntegrationId"))
+	a, err := s.store.AuthIntegration(r.Context(), p.ByName("authIntegrationId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) updateAuthIntegration(w http.ResponseWriter, r *http.Request, p
 		s.writeError(w, r, err)
 		return
 	}
-	a, err := s.deps.AuthIntegrations.UpdateAuthIntegration(r.Context(), p.ByName("authIntegrationId"), func(a *app.AuthIntegration) error {
+	a, err := s.store.UpdateAuthIntegration(r.Context(), p.ByName("authIntegrationId"), func(a *app.AuthIntegration) error {
 		req.applyTo(a)
 		return nil
 	})
@@ -134,7 +134,7 @@ func (s *Server) updateAuthIntegration(w http.ResponseWriter, r *http.Request, p
 // deleteAuthIntegration serves DELETE /captive/auth-integrations/:authIntegrationId:
 // the integration is removed; 204.
 func (s *Server) deleteAuthIntegration(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.AuthIntegrations.DeleteAuthIntegration(r.Context(), p.ByName("authIntegrationId")); err != nil {
+	if err := s.store.DeleteAuthIntegration(r.Context(), p.ByName("authIntegrationId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -184,7 +184,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 		return
 	}
 	res.forgive()
-	tok, err := s.deps.Admins.StartSession(r.Context(), admin.ID, app.AdminSessionTTL)
+	tok, err := s.store.StartSession(r.Context(), admin.ID, app.AdminSessionTTL)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -214,10 +214,7 @@ func (s *Server) checkCredentials(ctx context.Context, username, password string
 	case <-ctx.Done():
 		return app.Admin{}, false, ctx.Err()
 	}
-	if s.deps.Admins == nil {
-		return app.Admin{}, false, &app.Error{Code: app.EUnavailable, Message: "admin accounts are not available"}
-	}
-	admin, hash, err := s.deps.Admins.AdminCredentials(ctx, username)
+	admin, hash, err := s.store.AdminCredentials(ctx, username)
 	switch {
 	case app.ErrorCode(err) == app.ENotFound:
 		_, _ = app.CheckPassword(s.logins.dummyHash(), password)
@@ -234,9 +231,6 @@ func (s *Server) checkCredentials(ctx context.Context, username, password string
 
 // auditSignIn records a successful sign-in; a failed write is logged.
 func (s *Server) auditSignIn(r *http.Request, ev app.AuditEvent) {
-	if s.deps.Audit == nil {
-		return
-	}
 	ev.RemoteAddr = remoteIP(r.RemoteAddr)
 	s.appendAudit(r.Context(), ev)
 }
@@ -250,14 +244,11 @@ func (s *Server) auditSignIn(r *http.Request, ev app.AuditEvent) {
 // attacker-chosen text, nor a password typed into the user name field. A
 // failed write is logged.
 func (s *Server) tallySignInFailure(r *http.Request, source, account string) {
-	if s.deps.Audit == nil {
-		return
-	}
 	ev := app.AuditEvent{ActorName: account, Action: "POST /auth/login", Status: http.StatusUnauthorized,
 		RemoteAddr: strings.TrimPrefix(source, "src:"), At: s.now().UTC()}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), auditTimeout)
 	defer cancel()
-	if err := s.deps.Audit.TallyAudit(ctx, ev); err != nil {
+	if err := s.store.TallyAudit(ctx, ev); err != nil {
 		s.logger.ErrorContext(ctx, "audit failed sign-in", "remote_addr", ev.RemoteAddr, "err", err)
 	}
 }
@@ -273,7 +264,7 @@ func (s *Server) writeRetry(w http.ResponseWriter, r *http.Request, wait time.Du
 // logout serves POST /auth/logout: the token of the request is revoked.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	p, _ := principalFrom(r.Context())
-	if err := s.deps.Tokens.RevokeToken(r.Context(), p.TokenID); err != nil {
+	if err := s.store.RevokeToken(r.Context(), p.TokenID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -319,7 +310,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, _ httprouter.Params)
 	for _, a := range p.Role.Allowed() {
 		out.Actions = append(out.Actions, string(a))
 	}
-	insts, err := s.deps.Instances.ListInstances(r.Context())
+	insts, err := s.store.ListInstances(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -327,7 +318,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, _ httprouter.Params)
 	for _, in := range insts {
 		out.Instances = append(out.Instances, meInstanceJSON{ID: in.ID, Name: in.Name, Strategy: in.Strategy})
 	}
-	sites, err := s.deps.Sites.ListSites(r.Context())
+	sites, err := s.store.ListSites(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -333,17 +333,17 @@ func (c *stepClock) advance(d time.Duration) {
 }
 
 // newLoginEnv replaces the harness's server by one whose clock stands at
-// the start of a minute until the test moves it, with admins (nil: the
-// store) holding the accounts.
-func newLoginEnv(t *testing.T, admins app.AdminStore) (*env, *stepClock) {
+// the start of a minute until the test moves it, over store (nil: the
+// harness's store).
+func newLoginEnv(t *testing.T, store web.Store) (*env, *stepClock) {
 	t.Helper()
 	e := newEnv(t, "")
-	if admins == nil {
-		admins = e.store
+	if store == nil {
+		store = e.store
 	}
 	clock := &stepClock{now: time.Now().UTC().Truncate(time.Minute)}
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test", Now: clock.Now},
-		web.Deps{Sites: e.store, Instances: e.store, Tokens: e.store, Audit: e.store, Admins: admins},
+		web.Deps{Store: store, Routers: e.reconciler, Runner: e.scheduler},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -529,7 +529,7 @@ func TestLoginFailuresTallied(t *testing.T) {
 // gatedAdmins is the real store whose credential look-ups wait for the
 // gate to open, so that a test can hold the hashing slots busy.
 type gatedAdmins struct {
-	app.AdminStore
+	web.Store
 	entered chan struct{}
 	gate    chan struct{}
 }
@@ -537,7 +537,7 @@ type gatedAdmins struct {
 func (g gatedAdmins) AdminCredentials(ctx context.Context, username string) (app.Admin, string, error) {
 	g.entered <- struct{}{}
 	<-g.gate
-	return g.AdminStore.AdminCredentials(ctx, username)
+	return g.Store.AdminCredentials(ctx, username)
 }
 
 // TestLoginHashingQueueIsBounded: while every hashing slot is busy and
@@ -547,7 +547,7 @@ func (g gatedAdmins) AdminCredentials(ctx context.Context, username string) (app
 func TestLoginHashingQueueIsBounded(t *testing.T) {
 	g := gatedAdmins{entered: make(chan struct{}, 100), gate: make(chan struct{})}
 	e, _ := newLoginEnv(t, &g)
-	g.AdminStore = e.store
+	g.Store = e.store
 	var once sync.Once
 	open := func() { once.Do(func() { close(g.gate) }) }
 	t.Cleanup(open)

@@ -70,7 +70,7 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.Coupons.IssueCoupons(r.Context(), p.ByName("instanceId"),
+	list, err := s.store.IssueCoupons(r.Context(), p.ByName("instanceId"),
 		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value})
 	if err != nil {
 		s.writeError(w, r, err)
@@ -88,7 +88,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.Coupons.FindCoupons(r.Context(), p.ByName("instanceId"),
+	list, err := s.store.FindCoupons(r.Context(), p.ByName("instanceId"),
 		app.CouponQuery{Status: status, Search: r.URL.Query().Get("q")})
 	if err != nil {
 		s.writeError(w, r, err)
@@ -104,7 +104,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 // revokeCoupon serves DELETE /captive/instances/:instanceId/coupons/:couponId:
 // the coupon is withdrawn and the routers are told; 204.
 func (s *Server) revokeCoupon(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.Coupons.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId")); err != nil {
+	if err := s.store.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -105,16 +105,16 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	in, err := s.store.Instance(r.Context(), p.ByName("instanceId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	var coupons []app.Coupon
 	if req.RunID.given() {
-		coupons, err = s.deps.Coupons.RunCoupons(r.Context(), in.ID, req.RunID.value)
+		coupons, err = s.store.RunCoupons(r.Context(), in.ID, req.RunID.value)
 	} else {
-		coupons, err = s.deps.Coupons.CouponsByID(r.Context(), in.ID, req.CouponIDs.value)
+		coupons, err = s.store.CouponsByID(r.Context(), in.ID, req.CouponIDs.value)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -171,7 +171,7 @@ func (s *Server) portalURL(instanceID string) string {
 func (s *Server) cardHotspot(ctx context.Context, in app.Instance) string {
 	var common []string
 	for i, is := range in.Sites {
-		site, err := s.deps.Sites.Site(ctx, is.ID)
+		site, err := s.store.Site(ctx, is.ID)
 		if err != nil || len(site.Status.HotspotHosts) == 0 {
 			return ""
 		}

@@ -37,7 +37,7 @@ func (s *Server) updateCoupon(w http.ResponseWriter, r *http.Request, p httprout
 		s.writeError(w, r, app.Missing("note"))
 		return
 	}
-	c, err := s.deps.Coupons.SetCouponNote(r.Context(), p.ByName("instanceId"), p.ByName("couponId"), req.Note.value)
+	c, err := s.store.SetCouponNote(r.Context(), p.ByName("instanceId"), p.ByName("couponId"), req.Note.value)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (s *Server) extendCoupon(w http.ResponseWriter, r *http.Request, p httprout
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.deps.Coupons.ExtendCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId"),
+	c, err := s.store.ExtendCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId"),
 		time.Duration(req.Minutes.value)*time.Minute)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -80,7 +80,7 @@ func (s *Server) extendCoupon(w http.ResponseWriter, r *http.Request, p httprout
 // log in with the code gets the rest of the session and is locked in turn.
 func (s *Server) releaseCoupon(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	ctx := r.Context()
-	plan, err := s.deps.Coupons.PlanRelease(ctx, p.ByName("instanceId"), p.ByName("couponId"))
+	plan, err := s.store.PlanRelease(ctx, p.ByName("instanceId"), p.ByName("couponId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -102,7 +102,7 @@ func (s *Server) releaseCoupon(w http.ResponseWriter, r *http.Request, p httprou
 			return
 		}
 	}
-	c, err := s.deps.Coupons.ReleaseCoupon(ctx, p.ByName("instanceId"), p.ByName("couponId"))
+	c, err := s.store.ReleaseCoupon(ctx, p.ByName("instanceId"), p.ByName("couponId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

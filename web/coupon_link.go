@@ -41,7 +41,7 @@ func (s *Server) signedCoupons(w http.ResponseWriter, r *http.Request, _ httprou
 		s.writeError(w, r, app.Invalid("format", app.ReasonParameterInvalid, "format must be json, csv or html"))
 		return
 	}
-	list, err := s.deps.Schedules.ScheduleCoupons(r.Context(), q.Get("sid"))
+	list, err := s.store.ScheduleCoupons(r.Context(), q.Get("sid"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -50,17 +50,11 @@ type dashboardCouponsJSON struct {
 	RedeemedWeek  int `json:"redeemed_week"`
 }
 
-var errNoDashboard = &app.Error{Code: app.EUnavailable, Message: "the dashboard is not available in this server"}
-
 // dashboard serves GET /captive/dashboard. Today and this week are the
 // calendar day and ISO week (from Monday) in the time zone tz (an IANA
 // name; the admin page sends the browser's), or in the server's own zone
 // when tz is absent.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	if s.deps.Dashboard == nil {
-		s.writeError(w, r, errNoDashboard)
-		return
-	}
 	loc := time.Local
 	if tz := r.URL.Query().Get("tz"); tz != "" {
 		var err error
@@ -70,7 +64,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.
 		}
 	}
 	now := s.now().In(loc)
-	d, err := s.deps.Dashboard.Dashboard(r.Context(), app.DayStart(now), app.WeekStart(now))
+	d, err := s.store.Dashboard(r.Context(), app.DayStart(now), app.WeekStart(now))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -99,10 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, _ httprouter.
 // (the slot the scheduler's cron entry fires at), or nil when there is
 // none.
 func (s *Server) nextScheduleRun(ctx context.Context) (*nextRunJSON, error) {
-	if s.deps.Schedules == nil {
-		return nil, nil
-	}
-	list, err := s.deps.Schedules.AllSchedules(ctx)
+	list, err := s.store.AllSchedules(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 
 	"gatehouse/app"
 	"gatehouse/db"
+	"gatehouse/routeros"
 	"gatehouse/scheduler"
 	"gatehouse/web"
 )
@@ -54,9 +55,14 @@ func newFuzzFixture(f *testing.F) *fuzzFixture {
 		}
 	}
 	sched := scheduler.New(store, nil, scheduler.Config{}, logger)
+	// The reconciler is not started: a sync tries the loopback address
+	// of the fixture's site, where no router answers.
+	routers := scheduler.NewReconciler(store, func(site app.Site) scheduler.Router {
+		return routeros.NewRouter(site, routeros.Config{CommandTimeout: time.Second, DialTimeout: time.Second,
+			RetryMin: 10 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+	}, scheduler.ReconcilerConfig{Interval: time.Hour}, logger)
 	s, err := web.New(web.Config{BaseURL: "http://gatehouse.test", TokenKey: keys[0], LinkKey: keys[1], Version: "fuzz"},
-		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
-			Coupons: store, Schedules: store, Notifications: store, Runner: sched, SiteUsers: store, Portal: store}, logger)
+		web.Deps{Store: store, Routers: routers, Runner: sched}, logger)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -104,9 +104,7 @@ func newEnvConfig(t testing.TB, dir string, configure func(*web.Config)) *env {
 		configure(&cfg)
 	}
 	s, err := web.New(cfg,
-		web.Deps{Sites: store, Instances: store, AuthIntegrations: store, WalledGarden: store, Tokens: store,
-			Coupons: store, Schedules: store, Notifications: store, Runner: e.scheduler,
-			SiteUsers: store, Routers: e.reconciler, Portal: store, Audit: store, Admins: store, Dashboard: store}, logger)
+		web.Deps{Store: store, Routers: e.reconciler, Runner: e.scheduler}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

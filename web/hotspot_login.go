@@ -56,7 +56,7 @@ func (s *Server) hotspotLoginHTML(w http.ResponseWriter, r *http.Request, p http
 		s.writeError(w, r, app.Missing("site"))
 		return
 	}
-	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	in, err := s.store.Instance(r.Context(), p.ByName("instanceId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -42,7 +42,7 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := s.deps.Instances.Instance(r.Context(), id); err != nil {
+	if _, err := s.store.Instance(r.Context(), id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -51,7 +51,7 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := s.deps.Instances.PutImage(r.Context(), id, typ, data); err != nil {
+	if _, err := s.store.PutImage(r.Context(), id, typ, data); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -115,7 +115,7 @@ func (s *Server) portalImage(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	img, err := s.deps.Instances.Image(r.Context(), id, typ)
+	img, err := s.store.Image(r.Context(), id, typ)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

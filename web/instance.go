@@ -177,7 +177,7 @@ func termsTranslations(m map[string]string) map[string]string {
 
 // listInstances serves GET /captive/instances: every instance.
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	list, err := s.deps.Instances.ListInstances(r.Context())
+	list, err := s.store.ListInstances(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -197,7 +197,7 @@ func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httpro
 		s.writeError(w, r, err)
 		return
 	}
-	in, err = s.deps.Instances.CreateInstance(r.Context(), in)
+	in, err = s.store.CreateInstance(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -208,7 +208,7 @@ func (s *Server) createInstance(w http.ResponseWriter, r *http.Request, _ httpro
 
 // getInstance serves GET /captive/instances/:instanceId: one instance.
 func (s *Server) getInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	in, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	in, err := s.store.Instance(r.Context(), p.ByName("instanceId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -224,7 +224,7 @@ func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httpro
 		s.writeError(w, r, err)
 		return
 	}
-	in, err := s.deps.Instances.UpdateInstance(r.Context(), p.ByName("instanceId"), func(in *app.Instance) error {
+	in, err := s.store.UpdateInstance(r.Context(), p.ByName("instanceId"), func(in *app.Instance) error {
 		req.applyTo(in)
 		return nil
 	})
@@ -239,7 +239,7 @@ func (s *Server) updateInstance(w http.ResponseWriter, r *http.Request, p httpro
 // deleteInstance serves DELETE /captive/instances/:instanceId: the instance
 // is removed and the routers are told; 204.
 func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.Instances.DeleteInstance(r.Context(), p.ByName("instanceId")); err != nil {
+	if err := s.store.DeleteInstance(r.Context(), p.ByName("instanceId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

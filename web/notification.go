@@ -56,7 +56,7 @@ func notificationGroupToJSON(g app.NotificationGroup) notificationGroupJSON {
 // listNotificationGroups serves GET /captive/notification-groups: every
 // group that schedules notify.
 func (s *Server) listNotificationGroups(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	list, err := s.deps.Notifications.ListNotificationGroups(r.Context())
+	list, err := s.store.ListNotificationGroups(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -82,7 +82,7 @@ func (s *Server) createNotificationGroup(w http.ResponseWriter, r *http.Request,
 	}
 	var g app.NotificationGroup
 	req.applyTo(&g)
-	g, err := s.deps.Notifications.CreateNotificationGroup(r.Context(), g)
+	g, err := s.store.CreateNotificationGroup(r.Context(), g)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (s *Server) createNotificationGroup(w http.ResponseWriter, r *http.Request,
 // getNotificationGroup serves GET /captive/notification-groups/:notificationGroupId:
 // one group, without its webhook secret.
 func (s *Server) getNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	g, err := s.deps.Notifications.NotificationGroup(r.Context(), p.ByName("notificationGroupId"))
+	g, err := s.store.NotificationGroup(r.Context(), p.ByName("notificationGroupId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -111,7 +111,7 @@ func (s *Server) updateNotificationGroup(w http.ResponseWriter, r *http.Request,
 		s.writeError(w, r, err)
 		return
 	}
-	g, err := s.deps.Notifications.UpdateNotificationGroup(r.Context(), p.ByName("notificationGroupId"), func(g *app.NotificationGroup) error {
+	g, err := s.store.UpdateNotificationGroup(r.Context(), p.ByName("notificationGroupId"), func(g *app.NotificationGroup) error {
 		req.applyTo(g)
 		return nil
 	})
@@ -125,7 +125,7 @@ func (s *Server) updateNotificationGroup(w http.ResponseWriter, r *http.Request,
 // deleteNotificationGroup serves DELETE /captive/notification-groups/:notificationGroupId:
 // the group is removed; 204.
 func (s *Server) deleteNotificationGroup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.Notifications.DeleteNotificationGroup(r.Context(), p.ByName("notificationGroupId")); err != nil {
+	if err := s.store.DeleteNotificationGroup(r.Context(), p.ByName("notificationGroupId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

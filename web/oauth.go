@@ -141,12 +141,9 @@ func (s *Server) oauthTest(w http.ResponseWriter, r *http.Request, p httprouter.
 // beginSignIn stores an attempt (with a fresh PKCE verifier, nonce and
 // browser secret), sets the browser's cookie and sends it to the provider.
 func (s *Server) beginSignIn(w http.ResponseWriter, r *http.Request, c *oauthClient, a app.OAuthAttempt) error {
-	if s.deps.OAuth == nil {
-		return &app.Error{Code: app.EUnavailable, Message: "OAuth2 sign-in is not configured"}
-	}
 	secret := randomToken()
 	a.Verifier, a.Nonce, a.BrowserHash = oauth2.GenerateVerifier(), randomToken(), browserHash(secret)
-	a, err := s.deps.OAuth.CreateOAuthAttempt(r.Context(), a)
+	a, err := s.store.CreateOAuthAttempt(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -199,11 +196,7 @@ func (s *Server) verifyCallback(w http.ResponseWriter, r *http.Request, now time
 		s.oauthPage(w, r, http.StatusForbidden, app.ErrorReason(err))
 		return app.OAuthAttempt{}, false
 	}
-	if s.deps.OAuth == nil {
-		s.oauthPage(w, r, http.StatusServiceUnavailable, "oauth_unavailable")
-		return app.OAuthAttempt{}, false
-	}
-	a, err := s.deps.OAuth.UseOAuthAttempt(ctx, id, now)
+	a, err := s.store.UseOAuthAttempt(ctx, id, now)
 	if err != nil {
 		if app.ErrorCode(err) != app.EForbidden {
 			s.logger.ErrorContext(ctx, "oauth: use attempt", "err", err)
@@ -303,7 +296,7 @@ func (s *Server) grantGuest(ctx context.Context, a app.OAuthAttempt, ident app.O
 			return app.OAuthGuest{}, err
 		}
 		var g app.OAuthGuest
-		g, err = s.deps.OAuth.GrantOAuthGuest(ctx, app.OAuthGrant{Attempt: a, Identity: ident, Username: user, Password: password, At: now})
+		g, err = s.store.GrantOAuthGuest(ctx, app.OAuthGrant{Attempt: a, Identity: ident, Username: user, Password: password, At: now})
 		if app.ErrorCode(err) != app.EConflict {
 			return g, err
 		}

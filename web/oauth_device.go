@@ -98,10 +98,6 @@ type portalDevice struct {
 // fills v.Device, or v.Error when it cannot (then the page shows the usual
 // sign-in button).
 func (s *Server) startDevice(w http.ResponseWriter, r *http.Request, pr portalRequest, v *portalView) {
-	if s.deps.OAuth == nil {
-		v.Error = v.T["oauth_unavailable"]
-		return
-	}
 	now := s.now()
 	siteID, params, wait, key := s.startSignIn(r, pr, now)
 	switch {
@@ -122,7 +118,7 @@ func (s *Server) startDevice(w http.ResponseWriter, r *http.Request, pr portalRe
 			break
 		}
 		var stored app.OAuthAttempt
-		if stored, err = s.deps.OAuth.CreateOAuthAttempt(r.Context(), a); app.ErrorCode(err) != app.EConflict {
+		if stored, err = s.store.CreateOAuthAttempt(r.Context(), a); app.ErrorCode(err) != app.EConflict {
 			a = stored
 			break
 		}
@@ -219,7 +215,7 @@ func (s *Server) deviceState(r *http.Request, a app.OAuthAttempt) (string, app.O
 	if status != app.DeviceDone {
 		return status, app.OAuthGuest{}
 	}
-	g, err := s.deps.OAuth.OAuthGuest(r.Context(), a.SiteUserID)
+	g, err := s.store.OAuthGuest(r.Context(), a.SiteUserID)
 	if err != nil || !g.EndsAt.After(now) {
 		if err != nil && app.ErrorCode(err) != app.ENotFound {
 			s.logger.ErrorContext(r.Context(), "oauth: read device guest", "attempt", a.ID, "err", err)
@@ -244,7 +240,7 @@ func (s *Server) deviceHandOff(w http.ResponseWriter, r *http.Request, a app.OAu
 	if !s.oauthHandOff(w, r, g, guest) {
 		return
 	}
-	first, err := s.deps.OAuth.ReleaseOAuthDevice(r.Context(), a.ID, s.now())
+	first, err := s.store.ReleaseOAuthDevice(r.Context(), a.ID, s.now())
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "oauth: record device hand-off", "attempt", a.ID, "err", err)
 		return
@@ -258,10 +254,10 @@ func (s *Server) deviceHandOff(w http.ResponseWriter, r *http.Request, a app.OAu
 // id query parameter) and checks the request holds its cookie.
 func (s *Server) polledAttempt(r *http.Request) (app.OAuthAttempt, bool) {
 	id := r.URL.Query().Get("id")
-	if _, err := r.Cookie(deviceCookiePrefix + id); id == "" || err != nil || s.deps.OAuth == nil {
+	if _, err := r.Cookie(deviceCookiePrefix + id); id == "" || err != nil {
 		return app.OAuthAttempt{}, false
 	}
-	a, err := s.deps.OAuth.OAuthDeviceAttempt(r.Context(), id)
+	a, err := s.store.OAuthDeviceAttempt(r.Context(), id)
 	if err != nil {
 		if app.ErrorCode(err) != app.ENotFound {
 			s.logger.ErrorContext(r.Context(), "oauth: read device sign-in", "err", err)
@@ -274,12 +270,12 @@ func (s *Server) polledAttempt(r *http.Request) (app.OAuthAttempt, bool) {
 // attemptPortal is the portal of a guest attempt: its instance, router
 // parameters and provider, in the language of the request.
 func (s *Server) attemptPortal(r *http.Request, a app.OAuthAttempt) (portalRequest, error) {
-	inst, err := s.deps.Instances.Instance(r.Context(), a.InstanceID)
+	inst, err := s.store.Instance(r.Context(), a.InstanceID)
 	if err != nil {
 		return portalRequest{}, err
 	}
 	pr := portalRequest{inst: inst, params: a.RouterParams, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
-	if integ, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
+	if integ, err := s.store.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
 		pr.provider = integ.Type
 	}
 	return pr, nil

@@ -92,7 +92,7 @@ func (s *Server) deviceConfirm(w http.ResponseWriter, r *http.Request, _ httprou
 	}
 	secret := randomToken()
 	claim := app.OAuthDeviceClaim{Verifier: oauth2.GenerateVerifier(), Nonce: randomToken(), BrowserHash: browserHash(secret), At: s.now()}
-	a, err = s.deps.OAuth.ClaimOAuthDeviceCode(r.Context(), typed, claim)
+	a, err = s.store.ClaimOAuthDeviceCode(r.Context(), typed, claim)
 	if err != nil {
 		s.refuseCode(w, r, v, err) // another browser was faster, or the code just expired
 		return
@@ -112,12 +112,7 @@ func (s *Server) enteredCode(w http.ResponseWriter, r *http.Request, v deviceVie
 		s.renderDevice(w, http.StatusTooManyRequests, v, "")
 		return app.OAuthAttempt{}, portalRequest{}, false
 	}
-	if s.deps.OAuth == nil {
-		v.Step, v.Error = "ended", v.T["oauth_unavailable"]
-		s.renderDevice(w, http.StatusServiceUnavailable, v, "")
-		return app.OAuthAttempt{}, portalRequest{}, false
-	}
-	a, err := s.deps.OAuth.OAuthDeviceCode(r.Context(), typed, now)
+	a, err := s.store.OAuthDeviceCode(r.Context(), typed, now)
 	var pr portalRequest
 	if err == nil {
 		pr, err = s.attemptPortal(r, a)
@@ -185,7 +180,7 @@ func (s *Server) deviceCallback(w http.ResponseWriter, r *http.Request, a app.OA
 		v.Name, v.Theme = pr.inst.Name, pr.inst.Theme
 	}
 	fail := func(status int, key string) {
-		if err := s.deps.OAuth.FinishOAuthDevice(ctx, a.ID, "", s.now()); err != nil {
+		if err := s.store.FinishOAuthDevice(ctx, a.ID, "", s.now()); err != nil {
 			s.logger.ErrorContext(ctx, "oauth: record failed device sign-in", "attempt", a.ID, "err", err)
 		}
 		v.Error = v.T[key]
@@ -228,7 +223,7 @@ func (s *Server) deviceCallback(w http.ResponseWriter, r *http.Request, a app.OA
 		fail(http.StatusOK, "router_failed")
 		return
 	}
-	if err := s.deps.OAuth.FinishOAuthDevice(ctx, a.ID, guest.SiteUserID, s.now()); err != nil {
+	if err := s.store.FinishOAuthDevice(ctx, a.ID, guest.SiteUserID, s.now()); err != nil {
 		s.logger.ErrorContext(ctx, "oauth: record device sign-in", "attempt", a.ID, "err", err)
 		fail(http.StatusOK, "router_failed")
 		return

@@ -40,7 +40,7 @@ func (s *Server) guestPage(ctx context.Context, r *http.Request, a app.OAuthAtte
 	if a.IsTest() {
 		return g
 	}
-	inst, err := s.deps.Instances.Instance(ctx, a.InstanceID)
+	inst, err := s.store.Instance(ctx, a.InstanceID)
 	if err != nil {
 		return g
 	}
@@ -134,7 +134,7 @@ func (s *Server) startSignIn(r *http.Request, pr portalRequest, now time.Time) (
 
 // oauthClient loads an integration and prepares it for a sign-in.
 func (s *Server) oauthClient(ctx context.Context, integrationID string) (*oauthClient, error) {
-	integ, err := s.deps.AuthIntegrations.AuthIntegration(ctx, integrationID)
+	integ, err := s.store.AuthIntegration(ctx, integrationID)
 	if err != nil {
 		return nil, err
 	}

@@ -64,9 +64,7 @@ func newOAuthEnv(t *testing.T, provider, tenant string) *oauthEnv {
 		OAuth: web.OAuthEndpoints{GoogleIssuer: idp + "/google", AzureAuthority: idp + "/azure",
 			GitHubAuthURL: idp + "/github/login/oauth/authorize", GitHubTokenURL: idp + "/github/login/oauth/access_token",
 			GitHubAPIURL: idp + "/github/api"}},
-		web.Deps{Sites: e.store, Instances: e.store, AuthIntegrations: e.store, WalledGarden: e.store, Tokens: e.store,
-			Coupons: e.store, Schedules: e.store, Notifications: e.store, Runner: e.scheduler, SiteUsers: e.store,
-			Routers: e.reconciler, Portal: e.store, Audit: e.store, OAuth: e.store},
+		web.Deps{Store: e.store, Routers: e.reconciler, Runner: e.scheduler},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("web.New: %v", err)

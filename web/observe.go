@@ -216,9 +216,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 		body.Status, body.Checks["database"], status = "unavailable", msg, kind.status
 		body.Type, body.Code, body.Message = kind.typ, kind.reason, "not ready: "+msg
 	}
-	if s.deps.Sites != nil && s.mayReadRouters(ctx, r) {
+	if s.mayReadRouters(ctx, r) {
 		body.Routers = []routerReadiness{}
-		sites, err := s.deps.Sites.ListSites(ctx)
+		sites, err := s.store.ListSites(ctx)
 		if err != nil {
 			s.logger.WarnContext(ctx, "readiness: list routers", "err", err)
 		}
@@ -245,10 +245,7 @@ func (s *Server) mayReadRouters(ctx context.Context, r *http.Request) bool {
 
 // checkDatabase runs the store's readiness check.
 func (s *Server) checkDatabase(ctx context.Context) error {
-	if s.deps.Health == nil {
-		return app.Errorf(app.EUnavailable, "no database check configured")
-	}
-	return s.deps.Health.Ready(ctx)
+	return s.store.Ready(ctx)
 }
 
 // publicMessage is what an unauthenticated caller may see of err: the

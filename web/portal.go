@@ -73,7 +73,7 @@ type portalRequest struct {
 // loadPortal reads the instance and the router parameters of a portal
 // request; false when it answered already (unknown instance).
 func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter.Params, params url.Values) (portalRequest, bool) {
-	inst, err := s.deps.Instances.Instance(r.Context(), p.ByName("instanceId"))
+	inst, err := s.store.Instance(r.Context(), p.ByName("instanceId"))
 	if err != nil {
 		if app.ErrorCode(err) != app.ENotFound {
 			s.logger.ErrorContext(r.Context(), "portal: load instance", "err", err)
@@ -89,7 +89,7 @@ func (s *Server) loadPortal(w http.ResponseWriter, r *http.Request, p httprouter
 	}
 	pr := portalRequest{inst: inst, params: kept, lang: portalLanguage(r.Header.Get("Accept-Language"), inst.Locale)}
 	if inst.Strategy == app.StrategyOAuth2 {
-		if a, err := s.deps.AuthIntegrations.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
+		if a, err := s.store.AuthIntegration(r.Context(), inst.AuthIntegrationID); err == nil {
 			pr.provider = a.Type
 		} else {
 			s.logger.WarnContext(r.Context(), "portal: load auth integration", "instance", inst.ID, "err", err)
@@ -188,16 +188,16 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 			// An OAuth2 guest is online once the router reported the
 			// session; a router that sends the guest back with an error
 			// says otherwise.
-			if s.deps.OAuth == nil || pr.params.Get("error") != "" {
+			if pr.params.Get("error") != "" {
 				break
 			}
 			var g app.OAuthGuest
-			if g, err = s.deps.OAuth.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+			if g, err = s.store.ActiveOAuthGuest(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
 				left, ends, user = g.Remaining(s.now()), g.EndsAt, g.Username
 			}
 		default:
 			var red app.Redemption
-			if red, err = s.deps.Portal.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
+			if red, err = s.store.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
 				left, ends, user = red.Remaining(s.now()), red.SessionEnds, red.Coupon.Code
 			}
 		}

@@ -76,7 +76,7 @@ func (s *Server) hotspotLogin(ctx context.Context, inst app.Instance, raw, formS
 	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 	var match []string
 	for _, is := range inst.Sites {
-		site, err := s.deps.Sites.Site(ctx, is.ID)
+		site, err := s.store.Site(ctx, is.ID)
 		if err != nil {
 			continue
 		}

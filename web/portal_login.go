@@ -198,7 +198,7 @@ func (l *codeLogin) refused(err error) {
 // spendAtHotspot spends the code, then hands the browser to the site's
 // hotspot login page, which lets the device on.
 func (l *codeLogin) spendAtHotspot(t guestTarget, req app.RedeemRequest) {
-	red, err := l.s.deps.Portal.Redeem(l.r.Context(), req)
+	red, err := l.s.store.Redeem(l.r.Context(), req)
 	if err != nil {
 		l.refused(err)
 		return
@@ -215,7 +215,7 @@ func (l *codeLogin) spendAtHotspot(t guestTarget, req app.RedeemRequest) {
 // used in between takes this one off again.
 func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 	ctx := l.r.Context()
-	red, err := l.s.deps.Portal.CheckRedeem(ctx, req)
+	red, err := l.s.store.CheckRedeem(ctx, req)
 	if err != nil {
 		l.refused(err)
 		return
@@ -227,7 +227,7 @@ func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 		l.again(http.StatusOK, l.v.T["router_failed"])
 		return
 	}
-	if red, err = l.s.deps.Portal.Redeem(ctx, req); err != nil {
+	if red, err = l.s.store.Redeem(ctx, req); err != nil {
 		// Used by another device since the check: take this one off again.
 		if eerr := l.s.deps.Routers.EndGuestSession(ctx, t.site, code, t.mac); eerr != nil {
 			l.s.logger.WarnContext(ctx, "portal: end a login that could not be recorded", "site", t.site, "err", eerr)

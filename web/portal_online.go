@@ -33,10 +33,10 @@ func (s *Server) online(ctx context.Context, v *portalView, pr portalRequest, si
 // to the reconcile loop; "" when the router has not reported the session
 // yet.
 func (s *Server) dataUsed(ctx context.Context, site, user, mac string) string {
-	if s.deps.SiteUsers == nil || user == "" {
+	if user == "" {
 		return ""
 	}
-	users, err := s.deps.SiteUsers.ListSiteUsers(ctx, site, true)
+	users, err := s.store.ListSiteUsers(ctx, site, true)
 	if err != nil {
 		s.logger.WarnContext(ctx, "portal: read the guest's session", "site", site, "err", err)
 		return ""

@@ -85,7 +85,7 @@ func (s *Server) scheduleJSON(sch app.Schedule) scheduleJSON {
 // listSchedules serves GET /captive/instances/:instanceId/coupon-schedules:
 // the instance's coupon schedules.
 func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	list, err := s.deps.Schedules.ListSchedules(r.Context(), p.ByName("instanceId"))
+	list, err := s.store.ListSchedules(r.Context(), p.ByName("instanceId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -114,7 +114,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request, p httpro
 	}
 	sch := app.Schedule{InstanceID: p.ByName("instanceId")}
 	req.applyTo(&sch)
-	sch, err = s.deps.Schedules.CreateSchedule(r.Context(), sch)
+	sch, err = s.store.CreateSchedule(r.Context(), sch)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request, p httpro
 // getSchedule serves GET /captive/instances/:instanceId/coupon-schedules/:scheduleId:
 // one schedule of the instance.
 func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
+	sch, err := s.store.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -142,7 +142,7 @@ func (s *Server) updateSchedule(w http.ResponseWriter, r *http.Request, p httpro
 		s.writeError(w, r, err)
 		return
 	}
-	sch, err := s.deps.Schedules.UpdateSchedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"),
+	sch, err := s.store.UpdateSchedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"),
 		func(sch *app.Schedule) error {
 			req.applyTo(sch)
 			return nil
@@ -159,7 +159,7 @@ func (s *Server) updateSchedule(w http.ResponseWriter, r *http.Request, p httpro
 // the schedule is removed and the scheduler drops it; 204.
 func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	id := p.ByName("scheduleId")
-	if err := s.deps.Schedules.DeleteSchedule(r.Context(), p.ByName("instanceId"), id); err != nil {
+	if err := s.store.DeleteSchedule(r.Context(), p.ByName("instanceId"), id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -171,7 +171,7 @@ func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request, p httpro
 // one batch of the schedule now ("run now"); 201 with the new coupons.
 func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	// Check the schedule belongs to the instance before running it.
-	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
+	sch, err := s.store.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -192,7 +192,7 @@ type signedURLJSON struct {
 // generateScheduleURL serves GET /captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url:
 // the signed public link to the schedule's coupons.
 func (s *Server) generateScheduleURL(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	sch, err := s.deps.Schedules.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
+	sch, err := s.store.Schedule(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

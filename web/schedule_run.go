@@ -76,7 +76,7 @@ func (s *Server) listScheduleRuns(w http.ResponseWriter, r *http.Request, p http
 		s.writeError(w, r, err)
 		return
 	}
-	runs, err := s.deps.Schedules.ScheduleRuns(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"), limit)
+	runs, err := s.store.ScheduleRuns(r.Context(), p.ByName("instanceId"), p.ByName("scheduleId"), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

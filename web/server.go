@@ -25,35 +25,37 @@ import (
 	"gatehouse/app"
 )
 
-// Deps are the services the HTTP layer calls; package main passes the
-// concrete store.
+// Store is the storage the HTTP layer needs: the app stores of every
+// area it serves and the readiness check. Package main passes *db.DB; a
+// test that needs one piece to fail embeds the real store and overrides
+// that method.
+type Store interface {
+	app.SiteStore
+	app.InstanceStore
+	app.AuthIntegrationStore
+	app.WalledGardenStore
+	app.TokenStore
+	app.CouponStore
+	app.ScheduleStore
+	app.NotificationStore
+	app.SiteUserStore
+	app.PortalStore
+	app.AuditStore
+	app.DashboardStore
+	app.AdminStore
+	app.OAuthStore
+	Health
+}
+
+// Deps are the services the HTTP layer calls; all but Metrics are
+// required.
 type Deps struct {
-	Sites            app.SiteStore
-	Instances        app.InstanceStore
-	AuthIntegrations app.AuthIntegrationStore
-	WalledGarden     app.WalledGardenStore
-	Tokens           app.TokenStore
-	Coupons          app.CouponStore
-	Schedules        app.ScheduleStore
-	Notifications    app.NotificationStore
-	SiteUsers        app.SiteUserStore
-	Portal           app.PortalStore
-	Audit            app.AuditStore
-	Dashboard        app.DashboardStore // nil makes GET /captive/dashboard answer 503
-	// Admins keeps the admin page's accounts; nil refuses every sign-in
-	// with 503.
-	Admins app.AdminStore
-	// OAuth keeps OAuth2 sign-in attempts and guests; nil turns OAuth2
-	// guest sign-in off (the portal says it is unavailable).
-	OAuth app.OAuthStore
-	// Routers reconciles routers; nil (tests that need no router) makes
-	// the router features answer 503.
+	Store Store
+	// Routers reconciles routers.
 	Routers RouterControl
 	// Runner runs coupon schedules ("run now") and learns of schedule
-	// changes; nil (tests of other resources) makes "run now" answer 503.
+	// changes.
 	Runner ScheduleRunner
-	// Health checks the store for /readyz; nil makes /readyz answer 503.
-	Health Health
 	// Metrics is the registry /metrics serves and the HTTP metrics are
 	// registered on; nil means a registry of the server's own.
 	Metrics *prometheus.Registry
@@ -101,6 +103,7 @@ const DefaultBodyLimit = 1 << 20
 // Server serves gatehouse's HTTP API.
 type Server struct {
 	deps     Deps
+	store    Store // deps.Store
 	logger   *slog.Logger
 	tokenKey []byte
 	links    *app.LinkSigner
@@ -136,14 +139,12 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if deps.Routers == nil {
-		deps.Routers = noRouters{}
-	}
-	if deps.Runner == nil {
-		deps.Runner = noScheduler{}
+	if deps.Store == nil || deps.Routers == nil || deps.Runner == nil {
+		return nil, errors.New("web: a store, a router reconciler and a schedule runner are required")
 	}
 	s := &Server{
 		deps:         deps,
+		store:        deps.Store,
 		logger:       logger.With("component", "web"),
 		tokenKey:     cfg.TokenKey,
 		links:        &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},

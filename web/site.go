@@ -126,7 +126,7 @@ func siteToJSON(site app.Site) siteJSON {
 
 // listSites serves GET /captive/sites: every site with its router's status.
 func (s *Server) listSites(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	list, err := s.deps.Sites.ListSites(r.Context())
+	list, err := s.store.ListSites(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter
 	}
 	var site app.Site
 	req.applyTo(&site)
-	site, err = s.deps.Sites.CreateSite(r.Context(), site)
+	site, err = s.store.CreateSite(r.Context(), site)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -167,7 +167,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, _ httprouter
 
 // getSite serves GET /captive/sites/:siteId: one site with its router's status.
 func (s *Server) getSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	site, err := s.deps.Sites.Site(r.Context(), p.ByName("siteId"))
+	site, err := s.store.Site(r.Context(), p.ByName("siteId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -183,7 +183,7 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter
 		s.writeError(w, r, err)
 		return
 	}
-	site, err := s.deps.Sites.UpdateSite(r.Context(), p.ByName("siteId"), func(site *app.Site) error {
+	site, err := s.store.UpdateSite(r.Context(), p.ByName("siteId"), func(site *app.Site) error {
 		before := *site
 		req.applyTo(site)
 		if err := req.check(); err != nil {
@@ -202,7 +202,7 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, p httprouter
 // deleteSite serves DELETE /captive/sites/:siteId: the site is removed and
 // the reconciler stops following its router; 204.
 func (s *Server) deleteSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.Sites.DeleteSite(r.Context(), p.ByName("siteId")); err != nil {
+	if err := s.store.DeleteSite(r.Context(), p.ByName("siteId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -114,7 +114,7 @@ func (s *Server) routerLoginHTML(w http.ResponseWriter, r *http.Request, p httpr
 		s.writeError(w, r, err)
 		return
 	}
-	in, err := s.deps.Instances.Instance(r.Context(), id)
+	in, err := s.store.Instance(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

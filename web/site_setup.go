@@ -76,7 +76,7 @@ type testLoginJSON struct {
 // step (with the commands to let gatehouse in), not the request.
 func (s *Server) siteSetup(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	ctx := r.Context()
-	site, err := s.deps.Sites.Site(ctx, p.ByName("siteId"))
+	site, err := s.store.Site(ctx, p.ByName("siteId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) siteSetup(w http.ResponseWriter, r *http.Request, p httprouter.
 	if t, ok := s.deps.Routers.LastTestLogin(site.ID); ok {
 		f.TestLogin = &t
 	}
-	if site, err = s.deps.Sites.Site(ctx, site.ID); err == nil { // the reads may have changed its status
+	if site, err = s.store.Site(ctx, site.ID); err == nil { // the reads may have changed its status
 		f.Site = site
 	}
 	out := siteSetupJSON{SiteID: site.ID, OK: true, Steps: []setupStepJSON{}}
@@ -114,7 +114,7 @@ func (s *Server) siteSetup(w http.ResponseWriter, r *http.Request, p httprouter.
 
 // instancesOfSite returns the ids of the instances that use a site.
 func (s *Server) instancesOfSite(ctx context.Context, siteID string) ([]string, error) {
-	list, err := s.deps.Instances.ListInstances(ctx)
+	list, err := s.store.ListInstances(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (s *Server) enablePAP(w http.ResponseWriter, r *http.Request, p httprouter.
 // siteServers returns a stored site and the hotspot servers it uses;
 // EConflict when the router has none of them.
 func (s *Server) siteServers(ctx context.Context, siteID string) (app.Site, []app.HotspotServer, error) {
-	site, err := s.deps.Sites.Site(ctx, siteID)
+	site, err := s.store.Site(ctx, siteID)
 	if err != nil {
 		return site, nil, err
 	}

@@ -30,9 +30,7 @@ func newSelfEnv(t *testing.T) *env {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := web.New(web.Config{BaseURL: "http://" + ln.Addr().String(), TokenKey: e.keys[0], LinkKey: e.keys[1], Version: "test"},
-		web.Deps{Sites: e.store, Instances: e.store, AuthIntegrations: e.store, WalledGarden: e.store, Tokens: e.store,
-			Coupons: e.store, Schedules: e.store, Notifications: e.store, Runner: e.scheduler,
-			SiteUsers: e.store, Routers: e.reconciler, Portal: e.store, Audit: e.store, Admins: e.store, Dashboard: e.store}, logger)
+		web.Deps{Store: e.store, Routers: e.reconciler, Runner: e.scheduler}, logger)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -89,7 +89,7 @@ func (s *Server) listSiteUsers(w http.ResponseWriter, r *http.Request, p httprou
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.deps.SiteUsers.ListSiteUsers(r.Context(), p.ByName("siteId"), active)
+	list, err := s.store.ListSiteUsers(r.Context(), p.ByName("siteId"), active)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -119,13 +119,13 @@ func (s *Server) disconnectSiteUser(w http.ResponseWriter, r *http.Request, p ht
 	switch {
 	case !revoke:
 	case u.CouponID != "" && u.InstanceID != "":
-		if err := s.deps.Coupons.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID); err != nil {
+		if err := s.store.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		s.changed()
-	case s.deps.OAuth != nil:
-		err := s.deps.OAuth.EndOAuthGuest(r.Context(), u.SiteID, u.ID, s.now())
+	default:
+		err := s.store.EndOAuthGuest(r.Context(), u.SiteID, u.ID, s.now())
 		if err != nil && app.ErrorCode(err) != app.ENotFound { // ENotFound: not an OAuth2 guest
 			s.writeError(w, r, err)
 			return

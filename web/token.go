@@ -40,7 +40,7 @@ func tokenToJSON(t app.Token) tokenJSON {
 // listTokens serves GET /captive/tokens: every API token record (never the
 // bearer tokens themselves).
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	list, err := s.deps.Tokens.ListTokens(r.Context())
+	list, err := s.store.ListTokens(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ httproute
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.deps.Tokens.CreateToken(r.Context(), req.Name.value, app.Role(req.Role.value), ttl)
+	t, err := s.store.CreateToken(r.Context(), req.Name.value, app.Role(req.Role.value), ttl)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -84,7 +84,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ httproute
 
 // revokeToken serves DELETE /captive/tokens/:tokenId: the token stops working; 204.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.Tokens.RevokeToken(r.Context(), p.ByName("tokenId")); err != nil {
+	if err := s.store.RevokeToken(r.Context(), p.ByName("tokenId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -52,7 +52,7 @@ func walledGardenToJSON(e app.WalledGardenEntry) walledGardenJSON {
 // listWalledGarden serves GET /captive/walled-garden/:siteId: the site's
 // walled-garden entries (what guests reach before they log in).
 func (s *Server) listWalledGarden(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	list, err := s.deps.WalledGarden.ListWalledGarden(r.Context(), p.ByName("siteId"))
+	list, err := s.store.ListWalledGarden(r.Context(), p.ByName("siteId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -79,7 +79,7 @@ func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 	}
 	e := app.WalledGardenEntry{SiteID: p.ByName("siteId")}
 	req.applyTo(&e)
-	e, err := s.deps.WalledGarden.CreateWalledGardenEntry(r.Context(), e)
+	e, err := s.store.CreateWalledGardenEntry(r.Context(), e)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -91,7 +91,7 @@ func (s *Server) createWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 // getWalledGardenEntry serves GET /captive/walled-garden/:siteId/:walledGardenEntryId:
 // one entry of the site.
 func (s *Server) getWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	e, err := s.deps.WalledGarden.WalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"))
+	e, err := s.store.WalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 		s.writeError(w, r, err)
 		return
 	}
-	e, err := s.deps.WalledGarden.UpdateWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"),
+	e, err := s.store.UpdateWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId"),
 		func(e *app.WalledGardenEntry) error {
 			req.applyTo(e)
 			return nil
@@ -123,7 +123,7 @@ func (s *Server) updateWalledGardenEntry(w http.ResponseWriter, r *http.Request,
 // deleteWalledGardenEntry serves DELETE /captive/walled-garden/:siteId/:walledGardenEntryId:
 // the entry is removed and the routers are told; 204.
 func (s *Server) deleteWalledGardenEntry(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.deps.WalledGarden.DeleteWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId")); err != nil {
+	if err := s.store.DeleteWalledGardenEntry(r.Context(), p.ByName("siteId"), p.ByName("walledGardenEntryId")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
