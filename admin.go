@@ -207,8 +207,8 @@ func promptSecret(f *os.File, prompt io.Writer, label string) (string, error) {
 
 // errorText is an app error's message for a person at a terminal.
 func errorText(err error) string {
-	if e, ok := errors.AsType[*app.Error](err); ok {
-		return e.Message
+	if msg := app.ErrorMessage(err); msg != "" {
+		return msg
 	}
 	return err.Error()
 }

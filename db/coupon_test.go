@@ -59,7 +59,7 @@ func TestCreateCouponsRefused(t *testing.T) {
 	_, err = db.CreateCoupons(t.Context(), in.ID, 1, 1_000_000_000)
 	wantCode(t, err, app.EInvalid, "minutes_valid")
 	_, err = db.CreateCoupons(t.Context(), oauth.ID, 1, 10)
-	if e, ok := err.(*app.Error); !ok || e.Reason != app.ReasonStrategyMismatch {
+	if app.ErrorReason(err) != app.ReasonStrategyMismatch {
 		t.Fatalf("oauth2 instance: error %v, want strategy_mismatch", err)
 	}
 	_, err = db.CreateCoupons(t.Context(), unknownID, 1, 10)

@@ -22,7 +22,7 @@ func (f oauthFixture) deviceAttempt(t *testing.T, code string, now time.Time) ap
 
 func wantReason(t *testing.T, what string, err error, reason string) {
 	t.Helper()
-	if e, _ := err.(*app.Error); e == nil || e.Code != app.EForbidden || e.Reason != reason {
+	if app.ErrorCode(err) != app.EForbidden || app.ErrorReason(err) != reason {
 		t.Fatalf("%s: %v, want forbidden %s", what, err, reason)
 	}
 }

@@ -73,7 +73,7 @@ func TestOAuthAttemptOnce(t *testing.T) {
 			ok++
 			continue
 		}
-		if e, _ := err.(*app.Error); e == nil || e.Code != app.EForbidden || e.Reason != app.ReasonOAuthStateUsed {
+		if app.ErrorCode(err) != app.EForbidden || app.ErrorReason(err) != app.ReasonOAuthStateUsed {
 			t.Errorf("replay: %v, want forbidden %s", err, app.ReasonOAuthStateUsed)
 		}
 	}
@@ -83,11 +83,11 @@ func TestOAuthAttemptOnce(t *testing.T) {
 
 	// Expired: refused, and not marked used.
 	b := f.attempt(t, now)
-	if _, err := f.db.UseOAuthAttempt(ctx, b.ID, now.Add(5*time.Minute)); app.ErrorCode(err) != app.EForbidden || err.(*app.Error).Reason != app.ReasonOAuthStateExpired {
+	if _, err := f.db.UseOAuthAttempt(ctx, b.ID, now.Add(5*time.Minute)); app.ErrorCode(err) != app.EForbidden || app.ErrorReason(err) != app.ReasonOAuthStateExpired {
 		t.Fatalf("expired attempt: %v", err)
 	}
 	for _, id := range []string{"not-a-uuid", "0190c0de-0000-7000-8000-000000000000"} {
-		if _, err := f.db.UseOAuthAttempt(ctx, id, now); app.ErrorCode(err) != app.EForbidden || err.(*app.Error).Reason != app.ReasonOAuthStateInvalid {
+		if _, err := f.db.UseOAuthAttempt(ctx, id, now); app.ErrorCode(err) != app.EForbidden || app.ErrorReason(err) != app.ReasonOAuthStateInvalid {
 			t.Fatalf("unknown attempt %s: %v", id, err)
 		}
 	}

@@ -51,7 +51,7 @@ func TestRedeem(t *testing.T) {
 		{"empty", req(" - ", "AA:BB:CC:00:00:05", now), app.ReasonCouponUnknown},
 	} {
 		_, err := db.Redeem(ctx, tc.req)
-		if e, ok := err.(*app.Error); !ok || e.Reason != tc.reason || e.Code != app.EInvalid {
+		if app.ErrorReason(err) != tc.reason || app.ErrorCode(err) != app.EInvalid {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.reason)
 		}
 	}

@@ -3,6 +3,12 @@
 // RouterOS API wire protocol and keeps real tables for the hotspot menus, so
 // the real go-routeros client code runs against it unchanged.
 //
+// Although it is a test package, `gatehouse demo` links it into the binary
+// on purpose: the demo must show the whole product (pushes, redemptions,
+// guests online) on a machine with no MikroTik, and this fake is the only
+// router gatehouse knows that is honest about what it imitates. It opens
+// nothing but a loopback listener and costs the binary little.
+//
 // The fake is strict: it answers from evidence, not from what the client
 // happens to send. What it mimics is written down, with sources, in
 // docs/routeros.md; section numbers below refer to that file. Each menu's
