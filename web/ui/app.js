@@ -116,26 +116,12 @@ function setupBanner(warnings) {
 
 /** render shows the view for the current hash. */
 async function render() {
-  if (state.cleanup) {
-    try {
-      state.cleanup();
-    } catch {
-      /* a view's cleanup must not stop navigation */
-    }
-    state.cleanup = null;
-  }
+  runCleanup();
   if (!api.getToken()) {
     showSignIn();
     return;
   }
-  if (!state.me) {
-    try {
-      state.me = await api.get("/auth/me");
-    } catch (err) {
-      if (err.status !== 401) showSignIn(err.message);
-      return; // 401 already went to the sign-in page
-    }
-  }
+  if (!(await loadMe())) return;
   let main = document.getElementById("main");
   if (!main) main = shell();
   const { segments, params } = parseHash();
@@ -144,10 +130,7 @@ async function render() {
     return;
   }
   const route = ROUTES.find((r) => r.path === segments[0]);
-  for (const a of document.querySelectorAll("#nav a")) {
-    if (a.dataset.route === segments[0]) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-  }
+  markNav(segments[0]);
   const root = h("div", { class: "view" }); // a stale view writes into a detached root
   fill(main, root);
   let view = route && route.view;
@@ -163,6 +146,43 @@ async function render() {
   }
   document.title = `${route.label} · gatehouse`;
   const ctx = { main: root, segments, params, me: state.me, can, navigate, refreshMe, isDesk: isDesk() };
+  await showView(view, ctx);
+}
+
+/** runCleanup ends the previous view (its timers, its print stylesheet). */
+function runCleanup() {
+  if (!state.cleanup) return;
+  try {
+    state.cleanup();
+  } catch {
+    /* a view's cleanup must not stop navigation */
+  }
+  state.cleanup = null;
+}
+
+/** loadMe fetches /auth/me once per sign-in; false when the page went to the sign-in form. */
+async function loadMe() {
+  if (state.me) return true;
+  try {
+    state.me = await api.get("/auth/me");
+    return true;
+  } catch (err) {
+    if (err.status !== 401) showSignIn(err.message);
+    return false; // 401 already went to the sign-in page
+  }
+}
+
+/** markNav marks the navigation link of the current route. */
+function markNav(path) {
+  for (const a of document.querySelectorAll("#nav a")) {
+    if (a.dataset.route === path) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+/** showView runs view into ctx.main, keeps its cleanup and focuses its heading. */
+async function showView(view, ctx) {
+  const root = ctx.main;
   const seq = ++renders;
   let cleanup = null;
   try {
