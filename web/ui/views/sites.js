@@ -6,8 +6,8 @@ import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, errorBox, busy, confirmDialog, toast, emptyState }
   from "../kit.js";
 import { relative, dateTime } from "../format.js";
-import { walledGarden } from "./walledgarden.js";
-import { guestList } from "./guests.js";
+import { walledGarden } from "./sites/walled_garden.js";
+import { guestList } from "../guest_list.js";
 import { setupChecklist } from "./setup.js";
 import { siteForm } from "./sites/form.js";
 
