@@ -1,0 +1,62 @@
+// card.js: one coupon card as a guest gets it: the venue, the Wi-Fi name,
+// the code and its QR code, how long it lasts, worded in the portal's
+// language.
+
+import * as api from "../../api.js";
+import { h } from "../../dom.js";
+
+/** card is one coupon as a guest gets it, worded in the portal's language (inst.text). */
+export function card(inst, c) {
+  const wifi = inst.wifi_name ? inst.wifi_name.trim() : "";
+  const text = inst.text || {};
+  const lang = text.lang || undefined;
+  const how = text.how || (wifi
+    ? `Join “${wifi}”, open any web page, then enter the code or scan the QR code.`
+    : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.");
+  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void"], lang },
+    h("div", { class: "cc-main" },
+      h("div", { class: "cc-head" },
+        inst.logo_url ? h("img", { class: "cc-logo", src: api.local(inst.logo_url), alt: inst.name })
+          : h("p", { class: "cc-venue", text: inst.name })),
+      wifi ? h("p", { class: "cc-wifi" }, "Wi-Fi ", h("strong", { text: wifi })) : null,
+      h("p", { class: "cc-code", text: spaced(c.code) }),
+      h("p", { class: "cc-meta" }, `${text.valid_until || "Valid until"} `,
+        h("strong", { text: cardTime(c.expires_at, lang) })),
+      h("p", { class: "cc-meta" }, h("strong", { text: localDuration(inst.session_ttl, lang) }),
+        ` ${text.internet || "of internet once used"}`),
+      c.status !== "valid"
+        ? h("p", { class: "cc-void", text: `${text.void || "No longer valid"} (${c.status})` }) : null),
+    h("div", { class: "cc-side" },
+      h("img", { class: "cc-qr", src: api.local(c.qr),
+        alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` })),
+    h("p", { class: "cc-how", text: how }),
+    h("div", { class: "cc-cut", "aria-hidden": "true" }));
+}
+
+/** cardTime: "Nov 27, 5:06 AM" in the card's language and the reader's time zone. */
+function cardTime(iso, lang) {
+  const d = new Date(iso);
+  if (isNaN(d)) return "";
+  const format = { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+  return new Intl.DateTimeFormat(lang, format).format(d);
+}
+
+/** localDuration: "2 hours", "2 horas", "1 day, 6 hours" in the card's language. */
+function localDuration(seconds, lang) {
+  seconds = Math.max(0, Math.round(seconds || 0));
+  const parts = [];
+  const unit = (n, u) => new Intl.NumberFormat(lang, { style: "unit", unit: u, unitDisplay: "long" }).format(n);
+  const d = Math.floor(seconds / 86400);
+  const hr = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  if (d) parts.push(unit(d, "day"));
+  if (hr) parts.push(unit(hr, "hour"));
+  if (m && !d) parts.push(unit(m, "minute"));
+  return parts.length ? parts.join(", ") : unit(0, "minute");
+}
+
+/** spaced groups a long code for reading aloud: ABCD EFGH; 6-character codes stay whole. */
+function spaced(code) {
+  if (code.length <= 7) return code;
+  return code.match(/.{1,4}/g).join(" ");
+}
