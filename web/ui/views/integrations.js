@@ -34,14 +34,16 @@ export async function integrations(ctx) {
       return;
     }
     if (!list.length) {
-      fill(listBox, emptyState("No providers yet. You only need one for portals where guests sign in with an account."));
+      fill(listBox,
+        emptyState("No providers yet. You only need one for portals where guests sign in with an account."));
       return;
     }
     fill(listBox, ...list.map((a) => providerPanel(a, manage ? { edit, remove } : null)));
   }
 
   async function remove(a) {
-    if (!(await confirmDialog({ title: `Delete “${a.name}”?`, body: "Portals that use it must be changed first." }))) return;
+    const ok = await confirmDialog({ title: `Delete “${a.name}”?`, body: "Portals that use it must be changed first." });
+    if (!ok) return;
     try {
       await api.del("/captive/auth-integrations/" + api.seg(a.id));
       toast("Provider deleted.");
@@ -57,10 +59,11 @@ export async function integrations(ctx) {
 function providerPanel(a, actions) {
   const typeName = (TYPES.find((t) => t[0] === a.type) || [0, a.type])[1];
   return panel(a.name,
-    h("p", { class: "muted", text: `${typeName} · client ID ` }, h("span", { class: "mono", text: a.config?.client_id || "—" })),
+    h("p", { class: "muted", text: `${typeName} · client ID ` },
+      h("span", { class: "mono", text: a.config?.client_id || "—" })),
     h("div", { class: "form-actions" },
-      a.test_url ? h("a", { class: "btn btn-secondary", href: api.local(a.test_url), target: "_blank", rel: "noopener" },
-        h("span", { text: "Test sign-in" })) : null,
+      a.test_url ? h("a", { class: "btn btn-secondary", href: api.local(a.test_url), target: "_blank",
+        rel: "noopener" }, h("span", { text: "Test sign-in" })) : null,
       actions ? button("Edit", () => actions.edit(a), { kind: "ghost" }) : null,
       actions ? button("Delete", () => actions.remove(a), { kind: "ghost" }) : null));
 }

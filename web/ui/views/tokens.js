@@ -9,7 +9,8 @@ import { tokenForm } from "./tokens/form.js";
 
 export async function tokens(ctx) {
   const p = page("API tokens", {
-    lead: "Bearer tokens for scripts and other programs that use the gatehouse API. People sign in with their own accounts instead.",
+    lead: "Bearer tokens for scripts and other programs that use the gatehouse API. "
+      + "People sign in with their own accounts instead.",
   });
   add(ctx.main, p.el);
   const listBox = h("div", null, loading());
@@ -29,8 +30,8 @@ export async function tokens(ctx) {
   }
 
   async function revoke(t) {
-    const ok = await confirmDialog({ title: `Revoke “${t.name}”?`, body: "Anything using this token stops working at once.",
-      confirm: "Revoke" });
+    const ok = await confirmDialog({ title: `Revoke “${t.name}”?`,
+      body: "Anything using this token stops working at once.", confirm: "Revoke" });
     if (!ok) return;
     try {
       await api.del("/captive/tokens/" + api.seg(t.id));
@@ -55,6 +56,7 @@ function columns(now, revoke) {
     { label: "Expires", cell: (t) => h("span", { title: dateTime(t.expires_at), text: relative(t.expires_at, now) }) },
     { label: "State", cell: state },
     { label: "", className: "col-actions", cell: (t) => live(t)
-      ? button("Revoke", () => revoke(t), { kind: "ghost", small: true, attrs: { "aria-label": `Revoke ${t.name}` } }) : "" },
+      ? button("Revoke", () => revoke(t), { kind: "ghost", small: true, attrs: { "aria-label": `Revoke ${t.name}` } })
+      : "" },
   ];
 }

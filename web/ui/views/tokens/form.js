@@ -5,7 +5,9 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { button, select, field, input, errorBox, showFormError, busy, copyBox, checkForm } from "../../kit.js";
 
-const LIFETIMES = [["24h", "1 day"], ["168h", "7 days"], ["720h", "30 days"], ["2160h", "90 days"], ["8760h", "1 year"]];
+const LIFETIMES = [
+  ["24h", "1 day"], ["168h", "7 days"], ["720h", "30 days"], ["2160h", "90 days"], ["8760h", "1 year"],
+];
 const ROLES = [["admin", "Admin"], ["operator", "Operator"], ["frontdesk", "Front desk"]];
 const ROLE_HINTS = {
   admin: "Can do everything.",
@@ -23,7 +25,8 @@ export function tokenForm(created, onCreated) {
   const err = errorBox();
   const save = button("Create token", null, { kind: "primary", type: "submit", iconName: "plus" });
   const form = h("form", { class: "form", novalidate: true }, err.el,
-    h("div", { class: "grid-3" }, field("Name", name, { hint: "What uses it." }), roleField, field("Expires after", ttl)),
+    h("div", { class: "grid-3" },
+      field("Name", name, { hint: "What uses it." }), roleField, field("Expires after", ttl)),
     h("div", { class: "form-actions" }, save));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
