@@ -7,7 +7,7 @@ import { h, fill, add } from "../dom.js";
 import { page, panel, table, loading, button, linkButton, errorBox, busy, confirmDialog, toast, emptyState, badge }
   from "../kit.js";
 import { duration } from "../format.js";
-import { themeEditor } from "./theme.js";
+import { themeEditor } from "./instances/theme.js";
 import { detailsForm } from "./instances/details_form.js";
 
 export async function instances(ctx) {

@@ -8,7 +8,7 @@ import { page, panel, table, stateBadge, loading, button, linkButton, errorBox, 
 import { relative, dateTime } from "../format.js";
 import { walledGarden } from "./sites/walled_garden.js";
 import { guestList } from "../guest_list.js";
-import { setupChecklist } from "./setup.js";
+import { setupChecklist } from "./sites/setup.js";
 import { siteForm } from "./sites/form.js";
 
 export { siteForm };

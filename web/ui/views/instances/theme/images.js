@@ -1,9 +1,9 @@
 // images.js: the theme editor's logo and icon: the current one, and
 // uploading a new one.
 
-import * as api from "../../api.js";
-import { h, nextId, fill } from "../../dom.js";
-import { button, errorBox, busy, toast } from "../../kit.js";
+import * as api from "../../../api.js";
+import { h, nextId, fill } from "../../../dom.js";
+import { button, errorBox, busy, toast } from "../../../kit.js";
 
 /** imageSlot shows the current logo or icon and uploads a new one; refresh() reads the portal again. */
 export function imageSlot(inst, type, label, hint, refresh) {

@@ -2,9 +2,9 @@
 // the buttons that fix what gatehouse can fix itself: install the login
 // page, enable PAP, sync, test login.
 
-import * as api from "../api.js";
-import { h, fill } from "../dom.js";
-import { badge, button, busy, loading, toast } from "../kit.js";
+import * as api from "../../api.js";
+import { h, fill } from "../../dom.js";
+import { badge, button, busy, loading, toast } from "../../kit.js";
 
 const TITLES = {
   api: "API reachable and logged in",

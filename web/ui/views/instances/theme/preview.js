@@ -2,8 +2,8 @@
 // preview_url in a same-origin frame whose CSS custom properties follow the
 // colour inputs before anything is saved.
 
-import * as api from "../../api.js";
-import { h } from "../../dom.js";
+import * as api from "../../../api.js";
+import { h } from "../../../dom.js";
 
 /**
  * livePreview is the frame and a note under it. colours() gives [css

@@ -3,9 +3,9 @@
 // custom properties follow the inputs before anything is saved), and the
 // logo and icon uploads. The parts are in theme/.
 
-import * as api from "../api.js";
-import { h, nextId, add } from "../dom.js";
-import { panel, button, errorBox, showFormError, busy, toast, checkForm } from "../kit.js";
+import * as api from "../../api.js";
+import { h, nextId, add } from "../../dom.js";
+import { panel, button, errorBox, showFormError, busy, toast, checkForm } from "../../kit.js";
 import { hex6, mix, contrast } from "./theme/colour.js";
 import { livePreview } from "./theme/preview.js";
 import { imageSlot } from "./theme/images.js";
