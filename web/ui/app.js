@@ -23,11 +23,13 @@ import { integrations } from "./views/integrations.js";
  */
 const ROUTES = [
   { path: "dashboard", label: "Dashboard", icon: "dashboard", need: ["dashboard.read"], view: dashboard },
-  { path: "coupons", label: "Coupons", deskLabel: "Generate and print coupons", icon: "ticket", need: ["coupons.list"], view: coupons },
+  { path: "coupons", label: "Coupons", deskLabel: "Generate and print coupons", icon: "ticket", need: ["coupons.list"],
+    view: coupons },
   { path: "guests", label: "Guests online", icon: "users", need: ["site_users.list"], view: guests },
   { path: "sites", label: "Sites", icon: "router", need: ["sites.read"], view: sites,
     sub: { new: siteForm, "*": siteDetail } },
-  { path: "instances", label: "Portals", icon: "portal", need: ["instances.read"], view: instances, sub: { "*": instanceDetail } },
+  { path: "instances", label: "Portals", icon: "portal", need: ["instances.read"], view: instances,
+    sub: { "*": instanceDetail } },
   { path: "schedules", label: "Schedules", icon: "clock", need: ["schedules.read", "instances.read"], view: schedules },
   { path: "notifications", label: "Notifications", icon: "bell", need: ["schedules.manage"], view: notificationGroups },
   { path: "integrations", label: "Sign-in providers", icon: "shield", need: ["integrations.read"], view: integrations },
@@ -48,7 +50,10 @@ const isDesk = () => state.me && state.me.role === "frontdesk";
 function parseHash() {
   const raw = location.hash.startsWith("#/") ? location.hash.slice(2) : "";
   const [path, query] = raw.split("?");
-  return { segments: path.split("/").filter(Boolean).map(decodeURIComponent), params: new URLSearchParams(query || "") };
+  return {
+    segments: path.split("/").filter(Boolean).map(decodeURIComponent),
+    params: new URLSearchParams(query || ""),
+  };
 }
 
 /** navigate goes to a hash path like "/sites/abc". */
@@ -71,13 +76,15 @@ function homePath() {
 
 function shell() {
   const app = document.getElementById("app");
-  const menuBtn = h("button", { type: "button", class: "btn btn-ghost menu-btn", "aria-expanded": "false", "aria-controls": "nav" },
+  const menuBtn = h("button",
+    { type: "button", class: "btn btn-ghost menu-btn", "aria-expanded": "false", "aria-controls": "nav" },
     icon("menu"), h("span", { text: "Menu" }));
   const nav = h("nav", { id: "nav", class: "nav", "aria-label": "Main" },
     h("ul", null, ROUTES.filter((r) => !r.hidden && allowed(r)).map((r) =>
       h("li", null, h("a", { href: "#/" + r.path, data: { route: r.path } }, icon(r.icon),
         h("span", { text: isDesk() && r.deskLabel ? r.deskLabel : r.label }))))),
-    h("p", { class: "nav-user", text: `Signed in as ${state.me.username} (${ROLE_NAMES[state.me.role] || state.me.role})` }));
+    h("p", { class: "nav-user",
+      text: `Signed in as ${state.me.username} (${ROLE_NAMES[state.me.role] || state.me.role})` }));
   menuBtn.addEventListener("click", () => {
     const open = menuBtn.getAttribute("aria-expanded") !== "true";
     menuBtn.setAttribute("aria-expanded", String(open));
@@ -100,7 +107,8 @@ function shell() {
         h("span", { class: "role", text: ROLE_NAMES[state.me.role] || state.me.role })),
       signOutBtn));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
-  const skip = h("a", { class: "skip", href: "#main", on: { click: (ev) => { ev.preventDefault(); main.focus(); } } }, "Skip to content");
+  const toMain = (ev) => { ev.preventDefault(); main.focus(); };
+  const skip = h("a", { class: "skip", href: "#main", on: { click: toMain } }, "Skip to content");
   fill(app, skip, top, setupBanner(state.me.warnings), h("div", { class: "layout" }, nav, main));
   return main;
 }

@@ -42,7 +42,8 @@ function ask(opts, focus) {
 /** editNote asks for a coupon's note and saves it; resolves to the updated coupon, or null when cancelled. */
 export async function editNote(inst, c) {
   const box = input({ name: "note", value: c.note || "", maxlength: 200, autocomplete: "off", spellcheck: "false" });
-  const extra = field("Note", box, { hint: "A room number or the guest's name, up to 200 characters. Leave empty to remove it." });
+  const extra = field("Note", box,
+    { hint: "A room number or the guest's name, up to 200 characters. Leave empty to remove it." });
   if (!(await ask({ title: `Note for ${c.code}`, confirm: "Save note", extra }, box))) return null;
   const updated = await api.put(`${coupons(inst)}/${api.seg(c.id)}`, { note: box.value.trim() });
   toast(updated.note ? `Note saved for ${c.code}.` : `Note removed from ${c.code}.`);
@@ -58,25 +59,30 @@ const EXTENSIONS = [[60, "1 hour"], [1440, "1 day"]];
  */
 export async function extendCoupon(inst, c) {
   const group = nextId("ext");
-  const custom = input({ type: "number", name: "minutes", min: 1, max: 525600, step: 1, value: "30", inputmode: "numeric",
-    "aria-label": "Other: minutes" });
+  const custom = input({ type: "number", name: "minutes", min: 1, max: 525600, step: 1, value: "30",
+    inputmode: "numeric", "aria-label": "Other: minutes" });
   const choice = (value, label) => {
     const id = nextId();
-    return h("div", { class: "ext-option" }, h("input", { type: "radio", name: group, id, value: String(value), checked: value === 60 }),
+    return h("div", { class: "ext-option" },
+      h("input", { type: "radio", name: group, id, value: String(value), checked: value === 60 }),
       h("label", { for: id, text: label }));
   };
   const otherId = nextId();
-  const other = h("div", { class: "ext-option" }, h("input", { type: "radio", name: group, id: otherId, value: "other" }),
+  const other = h("div", { class: "ext-option" },
+    h("input", { type: "radio", name: group, id: otherId, value: "other" }),
     h("label", { for: otherId, text: "Other:" }), custom, h("span", { text: "minutes" }));
   custom.addEventListener("focus", () => { other.querySelector("input").checked = true; });
-  const extra = h("fieldset", { class: "ext-choice" }, h("legend", { text: "Add" }), EXTENSIONS.map(([v, l]) => choice(v, l)), other);
+  const extra = h("fieldset", { class: "ext-choice" }, h("legend", { text: "Add" }),
+    EXTENSIONS.map(([v, l]) => choice(v, l)), other);
   const what = c.status === "redeemed"
     ? `The guest's session now ends ${dateTime(c.session_ends_at)}. It ends that much later; `
       + "if the router ends the session at the old time, the guest signs in again with the same code."
     : c.status === "expired"
       ? "This code has expired unused. It works again for that long from now."
       : `The code can now be used until ${dateTime(c.expires_at)}. It stays usable that much longer.`;
-  if (!(await ask({ title: `More time for ${c.code}`, body: what, confirm: "Add time", extra }, extra.querySelector("input")))) return null;
+  const ok = await ask({ title: `More time for ${c.code}`, body: what, confirm: "Add time", extra },
+    extra.querySelector("input"));
+  if (!ok) return null;
   const picked = extra.querySelector("input[type=radio]:checked").value;
   const minutes = picked === "other" ? Math.round(Number(custom.value)) : Number(picked);
   const updated = await api.post(`${actions(inst, c)}/extend`, { minutes });

@@ -1,7 +1,8 @@
 // dom.js: building elements without innerHTML. Text always goes in as
 // text nodes, so data from the API can never become markup.
 
-const PROPS = new Set(["value", "checked", "disabled", "selected", "hidden", "required", "multiple", "readOnly", "indeterminate"]);
+const PROPS = new Set(["value", "checked", "disabled", "selected", "hidden", "required", "multiple", "readOnly",
+  "indeterminate"]);
 
 /**
  * h makes an element. props: class, text, on (event → handler), data
@@ -55,9 +56,10 @@ export function icon(name) {
 
 const ICONS = {
   dashboard: ["M4 13h6V4H4zM14 20h6v-9h-6zM4 20h6v-4H4zM14 4v4h6V4z"],
-  ticket: ["M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z", "M14 5v14"],
-  users: ["M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1", "M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6z", "M21 19v-1a4 4 0 0 0-3-3.9",
-    "M16 4.1a3 3 0 0 1 0 5.8"],
+  ticket: ["M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z",
+    "M14 5v14"],
+  users: ["M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1", "M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
+    "M21 19v-1a4 4 0 0 0-3-3.9", "M16 4.1a3 3 0 0 1 0 5.8"],
   router: ["M3 14h18v5H3z", "M7 16.5h.01M11 16.5h.01", "M8 10a6 6 0 0 1 8 0", "M5 7a10 10 0 0 1 14 0"],
   portal: ["M4 5h16v14H4z", "M4 9h16", "M8 13h8M8 16h5"],
   clock: ["M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z", "M12 7v5l3 2"],

@@ -45,7 +45,8 @@ export function dateTimeIn(iso, tz) {
   if (!d) return "";
   let text;
   try {
-    text = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: tz || undefined }).format(d);
+    const format = { dateStyle: "medium", timeStyle: "short", timeZone: tz || undefined };
+    text = new Intl.DateTimeFormat(undefined, format).format(d);
   } catch {
     text = dateTimeFmt.format(d);
     tz = "";

@@ -24,13 +24,15 @@ export function panel(title, ...children) {
 
 /** button: kind is primary, secondary (default), danger or ghost. */
 export function button(label, onClick, { kind = "secondary", type = "button", iconName, small, attrs } = {}) {
-  return h("button", { type, class: ["btn", "btn-" + kind, small && "btn-sm"], on: onClick ? { click: onClick } : null, ...attrs },
+  return h("button",
+    { type, class: ["btn", "btn-" + kind, small && "btn-sm"], on: onClick ? { click: onClick } : null, ...attrs },
     iconName ? icon(iconName) : null, h("span", { text: label }));
 }
 
 /** linkButton is an <a> that looks like a button. */
 export function linkButton(label, href, { kind = "secondary", iconName, small } = {}) {
-  return h("a", { class: ["btn", "btn-" + kind, small && "btn-sm"], href }, iconName ? icon(iconName) : null, h("span", { text: label }));
+  return h("a", { class: ["btn", "btn-" + kind, small && "btn-sm"], href },
+    iconName ? icon(iconName) : null, h("span", { text: label }));
 }
 
 /**
@@ -79,8 +81,8 @@ export function checkbox(name, label, checked, { hint } = {}) {
  */
 export function durationField(label, name, seconds, { units = ["minutes", "hours", "days"], hint, min, max } = {}) {
   const { value, unit } = unitsOf(seconds || 0, [...units].reverse());
-  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "", inputmode: "decimal",
-    required: true });
+  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "",
+    inputmode: "decimal", required: true });
   const unitSel = select(name + "_unit", units.map((u) => [u, u]), unit, { "aria-label": label + " unit" });
   const f = field(label, num, { hint });
   wrapControl(num, h("div", { class: "with-unit" }), unitSel);
@@ -181,8 +183,10 @@ export function badge(text, tone = "neutral") {
   return h("span", { class: "badge badge-" + tone, text });
 }
 
-const STATE_TONE = { online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral",
-  revoked: "bad", delivered: "good", failed: "bad", pending: "warn" };
+const STATE_TONE = {
+  online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral",
+  revoked: "bad", delivered: "good", failed: "bad", pending: "warn",
+};
 export const stateBadge = (state) => badge(state, STATE_TONE[state] || "neutral");
 
 /**
@@ -194,7 +198,8 @@ export function table(columns, rows, { empty = "Nothing here yet.", caption, row
   return h("div", { class: "table-wrap" },
     h("table", { class: "table" },
       caption ? h("caption", { class: "sr-only", text: caption }) : null,
-      h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", class: c.className }, c.head || c.label)))),
+      h("thead", null,
+        h("tr", null, columns.map((c) => h("th", { scope: "col", class: c.className }, c.head || c.label)))),
       h("tbody", null, rows.map((r) => h("tr", { class: rowClass ? rowClass(r) : null },
         columns.map((c) => h("td", { class: c.className, data: { label: c.label || "" } }, c.cell(r))))))));
 }

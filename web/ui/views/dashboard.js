@@ -11,7 +11,8 @@ import { printOne } from "../coupon_desk.js";
 export async function dashboard(ctx) {
   const p = page("Dashboard", {
     lead: "How your guest Wi-Fi is doing right now.",
-    actions: [ctx.can("coupons.create") ? linkButton("Generate coupons", "#/coupons", { kind: "primary", iconName: "ticket" }) : null],
+    actions: [ctx.can("coupons.create")
+      ? linkButton("Generate coupons", "#/coupons", { kind: "primary", iconName: "ticket" }) : null],
   });
   add(ctx.main, p.el);
   const stats = h("div", { class: "stats" }, loading());
@@ -70,7 +71,8 @@ function siteTable(list) {
     { label: "Site", cell: (s) => h("a", { href: "#/sites/" + encodeURIComponent(s.id), text: s.name }) },
     { label: "State", cell: (s) => stateBadge(s.status?.state || "unknown") },
     { label: "Last contact", cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : "never" },
-    { label: "RouterOS", cell: (s) => s.status?.routeros_version ? h("span", { class: "mono", text: s.status.routeros_version }) : dash() },
+    { label: "RouterOS", cell: (s) => s.status?.routeros_version
+      ? h("span", { class: "mono", text: s.status.routeros_version }) : dash() },
     // CPU load and uptime show once the router layer reports them.
     { label: "CPU", cell: (s) => s.status?.cpu_load != null ? `${s.status.cpu_load}%` : dash() },
     { label: "Uptime", cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
@@ -92,12 +94,14 @@ function portalList(ctx, portals) {
         err.textContent = e.message;
       }
     }), { iconName: "print", small: true,
-      attrs: { "aria-label": `Print one code of ${p.name}`, title: "One code, usable for a day, straight to the printer" } })
+      attrs: { "aria-label": `Print one code of ${p.name}`,
+        title: "One code, usable for a day, straight to the printer" } })
       : null;
     const err = h("span", { class: "error-text small", role: "status" });
     return h("li", { class: p.unused_codes ? null : "is-empty" },
       h("div", null, h("a", { href: "#/coupons?instance=" + encodeURIComponent(p.id), text: p.name }),
-        h("div", { class: "muted small", text: p.unused_codes === 1 ? "1 unused code left" : `${p.unused_codes} unused codes left` })),
+        h("div", { class: "muted small",
+          text: p.unused_codes === 1 ? "1 unused code left" : `${p.unused_codes} unused codes left` })),
       h("strong", { class: "portal-count", text: String(p.unused_codes) }), one, err);
   }));
 }
@@ -105,7 +109,8 @@ function portalList(ctx, portals) {
 /** nextRun: when the next scheduled batch is made, in its schedule's time zone. */
 function nextRun(n) {
   return h("p", { class: "next-run" }, h("span", { class: "muted", text: "Next scheduled batch: " }),
-    n ? h("span", null, h("strong", { text: n.schedule_name }), ` · ${dateTimeIn(n.at, n.timezone)} (${relative(n.at)})`)
+    n ? h("span", null, h("strong", { text: n.schedule_name }),
+      ` · ${dateTimeIn(n.at, n.timezone)} (${relative(n.at)})`)
       : h("span", { text: "no schedules" }));
 }
 

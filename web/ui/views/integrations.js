@@ -42,7 +42,8 @@ export async function integrations(ctx) {
   }
 
   async function remove(a) {
-    const ok = await confirmDialog({ title: `Delete “${a.name}”?`, body: "Portals that use it must be changed first." });
+    const ok = await confirmDialog({ title: `Delete “${a.name}”?`,
+      body: "Portals that use it must be changed first." });
     if (!ok) return;
     try {
       await api.del("/captive/auth-integrations/" + api.seg(a.id));

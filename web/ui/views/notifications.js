@@ -37,7 +37,8 @@ export async function notificationGroups(ctx) {
   }
 
   async function remove(g) {
-    const ok = await confirmDialog({ title: `Delete “${g.name}”?`, body: "Schedules that use it must be changed first." });
+    const ok = await confirmDialog({ title: `Delete “${g.name}”?`,
+      body: "Schedules that use it must be changed first." });
     if (!ok) return;
     try {
       await api.del("/captive/notification-groups/" + api.seg(g.id));

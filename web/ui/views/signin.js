@@ -28,7 +28,8 @@ export function signIn(root, { notice, done }) {
     }
     await busy(submit, "Signing in…", async () => {
       try {
-        const res = await api.post("/auth/login", { username: user.value.trim(), password: pass.value }, { anonymous: true });
+        const res = await api.post("/auth/login", { username: user.value.trim(), password: pass.value },
+          { anonymous: true });
         await done(res.token);
       } catch (e) {
         if (e.status === 401) err.show({ message: "The user name or password is not right." });
