@@ -68,6 +68,13 @@ type Coupon struct {
 	// SessionEnds is when a redeemed coupon's session ends, filled in by
 	// listings; nil when not redeemed.
 	SessionEnds *time.Time
+	// PlanID is the plan the coupon was made with; "" for none.
+	PlanID string
+	// Price and Currency are the plan's as they were when the coupon was
+	// made (a later change of the plan leaves them); Price is nil and
+	// Currency "" for a coupon without a plan.
+	Price    *int64
+	Currency string
 }
 
 // Status is the coupon's state at time now: revoked wins over redeemed,

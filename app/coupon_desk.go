@@ -51,11 +51,14 @@ func CheckExtendMinutes(minutes int) error {
 }
 
 // CouponIssue is a request for a batch of coupons: how many, for how many
-// minutes they can be redeemed, and an optional note they all carry.
+// minutes they can be redeemed, an optional note they all carry and an
+// optional plan they are sold by. With a plan, MinutesValid 0 means the
+// plan's ValidMinutes.
 type CouponIssue struct {
 	Count        int
 	MinutesValid int
 	Note         string
+	PlanID       string
 }
 
 // CouponQuery selects coupons of an instance: a status (CouponValid, ...
@@ -79,8 +82,11 @@ type CouponRelease struct {
 
 // CouponDeskStore is what the front desk does to single coupons.
 type CouponDeskStore interface {
-	// IssueCoupons is CreateCoupons with a note on every coupon. Errors
-	// as CreateCoupons, and EInvalid (param note) for a bad note.
+	// IssueCoupons is CreateCoupons with a note on every coupon and an
+	// optional plan, whose valid minutes are the default duration and
+	// whose price and currency the coupons keep. Errors as CreateCoupons,
+	// and EInvalid for a bad note (param note) or an unknown plan (param
+	// plan_id).
 	IssueCoupons(ctx context.Context, instanceID string, req CouponIssue) ([]Coupon, error)
 	// FindCoupons lists an instance's coupons matching q, oldest first.
 	// ENotFound for an unknown instance; EInvalid for a bad status.

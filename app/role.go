@@ -7,7 +7,7 @@ type Role string
 const (
 	RoleAdmin     Role = "admin"     // everything
 	RoleOperator  Role = "operator"  // everything but tokens and site changes
-	RoleFrontdesk Role = "frontdesk" // coupons and their desk tasks, schedule links, guests online
+	RoleFrontdesk Role = "frontdesk" // coupons and their desk tasks, schedule links, plans (read), guests online
 )
 
 // Roles lists every valid role.
@@ -49,6 +49,8 @@ const (
 	ActDisconnectUsers    Action = "site_users.disconnect"
 	ActReadAudit          Action = "audit.read"
 	ActReadDashboard      Action = "dashboard.read"
+	ActReadPlans          Action = "plans.read"
+	ActManagePlans        Action = "plans.manage"
 	// ActSession is what every signed-in caller may do: see who they are
 	// and sign out.
 	ActSession Action = "session"
@@ -59,12 +61,12 @@ var Actions = []Action{
 	ActSession, ActReadDashboard, ActReadSites, ActManageSites, ActSyncSites,
 	ActReadInstances, ActManageInstances, ActReadIntegrations, ActManageIntegrations,
 	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons, ActUpdateCoupons,
-	ActReadSchedules, ActManageSchedules, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
+	ActReadSchedules, ActManageSchedules, ActReadPlans, ActManagePlans, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
 }
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and
-// look after them (note, extend, revoke, free for a new device), see who
-// is online and disconnect a guest.
+// look after them (note, extend, revoke, free for a new device), see the
+// plans they sell, see who is online and disconnect a guest.
 var frontdeskActions = map[Action]bool{
 	ActSession:         true,
 	ActListCoupons:     true,
@@ -72,6 +74,7 @@ var frontdeskActions = map[Action]bool{
 	ActRevokeCoupons:   true,
 	ActUpdateCoupons:   true,
 	ActReadSchedules:   true,
+	ActReadPlans:       true,
 	ActListSiteUsers:   true,
 	ActDisconnectUsers: true,
 }

@@ -38,6 +38,7 @@ type Schedule struct {
 	Timezone            string
 	RunAt               string
 	NotificationGroupID string // "" when none
+	PlanID              string // "" when none; the plan of the coupons its runs make
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 
@@ -179,7 +180,7 @@ type ScheduleStore interface {
 	// is unknown.
 	Schedule(ctx context.Context, instanceID, id string) (Schedule, error)
 	// CreateSchedule normalizes, validates (EInvalid; also when the
-	// notification group does not exist) and stores s. ENotFound for an
+	// notification group or the plan does not exist) and stores s. ENotFound for an
 	// unknown instance; EInvalid with ReasonStrategyMismatch for a
 	// non-coupon instance.
 	CreateSchedule(ctx context.Context, s Schedule) (Schedule, error)

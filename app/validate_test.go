@@ -67,6 +67,11 @@ func TestRoles(t *testing.T) {
 		{RoleFrontdesk, ActReadSites, false},
 		{RoleFrontdesk, ActReadAudit, false},
 		{RoleOperator, ActUpdateCoupons, true},
+		{RoleAdmin, ActManagePlans, true},
+		{RoleOperator, ActManagePlans, true},
+		{RoleOperator, ActReadPlans, true},
+		{RoleFrontdesk, ActReadPlans, true},
+		{RoleFrontdesk, ActManagePlans, false},
 		{Role("root"), ActReadSites, false},
 	}
 	for _, tc := range cases {

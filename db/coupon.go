@@ -17,7 +17,7 @@ var _ app.CouponStore = (*DB)(nil)
 const maxCodeAttempts = 50
 
 const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at, redeemed_mac,
-	note, extra_seconds, released_at`
+	note, extra_seconds, released_at, plan_id, price, currency`
 
 // couponFilter is the WHERE clause and arguments of a status filter at
 // time now. EInvalid for an unknown status.
@@ -46,8 +46,11 @@ func (db *DB) CreateCoupons(ctx context.Context, instanceID string, count, minut
 	return db.IssueCoupons(ctx, instanceID, app.CouponIssue{Count: count, MinutesValid: minutesValid})
 }
 
-// IssueCoupons is CreateCoupons with a note on every coupon. Errors as
-// CreateCoupons, and EInvalid (param note) for a bad note.
+// IssueCoupons is CreateCoupons with a note on every coupon and an
+// optional plan: MinutesValid 0 then means the plan's valid minutes, and
+// the coupons keep the plan's price and currency as they are now. Errors
+// as CreateCoupons, and EInvalid for a bad note (param note) or an
+// unknown plan (param plan_id).
 func (db *DB) IssueCoupons(ctx context.Context, instanceID string, req app.CouponIssue) ([]app.Coupon, error) {
 	note, err := app.CheckCouponNote(req.Note)
 	if err != nil {
@@ -59,10 +62,21 @@ func (db *DB) IssueCoupons(ctx context.Context, instanceID string, req app.Coupo
 		if err != nil {
 			return err
 		}
-		if err := app.CheckCouponBatch(req.Count, req.MinutesValid, app.MaxCouponBatch); err != nil {
+		b := couponBatch{count: req.Count, minutes: req.MinutesValid, note: note}
+		if req.PlanID != "" {
+			p, err := refPlan(ctx, tx, req.PlanID)
+			if err != nil {
+				return err
+			}
+			b.plan = &p
+			if b.minutes == 0 {
+				b.minutes = p.ValidMinutes
+			}
+		}
+		if err := app.CheckCouponBatch(b.count, b.minutes, app.MaxCouponBatch); err != nil {
 			return err
 		}
-		out, err = insertCoupons(ctx, tx, in, couponBatch{count: req.Count, minutes: req.MinutesValid, note: note}, now)
+		out, err = insertCoupons(ctx, tx, in, b, now)
 		return err
 	})
 	return out, err
@@ -86,25 +100,34 @@ type couponBatch struct {
 	count, minutes    int
 	scheduleID, runID string
 	note              string
+	plan              *app.Plan // nil for coupons without a plan
 }
 
 // insertCoupons draws and inserts a batch of the instance's coupons in tx.
 // A code that collides with a stored one is drawn again.
 func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBatch, now time.Time) ([]app.Coupon, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO coupons (`+couponColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, 0, NULL) ON CONFLICT (code) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, 0, NULL, ?, ?, ?) ON CONFLICT (code) DO NOTHING`)
 	if err != nil {
 		return nil, err
 	}
 	defer stmt.Close()
 	expires := now.Add(time.Duration(b.minutes) * time.Minute)
+	var (
+		planID, currency string
+		price            *int64
+	)
+	if b.plan != nil {
+		planID, currency, price = b.plan.ID, b.plan.Currency, &b.plan.Price
+	}
 	out := make([]app.Coupon, 0, b.count)
 	for range b.count {
 		id, err := newID()
 		if err != nil {
 			return nil, err
 		}
-		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires, Note: b.note}
+		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires, Note: b.note,
+			PlanID: planID, Price: price, Currency: currency}
 		for attempt := 0; ; attempt++ {
 			if attempt == maxCodeAttempts {
 				return nil, app.Invalid("coupon_length", app.ReasonParameterInvalid,
@@ -114,7 +137,7 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 				return nil, fmt.Errorf("draw coupon code: %w", err)
 			}
 			res, err := stmt.ExecContext(ctx, c.ID, c.InstanceID, nullString(c.ScheduleID), nullString(c.RunID),
-				c.Code, micros(now), micros(expires), b.note)
+				c.Code, micros(now), micros(expires), b.note, nullString(planID), nullInt64(price), nullString(currency))
 			if err != nil {
 				return nil, err
 			}
@@ -148,12 +171,17 @@ func scanCoupon(sc scanner) (app.Coupon, error) {
 		schedule, run     sql.NullString
 		created, expires  int64
 		redeemed, revoked sql.NullInt64
-		released          sql.NullInt64
+		released, price   sql.NullInt64
 		extra             int64
+		plan, currency    sql.NullString
 	)
 	err := sc.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked, &c.RedeemedMAC,
-		&c.Note, &extra, &released)
+		&c.Note, &extra, &released, &plan, &price, &currency)
 	c.ScheduleID, c.RunID = schedule.String, run.String
+	c.PlanID, c.Currency = plan.String, currency.String
+	if price.Valid {
+		c.Price = &price.Int64
+	}
 	c.Extra, c.ReleasedAt = time.Duration(extra)*time.Second, fromNullMicros(released)
 	c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
 	c.RedeemedAt, c.RevokedAt = fromNullMicros(redeemed), fromNullMicros(revoked)
@@ -176,6 +204,14 @@ func (db *DB) RevokeCoupon(ctx context.Context, instanceID, couponID string) err
 		}
 		return mustAffect(res, "coupon", couponID)
 	})
+}
+
+// nullInt64 stores a nil *int64 as NULL.
+func nullInt64(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
 }
 
 // PurgeCoupons deletes the coupons that ended before endedBefore: revoked,

@@ -62,3 +62,39 @@ func rawInsert(tb testing.TB, db *DB, instanceID string, codes []string) {
 		tb.Fatal(err)
 	}
 }
+
+// BenchmarkCouponBatchWithPlan measures issuing a batch of 200 coupons
+// with a plan (its lookup, and plan id, price and currency on every row)
+// against the same batch without one, interleaved in the same loop. It
+// reports the cost with a plan as a ratio of the cost without (target: at
+// most 1.1).
+//
+//	go test ./db -run '^$' -bench CouponBatchWithPlan -benchtime 200x
+func BenchmarkCouponBatchWithPlan(b *testing.B) {
+	db := openTest(b)
+	in := mustCreateInstance(b, db, testInstance("Bench"))
+	plan := mustCreatePlan(b, db, testPlan("1 day"))
+	var with, without time.Duration
+	issue := func(planID string) time.Duration {
+		start := time.Now()
+		if _, err := db.IssueCoupons(b.Context(), in.ID, app.CouponIssue{Count: 200, MinutesValid: 60, PlanID: planID}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	odd := false
+	for b.Loop() {
+		// Alternate which goes first, so neither always meets the other's
+		// leftovers (a WAL checkpoint, a grown index).
+		if odd = !odd; odd {
+			without += issue("")
+			with += issue(plan.ID)
+		} else {
+			with += issue(plan.ID)
+			without += issue("")
+		}
+	}
+	b.ReportMetric(float64(with)/float64(without), "plan/none")
+	b.ReportMetric(float64(with.Microseconds())/float64(b.N), "plan-µs/batch")
+	b.ReportMetric(float64(without.Microseconds())/float64(b.N), "none-µs/batch")
+}

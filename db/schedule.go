@@ -12,7 +12,7 @@ import (
 var _ app.ScheduleStore = (*DB)(nil)
 
 const scheduleColumns = `id, instance_id, name, count, recurrence, day_of_week, day_of_month,
-	valid_for_minutes, timezone, run_at, notification_group_id, created_at, updated_at`
+	valid_for_minutes, timezone, run_at, notification_group_id, created_at, updated_at, plan_id`
 
 // ListSchedules returns an instance's schedules, oldest first, each with
 // its last run. ENotFound for an unknown instance.
@@ -51,7 +51,7 @@ func (db *DB) Schedule(ctx context.Context, instanceID, id string) (app.Schedule
 }
 
 // CreateSchedule validates s (EInvalid, strategy_mismatch for a non-coupon
-// instance, an unknown notification group) and stores it. ENotFound for an
+// instance, an unknown notification group or plan) and stores it. ENotFound for an
 // unknown instance.
 func (db *DB) CreateSchedule(ctx context.Context, s app.Schedule) (app.Schedule, error) {
 	var out app.Schedule
@@ -65,7 +65,7 @@ func (db *DB) CreateSchedule(ctx context.Context, s app.Schedule) (app.Schedule,
 		}
 		s.ID, s.CreatedAt, s.UpdatedAt = id, now, now
 		_, err = tx.ExecContext(ctx, `INSERT INTO coupon_schedules (`+scheduleColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, scheduleArgs(s)...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, scheduleArgs(s)...)
 		if err != nil {
 			return err
 		}
@@ -95,9 +95,9 @@ func (db *DB) UpdateSchedule(ctx context.Context, instanceID, id string, change 
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE coupon_schedules SET name = ?, count = ?, recurrence = ?,
 			day_of_week = ?, day_of_month = ?, valid_for_minutes = ?, timezone = ?, run_at = ?,
-			notification_group_id = ?, updated_at = ? WHERE id = ?`,
+			notification_group_id = ?, plan_id = ?, updated_at = ? WHERE id = ?`,
 			s.Name, s.Count, s.Recurrence, nullInt(s.DayOfWeek), nullInt(s.DayOfMonth), s.ValidForMinutes,
-			s.Timezone, s.RunAt, nullString(s.NotificationGroupID), micros(now), s.ID)
+			s.Timezone, s.RunAt, nullString(s.NotificationGroupID), nullString(s.PlanID), micros(now), s.ID)
 		if err != nil {
 			return err
 		}
@@ -141,12 +141,20 @@ func checkSchedule(ctx context.Context, tx *sql.Tx, s *app.Schedule) error {
 			return err
 		}
 	}
+	if s.PlanID != "" {
+		p, err := refPlan(ctx, tx, s.PlanID)
+		if err != nil {
+			return err
+		}
+		s.PlanID = p.ID
+	}
 	return nil
 }
 
 func scheduleArgs(s app.Schedule) []any {
 	return []any{s.ID, s.InstanceID, s.Name, s.Count, s.Recurrence, nullInt(s.DayOfWeek), nullInt(s.DayOfMonth),
-		s.ValidForMinutes, s.Timezone, s.RunAt, nullString(s.NotificationGroupID), micros(s.CreatedAt), micros(s.UpdatedAt)}
+		s.ValidForMinutes, s.Timezone, s.RunAt, nullString(s.NotificationGroupID), micros(s.CreatedAt), micros(s.UpdatedAt),
+		nullString(s.PlanID)}
 }
 
 // getSchedule reads one schedule of an instance with its last run.
@@ -191,16 +199,16 @@ func scanSchedule(sc scanner) (app.Schedule, error) {
 	var (
 		s                app.Schedule
 		dow, dom         sql.NullInt64
-		group            sql.NullString
+		group, plan      sql.NullString
 		created, updated int64
 	)
 	err := sc.Scan(&s.ID, &s.InstanceID, &s.Name, &s.Count, &s.Recurrence, &dow, &dom,
-		&s.ValidForMinutes, &s.Timezone, &s.RunAt, &group, &created, &updated)
+		&s.ValidForMinutes, &s.Timezone, &s.RunAt, &group, &created, &updated, &plan)
 	if err != nil {
 		return app.Schedule{}, err
 	}
 	s.DayOfWeek, s.DayOfMonth = intPtr(dow), intPtr(dom)
-	s.NotificationGroupID = group.String
+	s.NotificationGroupID, s.PlanID = group.String, plan.String
 	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return s, nil
 }

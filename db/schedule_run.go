@@ -61,7 +61,15 @@ func (db *DB) RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.
 		if err != nil {
 			return err
 		}
-		coupons, err = insertCoupons(ctx, tx, in, couponBatch{count: s.Count, minutes: s.ValidForMinutes, scheduleID: s.ID, runID: run.ID}, now)
+		b := couponBatch{count: s.Count, minutes: s.ValidForMinutes, scheduleID: s.ID, runID: run.ID}
+		if s.PlanID != "" {
+			p, err := getPlan(ctx, tx, s.PlanID)
+			if err != nil {
+				return fmt.Errorf("plan of schedule %s: %w", s.ID, err)
+			}
+			b.plan = &p
+		}
+		coupons, err = insertCoupons(ctx, tx, in, b, now)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,7 @@ type abuseFixture struct {
 	e                                     *env
 	site, inst, coupon, sch, integ, wg    string
 	group, token, siteUser, signedCoupons string
+	plan                                  string
 }
 
 func newAbuseFixture(t *testing.T) *abuseFixture {
@@ -53,6 +54,9 @@ func newAbuseFixture(t *testing.T) *abuseFixture {
 	f.integ = createIntegration(t, e)
 	f.wg = e.admin(http.MethodPost, "/captive/walled-garden/"+site, map[string]any{"name": "n", "ip_address": "1.1.1.1"}).object(t)["id"].(string)
 	f.group = ngCreate(t, e, map[string]any{"name": "Desk", "emails": []string{"desk@example.com"}})["id"].(string)
+	r = e.admin(http.MethodPost, "/captive/plans", map[string]any{"name": "1 hour", "session_minutes": 60})
+	wantStatus(t, r, http.StatusCreated)
+	f.plan = r.object(t)["id"].(string)
 	r = e.admin(http.MethodPost, "/captive/tokens", map[string]any{"name": "victim", "role": "operator"})
 	wantStatus(t, r, http.StatusCreated)
 	f.token = r.object(t)["id"].(string)
@@ -77,7 +81,7 @@ func (f *abuseFixture) snapshot(t *testing.T) map[string]any {
 		"/captive/sites", "/captive/instances", "/captive/auth-integrations", "/captive/walled-garden/" + f.site,
 		"/captive/instances/" + f.inst + "/coupons?status=all", "/captive/instances/" + f.inst + "/coupon-schedules",
 		"/captive/notification-groups", "/captive/tokens", "/captive/sites/" + f.site + "/users",
-		"/captive/instances/" + f.inst + "/coupon-schedules/" + f.sch,
+		"/captive/instances/" + f.inst + "/coupon-schedules/" + f.sch, "/captive/plans",
 	} {
 		r := f.e.admin(http.MethodGet, p, nil)
 		wantStatus(t, r, http.StatusOK)
@@ -472,7 +476,7 @@ func TestAbuseIDs(t *testing.T) {
 	real := map[string]string{
 		"instanceId": f.inst, "couponId": f.coupon, "scheduleId": f.sch, "type": "logo", "authIntegrationId": f.integ,
 		"siteId": f.site, "userId": "0190c0de-0000-7000-8000-000000000000", "walledGardenEntryId": f.wg,
-		"notificationGroupId": f.group, "tokenId": f.token, "filepath": "index.html",
+		"notificationGroupId": f.group, "tokenId": f.token, "filepath": "index.html", "planId": f.plan,
 	}
 	bodies := map[string]string{
 		"POST /captive/instances/:instanceId/coupons":                     `{"count":1,"minutes_valid":60}`,
@@ -484,6 +488,7 @@ func TestAbuseIDs(t *testing.T) {
 		"POST /captive/walled-garden/:siteId":                             `{"name":"n","ip_address":"9.9.9.9"}`,
 		"PUT /captive/walled-garden/:siteId/:walledGardenEntryId":         `{"name":"renamed"}`,
 		"PUT /captive/notification-groups/:notificationGroupId":           `{"name":"renamed"}`,
+		"PUT /captive/plans/:planId":                                      `{"name":"renamed"}`,
 	}
 	// Every route with an id, from the OpenAPI document (a test keeps it
 	// in step with the router), so new routes are covered too.

@@ -243,8 +243,8 @@ func TestPasswordChangeAndDeleteEndSessions(t *testing.T) {
 
 // frontdeskMay is every authenticated operation a front-desk session may
 // call: hand out and print coupons and look after them (note, extend,
-// revoke, free for a new device), read schedules and their links, see who
-// is online and disconnect a guest, and its own session.
+// revoke, free for a new device), read schedules and their links and the
+// plans, see who is online and disconnect a guest, and its own session.
 var frontdeskMay = map[string]bool{
 	"GET /auth/me": true, "POST /auth/logout": true,
 	"PUT /captive/instances/{instanceId}/coupons/{couponId}":                         true,
@@ -260,6 +260,8 @@ var frontdeskMay = map[string]bool{
 	"GET /captive/instances/{instanceId}/coupon-schedules/{scheduleId}/generate_url": true,
 	"GET /captive/instances/{instanceId}/coupon-schedules/{scheduleId}/runs":         true,
 	"GET /captive/sites/{siteId}/users":                                              true,
+	"GET /captive/plans":                                                             true,
+	"GET /captive/plans/{planId}":                                                    true,
 }
 
 // TestFrontdeskCannotReachAdminCalls signs in as a front-desk clerk and

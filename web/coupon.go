@@ -12,7 +12,8 @@ import (
 )
 
 // couponJSON is the contract's Coupon (status, revoked_at, schedule_id,
-// note, session_ends_at and redeemed_mac are extensions).
+// note, session_ends_at, redeemed_mac, plan_id, price and currency are
+// extensions).
 type couponJSON struct {
 	ID         string  `json:"id"`
 	Code       string  `json:"code"`
@@ -28,14 +29,21 @@ type couponJSON struct {
 	SessionEndsAt *string `json:"session_ends_at"`
 	// RedeemedMAC is the device the coupon is locked to; null when none.
 	RedeemedMAC *string `json:"redeemed_mac"`
+	// PlanID is the plan the coupon was made with; Price and Currency
+	// are the plan's as they were then. All null without a plan.
+	PlanID   *string `json:"plan_id"`
+	Price    *int64  `json:"price"`
+	Currency *string `json:"currency"`
 }
 
-// couponRequest is the contract's CouponCreateRequest (note is an
-// extension).
+// couponRequest is the contract's CouponCreateRequest (note and plan_id
+// are extensions; with a plan, minutes_valid defaults to the plan's
+// valid_minutes).
 type couponRequest struct {
 	MinutesValid optional[int]    `json:"minutes_valid"`
 	Count        optional[int]    `json:"count"`
 	Note         optional[string] `json:"note"`
+	PlanID       optional[string] `json:"plan_id"`
 }
 
 func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
@@ -53,6 +61,9 @@ func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
 			Note:          c.Note,
 			SessionEndsAt: timePtr(c.SessionEnds),
 			RedeemedMAC:   stringPtr(c.RedeemedMAC),
+			PlanID:        stringPtr(c.PlanID),
+			Price:         c.Price,
+			Currency:      stringPtr(c.Currency),
 		})
 	}
 	return out
@@ -66,12 +77,19 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		s.writeError(w, r, err)
 		return
 	}
-	if err := requireFields(field{"minutes_valid", req.MinutesValid.given()}, field{"count", req.Count.given()}); err != nil {
+	// minutes_valid may be left out when a plan gives it.
+	err := requireFields(field{"minutes_valid", req.MinutesValid.given() || req.PlanID.given()}, field{"count", req.Count.given()})
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	if req.MinutesValid.given() && req.MinutesValid.value == 0 {
+		// 0 would mean "the plan's"; as a value sent it is out of range.
+		s.writeError(w, r, app.CheckCouponBatch(1, 0, 1))
+		return
+	}
 	list, err := s.store.IssueCoupons(r.Context(), p.ByName("instanceId"),
-		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value})
+		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value, PlanID: req.PlanID.value})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

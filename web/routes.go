@@ -63,6 +63,12 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/generate_url", action: app.ActReadSchedules, handle: s.generateScheduleURL},
 		{method: get, path: "/captive/instances/:instanceId/coupon-schedules/:scheduleId/runs", action: app.ActReadSchedules, handle: s.listScheduleRuns},
 
+		{method: get, path: "/captive/plans", action: app.ActReadPlans, handle: s.listPlans},
+		{method: post, path: "/captive/plans", action: app.ActManagePlans, handle: s.createPlan},
+		{method: get, path: "/captive/plans/:planId", action: app.ActReadPlans, handle: s.getPlan},
+		{method: put, path: "/captive/plans/:planId", action: app.ActManagePlans, handle: s.updatePlan},
+		{method: del, path: "/captive/plans/:planId", action: app.ActManagePlans, handle: s.deletePlan},
+
 		{method: post, path: "/captive/instances/:instanceId/images/:type", action: app.ActManageInstances, handle: s.uploadImage, bodyLimit: maxImageBody},
 		{method: get, path: "/captive/instances/:instanceId/hotspot/login.html", action: app.ActReadInstances, handle: s.hotspotLoginHTML},
 

@@ -28,6 +28,7 @@ type scheduleJSON struct {
 	CreatedAt             string  `json:"created_at"`
 	RunAt                 string  `json:"run_at"`
 	LastNotificationError *string `json:"last_notification_error"`
+	PlanID                *string `json:"plan_id"`
 }
 
 // scheduleRequest is the contract's CouponScheduleRequest; on update,
@@ -42,6 +43,7 @@ type scheduleRequest struct {
 	DayOfWeek           optional[*int]   `json:"day_of_week"`
 	DayOfMonth          optional[*int]   `json:"day_of_month"`
 	RunAt               optional[string] `json:"run_at"`
+	PlanID              optional[string] `json:"plan_id"`
 }
 
 func (req *scheduleRequest) applyTo(s *app.Schedule) {
@@ -54,6 +56,7 @@ func (req *scheduleRequest) applyTo(s *app.Schedule) {
 	req.DayOfWeek.apply(&s.DayOfWeek)
 	req.DayOfMonth.apply(&s.DayOfMonth)
 	req.RunAt.apply(&s.RunAt)
+	req.PlanID.apply(&s.PlanID)
 }
 
 func (s *Server) scheduleJSON(sch app.Schedule) scheduleJSON {
@@ -70,6 +73,7 @@ func (s *Server) scheduleJSON(sch app.Schedule) scheduleJSON {
 		NotificationGroupID: stringPtr(sch.NotificationGroupID),
 		CreatedAt:           timeString(sch.CreatedAt),
 		RunAt:               sch.RunAt,
+		PlanID:              stringPtr(sch.PlanID),
 	}
 	if next, _, err := sch.NextSlot(s.now()); err == nil {
 		out.NextRunAt = timePtr(&next)

@@ -37,6 +37,7 @@ type Store interface {
 	app.TokenStore
 	app.CouponStore
 	app.ScheduleStore
+	app.PlanStore
 	app.NotificationStore
 	app.SiteUserStore
 	app.PortalStore
