@@ -213,9 +213,20 @@ func (e *env) call(method, path, auth string, body any) response {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := e.srv.Client().Do(req)
+	return e.send(req)
+}
+
+// send sends a request to the server without following redirects (a
+// redirect is the answer under test, and a hand-off's target is no test
+// host to visit), reads the answer and checks it against the OpenAPI
+// document.
+func (e *env) send(req *http.Request) response {
+	e.t.Helper()
+	client := *e.srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := client.Do(req)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
+		e.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
@@ -223,7 +234,7 @@ func (e *env) call(method, path, auth string, body any) response {
 		e.t.Fatalf("read body: %v", err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, body: data}
-	checkContract(e.t, method, path, r)
+	checkContract(e.t, req.Method, req.URL.RequestURI(), r)
 	return r
 }
 
@@ -239,22 +250,7 @@ func (e *env) form(path string, values url.Values, header http.Header) response 
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	// A portal hands the browser to the hotspot with a redirect: it is
-	// the answer under test, and its target is no test host to visit.
-	client := *e.srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	res, err := client.Do(req)
-	if err != nil {
-		e.t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatalf("read body: %v", err)
-	}
-	r := response{status: res.StatusCode, header: res.Header, body: data}
-	checkContract(e.t, http.MethodPost, path, r)
-	return r
+	return e.send(req)
 }
 
 // as calls with the bearer token of role.

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -67,14 +66,5 @@ func fetchPage(t *testing.T, e *env, path, accept string) string {
 		t.Fatal(err)
 	}
 	req.Header.Set("Accept-Language", accept)
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
+	return string(e.send(req).body)
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -170,15 +169,7 @@ func fetchLang(t *testing.T, e *env, path, accept string) string {
 	if accept != "" {
 		req.Header.Set("Accept-Language", accept)
 	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := e.send(req).body
 	m := regexp.MustCompile(`<html lang="([a-z]+)">`).FindSubmatch(body)
 	if m == nil {
 		t.Fatalf("no lang in %.200s", body)
@@ -613,18 +604,7 @@ func TestPortalUnreadableForm(t *testing.T) {
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept-Language", "de")
-		res, err := f.e.srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, err := io.ReadAll(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := response{status: res.StatusCode, header: res.Header, body: body}
-		checkContract(t, http.MethodPost, path, r)
-		return r
+		return f.e.send(req)
 	}
 	r := post("/portal/" + f.inst + "/login")
 	if r.status != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
