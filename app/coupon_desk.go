@@ -68,6 +68,8 @@ type CouponIssue struct {
 type CouponQuery struct {
 	Status string
 	Search string
+	// PlanID keeps the coupons made with that plan; "" keeps all.
+	PlanID string
 }
 
 // CouponRelease is what freeing a coupon for a new device did: the

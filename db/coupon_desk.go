@@ -30,6 +30,11 @@ func (db *DB) FindCoupons(ctx context.Context, instanceID string, q app.CouponQu
 		where += ` AND (code LIKE ? ESCAPE '\' OR note LIKE ? ESCAPE '\')`
 		args = append(args, likeContains(app.NormalizeCouponCode(search)), likeContains(search))
 	}
+	if q.PlanID != "" {
+		id, _ := canonicalID(q.PlanID) // "" for a malformed id: matches nothing
+		where += ` AND plan_id = ?`
+		args = append(args, id)
+	}
 	out := []app.Coupon{}
 	err = db.read(ctx, "list coupons", func(tx *sql.Tx) error {
 		iid, err := requireInstance(ctx, tx, instanceID)

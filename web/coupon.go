@@ -99,7 +99,7 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 }
 
 // listCoupons serves GET /captive/instances/:instanceId/coupons: the
-// instance's coupons, filtered by status and q, as JSON or CSV.
+// instance's coupons, filtered by status, q and plan_id, as JSON or CSV.
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	status, err := app.CheckCouponStatus(r.URL.Query().Get("status"))
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 		return
 	}
 	list, err := s.store.FindCoupons(r.Context(), p.ByName("instanceId"),
-		app.CouponQuery{Status: status, Search: r.URL.Query().Get("q")})
+		app.CouponQuery{Status: status, Search: r.URL.Query().Get("q"), PlanID: r.URL.Query().Get("plan_id")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

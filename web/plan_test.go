@@ -221,6 +221,18 @@ func TestCouponsWithPlan(t *testing.T) {
 		t.Errorf("coupon without a plan = %v, want null plan_id, price and currency", made[0])
 	}
 
+	// The list filters by plan; an id that is no plan matches nothing.
+	e.admin(http.MethodGet, base+"?status=all&plan_id="+id, nil).json(t, &list)
+	if len(list) != 3 {
+		t.Errorf("plan_id filter = %d coupons, want the plan's 3", len(list))
+	}
+	for _, other := range []string{"0190c0de-0000-7000-8000-000000000000", "nope"} {
+		e.admin(http.MethodGet, base+"?status=all&plan_id="+other, nil).json(t, &list)
+		if len(list) != 0 {
+			t.Errorf("plan_id=%s = %d coupons, want none", other, len(list))
+		}
+	}
+
 	// Bad plans and durations change nothing.
 	before := string(e.admin(http.MethodGet, base+"?status=all", nil).body)
 	wantError(t, e.admin(http.MethodPost, base, map[string]any{"count": 1, "plan_id": "0190c0de-0000-7000-8000-000000000000"}),
