@@ -71,6 +71,50 @@ type couponCardJSON struct {
 	// (extension; see cardLink).
 	QRURL string `json:"qr_url"`
 	QR    string `json:"qr"`
+	// Plan is what the card sells; nil for a coupon without a plan
+	// (extension).
+	Plan *cardPlanJSON `json:"plan"`
+}
+
+// cardPlanJSON is what a card shows of its coupon's plan: the plan's
+// limits, and the price and currency the coupon was made with.
+type cardPlanJSON struct {
+	ID             string  `json:"id"`
+	Name           string  `json:"name"`
+	SessionMinutes int     `json:"session_minutes"`
+	DataLimitMB    *int    `json:"data_limit_mb"`
+	DownloadKbps   *int    `json:"download_kbps"`
+	UploadKbps     *int    `json:"upload_kbps"`
+	Devices        int     `json:"devices"`
+	Price          *int64  `json:"price"`
+	Currency       *string `json:"currency"`
+}
+
+// cardPlans looks up the plan of each coupon that has one, once a plan.
+func (s *Server) cardPlans(ctx context.Context, coupons []app.Coupon) (map[string]app.Plan, error) {
+	plans := make(map[string]app.Plan)
+	for _, c := range coupons {
+		if _, done := plans[c.PlanID]; c.PlanID == "" || done {
+			continue
+		}
+		p, err := s.store.Plan(ctx, c.PlanID)
+		if err != nil {
+			return nil, fmt.Errorf("plan of coupon %s: %w", c.ID, err)
+		}
+		plans[p.ID] = p
+	}
+	return plans, nil
+}
+
+// cardPlan is the card's plan for coupon c: nil without one.
+func cardPlan(c app.Coupon, plans map[string]app.Plan) *cardPlanJSON {
+	p, ok := plans[c.PlanID]
+	if !ok {
+		return nil
+	}
+	return &cardPlanJSON{ID: p.ID, Name: p.Name, SessionMinutes: p.SessionMinutes, DataLimitMB: p.DataLimitMB,
+		DownloadKbps: p.DownloadKbps, UploadKbps: p.UploadKbps, Devices: p.Devices,
+		Price: c.Price, Currency: stringPtr(c.Currency)}
 }
 
 // check enforces "exactly one of coupon_ids and run_id" and the size of
@@ -120,6 +164,11 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
+	plans, err := s.cardPlans(r.Context(), coupons)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	logo, _ := s.imageURLs(in)
 	out := couponCardsJSON{
 		Instance: cardInstanceJSON{ID: in.ID, Name: in.Name, WifiName: stringPtr(in.WifiName),
@@ -148,7 +197,7 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 	now := s.now()
 	for i, c := range coupons {
 		out.Cards = append(out.Cards, couponCardJSON{ID: c.ID, Code: c.Code, Status: c.Status(now),
-			ExpiresAt: timeString(c.ExpiresAt), PortalURL: portals[i], QRURL: links[i], QR: qrs[i]})
+			ExpiresAt: timeString(c.ExpiresAt), PortalURL: portals[i], QRURL: links[i], QR: qrs[i], Plan: cardPlan(c, plans)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -24,7 +24,21 @@ type cardsJSON struct {
 		ExpiresAt        string `json:"expires_at"`
 		PortalURL        string `json:"portal_url"`
 		QR               string
+		Plan             *cardPlanJSON
 	}
+}
+
+// cardPlanJSON is a card's plan.
+type cardPlanJSON struct {
+	ID             string
+	Name           string
+	SessionMinutes int     `json:"session_minutes"`
+	DataLimitMB    *int    `json:"data_limit_mb"`
+	DownloadKbps   *int    `json:"download_kbps"`
+	UploadKbps     *int    `json:"upload_kbps"`
+	Devices        int     `json:"devices"`
+	Price          *int64  `json:"price"`
+	Currency       *string `json:"currency"`
 }
 
 func postCards(t testing.TB, e *env, role app.Role, inst string, body any) cardsJSON {
@@ -81,6 +95,55 @@ func TestCouponCardsByID(t *testing.T) {
 		t.Fatal("logo_url is null after a logo was uploaded")
 	}
 	wantImage(t, e, *got.Instance.LogoURL, logo, "image/png")
+}
+
+// TestCouponCardsPlan: a card of a coupon made with a plan carries the
+// plan's limits and the coupon's own price and currency (those of the plan
+// when the coupon was made); a card without a plan has plan null.
+func TestCouponCardsPlan(t *testing.T) {
+	e := newEnv(t, "")
+	inst := couponInstance(t, e)
+	plan := createPlan(t, e, dayPlan())
+	planID := plan["id"].(string)
+	var withPlan, without []map[string]any
+	coupons := "/captive/instances/" + inst + "/coupons"
+	e.admin(http.MethodPost, coupons, map[string]any{"count": 2, "plan_id": planID}).json(t, &withPlan)
+	e.admin(http.MethodPost, coupons, map[string]any{"count": 1, "minutes_valid": 60}).json(t, &without)
+	// A later price does not change the cards of coupons already made.
+	wantStatus(t, e.admin(http.MethodPut, "/captive/plans/"+planID, map[string]any{"price": 950, "currency": "usd", "devices": 2}),
+		http.StatusOK)
+
+	ids := []string{withPlan[0]["id"].(string), without[0]["id"].(string), withPlan[1]["id"].(string)}
+	got := postCards(t, e, app.RoleFrontdesk, inst, map[string]any{"coupon_ids": ids})
+	if len(got.Cards) != 3 {
+		t.Fatalf("got %d cards, want 3", len(got.Cards))
+	}
+	if p := got.Cards[1].Plan; p != nil {
+		t.Errorf("card of a coupon without a plan: plan = %+v, want null", p)
+	}
+	for _, i := range []int{0, 2} {
+		p := got.Cards[i].Plan
+		if p == nil {
+			t.Fatalf("card %d: plan = null, want the plan", i)
+		}
+		if p.ID != planID || p.Name != "1 day" || p.SessionMinutes != 1440 || p.DataLimitMB == nil || *p.DataLimitMB != 2000 ||
+			p.DownloadKbps == nil || *p.DownloadKbps != 10000 || p.UploadKbps == nil || *p.UploadKbps != 2000 || p.Devices != 2 {
+			t.Errorf("card %d: plan = %+v, want the plan's limits as they are now (1 day, 2000 MB, 10000/2000 kbps, 2 devices)", i, *p)
+		}
+		if p.Price == nil || *p.Price != 800 || p.Currency == nil || *p.Currency != "EUR" {
+			t.Errorf("card %d: price %v %v, want the coupon's own 800 EUR", i, p.Price, p.Currency)
+		}
+	}
+
+	// An unlimited, free plan: nulls for the limits, price 0, no currency.
+	free := createPlan(t, e, map[string]any{"name": "Lobby hour", "session_minutes": 60})
+	var lobby []map[string]any
+	e.admin(http.MethodPost, coupons, map[string]any{"count": 1, "plan_id": free["id"]}).json(t, &lobby)
+	got = postCards(t, e, app.RoleAdmin, inst, map[string]any{"coupon_ids": []string{lobby[0]["id"].(string)}})
+	if p := got.Cards[0].Plan; p == nil || p.Name != "Lobby hour" || p.DataLimitMB != nil || p.DownloadKbps != nil || p.UploadKbps != nil ||
+		p.Devices != 1 || p.Price == nil || *p.Price != 0 || p.Currency != nil {
+		t.Errorf("free plan's card: plan = %+v, want unlimited, 1 device, price 0, currency null", p)
+	}
 }
 
 func TestCouponCardsRefused(t *testing.T) {
