@@ -75,6 +75,32 @@ type Coupon struct {
 	// Currency "" for a coupon without a plan.
 	Price    *int64
 	Currency string
+	// Session and DataLimitMB are the plan's session length and data
+	// allowance as they were when the coupon was made: what the guest
+	// bought. Session 0 means the instance's session_ttl; DataLimitMB nil
+	// means unlimited.
+	Session     time.Duration
+	DataLimitMB *int
+	// BytesIn and BytesOut are the data the guest has moved with the code
+	// (from the guest, to the guest), as routers last counted it.
+	BytesIn  int64
+	BytesOut int64
+	// UsedUpAt is when the guest was found to have used the whole data
+	// allowance: the session ended then. nil while data is left.
+	UsedUpAt *time.Time
+}
+
+// BytesPerMB is the size of a plan's megabyte: 1 MB = 1,000,000 bytes.
+const BytesPerMB = 1_000_000
+
+// DataLeftMB is the data the guest still has, in whole MB, rounded down;
+// nil when the coupon's data is unlimited.
+func (c Coupon) DataLeftMB() *int64 {
+	if c.DataLimitMB == nil {
+		return nil
+	}
+	left := max(0, int64(*c.DataLimitMB)*BytesPerMB-c.BytesIn-c.BytesOut) / BytesPerMB
+	return &left
 }
 
 // Status is the coupon's state at time now: revoked wins over redeemed,

@@ -15,13 +15,28 @@ const (
 )
 
 // SessionEnd is when the session of a redeemed coupon ends: its
-// redemption plus the instance's session length ttl plus the time the
-// front desk added. The zero time for a coupon not redeemed.
+// redemption plus its session length (SessionLength of the instance's
+// ttl) plus the time the front desk added, or when its data ran out if
+// that was earlier. The zero time for a coupon not redeemed.
 func (c Coupon) SessionEnd(ttl time.Duration) time.Time {
 	if c.RedeemedAt == nil {
 		return time.Time{}
 	}
-	return c.RedeemedAt.Add(ttl + c.Extra)
+	end := c.RedeemedAt.Add(c.SessionLength(ttl) + c.Extra)
+	if c.UsedUpAt != nil && c.UsedUpAt.Before(end) {
+		return *c.UsedUpAt
+	}
+	return end
+}
+
+// SessionLength is how long the coupon's session lasts: its plan's length,
+// or ttl (the instance's session_ttl) for a coupon without a plan. Time
+// the front desk added is not included.
+func (c Coupon) SessionLength(ttl time.Duration) time.Duration {
+	if c.Session > 0 {
+		return c.Session
+	}
+	return ttl
 }
 
 // CheckCouponNote trims a coupon note (a room number, a guest's name) and

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -100,6 +101,23 @@ func (p *Plan) Validate() error {
 		return Invalid("currency", ReasonParameterInvalid, "currency must be an ISO 4217 code of three letters, such as EUR, got %q", p.Currency)
 	}
 	return nil
+}
+
+// RateLimit is the plan's speed as a RouterOS rate-limit: rx/tx seen
+// from the router, so the guest's upload comes first, in kbit/s ("k" is
+// 1000); 0 is no limit on that side. "" when neither side is limited
+// (docs/routeros.md §2).
+func (p Plan) RateLimit() string {
+	if p.UploadKbps == nil && p.DownloadKbps == nil {
+		return ""
+	}
+	rate := func(kbps *int) string {
+		if kbps == nil {
+			return "0"
+		}
+		return strconv.Itoa(*kbps) + "k"
+	}
+	return rate(p.UploadKbps) + "/" + rate(p.DownloadKbps)
 }
 
 // isCurrencyCode reports whether v has the form of an ISO 4217 code:

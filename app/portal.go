@@ -12,6 +12,8 @@ const (
 	ReasonCouponExpired = "coupon_expired"
 	ReasonCouponUsed    = "coupon_used"
 	ReasonCouponRevoked = "coupon_revoked"
+	// ReasonCouponUsedUp: the code's data allowance is used up.
+	ReasonCouponUsedUp = "coupon_used_up"
 )
 
 // Redemption is a coupon in use by a guest's device.

@@ -50,6 +50,16 @@ type RouterProfile struct {
 	Name           string
 	SessionTimeout time.Duration
 	SharedUsers    int
+	// RateLimit is the profile's rate-limit, "" for none (see
+	// Plan.RateLimit).
+	RateLimit string
+}
+
+// PlanProfileName is the hotspot user profile of an instance's coupons of
+// one plan: ProfileName of the instance, "-" and the last 8 hex digits of
+// the plan's id.
+func PlanProfileName(instanceID, planID string) string {
+	return ProfileName(instanceID) + "-" + strings.TrimPrefix(ProfileName(planID), ProfilePrefix)
 }
 
 // RouterUser is a hotspot user gatehouse wants on a router (one per
@@ -61,8 +71,21 @@ type RouterUser struct {
 	Profile     string
 	Server      string
 	LimitUptime time.Duration
-	MACAddress  string
-	Comment     string
+	// LimitBytesTotal is the data the user may move, up and down
+	// together, in bytes; 0 means no limit.
+	LimitBytesTotal int64
+	MACAddress      string
+	Comment         string
+}
+
+// CouponUsage is the traffic a router counted for a hotspot user named
+// Code (a coupon's code, when it is one): its finished sessions (the
+// user's counters) and its running ones. BytesIn is from the guest,
+// BytesOut to the guest.
+type CouponUsage struct {
+	Code     string
+	BytesIn  int64
+	BytesOut int64
 }
 
 // RouterGardenRule is a walled garden rule gatehouse wants on a router:
@@ -95,6 +118,8 @@ type SyncResult struct {
 	Updated    int
 	Removed    int
 	Errors     []string
+	// Usage is the traffic of every coupon user that has moved data.
+	Usage []CouponUsage
 }
 
 // HotspotSession is a guest logged in on a router (/ip/hotspot/active).
@@ -137,6 +162,17 @@ type SiteUser struct {
 	Active     bool
 	BytesIn    int64
 	BytesOut   int64
+}
+
+// CouponUsageStore keeps what routers count of the coupons' traffic.
+type CouponUsageStore interface {
+	// RecordCouponUsage stores the traffic a site's router counted for
+	// its hotspot users: each code that is a coupon of an instance of the
+	// site keeps the largest count seen. A coupon whose data allowance is
+	// then used up is marked so at now (UsedUpAt: its session has ended).
+	// It returns the ids of the coupons used up by this call. ENotFound
+	// for an unknown site.
+	RecordCouponUsage(ctx context.Context, siteID string, usage []CouponUsage, now time.Time) ([]string, error)
 }
 
 // SiteUserStore keeps the guests seen at sites.

@@ -17,7 +17,13 @@ var _ app.CouponStore = (*DB)(nil)
 const maxCodeAttempts = 50
 
 const couponColumns = `id, instance_id, schedule_id, run_id, code, created_at, expires_at, redeemed_at, revoked_at, redeemed_mac,
-	note, extra_seconds, released_at, plan_id, price, currency`
+	note, extra_seconds, released_at, plan_id, price, currency, session_seconds, data_limit_mb, bytes_in, bytes_out, used_up_at`
+
+// couponSessionSeconds is, in SQL over coupons c joined with their
+// instance i, how many seconds a redeemed coupon's session lasts: its
+// plan's length (or the instance's session_ttl) plus the front desk's
+// extra time. A session that ran out of data (used_up_at) ended earlier.
+const couponSessionSeconds = `COALESCE(c.session_seconds, i.session_ttl) + c.extra_seconds`
 
 // couponFilter is the WHERE clause and arguments of a status filter at
 // time now. EInvalid for an unknown status.
@@ -107,7 +113,7 @@ type couponBatch struct {
 // A code that collides with a stored one is drawn again.
 func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBatch, now time.Time) ([]app.Coupon, error) {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO coupons (`+couponColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, 0, NULL, ?, ?, ?) ON CONFLICT (code) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', ?, 0, NULL, ?, ?, ?, ?, ?, 0, 0, NULL) ON CONFLICT (code) DO NOTHING`)
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +122,14 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 	var (
 		planID, currency string
 		price            *int64
+		session          time.Duration
+		dataLimit        *int
+		sessionSeconds   sql.NullInt64
 	)
-	if b.plan != nil {
-		planID, currency, price = b.plan.ID, b.plan.Currency, &b.plan.Price
+	if p := b.plan; p != nil {
+		planID, currency, price = p.ID, p.Currency, &p.Price
+		session, dataLimit = time.Duration(p.SessionMinutes)*time.Minute, p.DataLimitMB
+		sessionSeconds = sql.NullInt64{Int64: int64(session / time.Second), Valid: true}
 	}
 	out := make([]app.Coupon, 0, b.count)
 	for range b.count {
@@ -127,7 +138,7 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 			return nil, err
 		}
 		c := app.Coupon{ID: id, InstanceID: in.ID, ScheduleID: b.scheduleID, RunID: b.runID, CreatedAt: now, ExpiresAt: expires, Note: b.note,
-			PlanID: planID, Price: price, Currency: currency}
+			PlanID: planID, Price: price, Currency: currency, Session: session, DataLimitMB: dataLimit}
 		for attempt := 0; ; attempt++ {
 			if attempt == maxCodeAttempts {
 				return nil, app.Invalid("coupon_length", app.ReasonParameterInvalid,
@@ -137,7 +148,8 @@ func insertCoupons(ctx context.Context, tx *sql.Tx, in app.Instance, b couponBat
 				return nil, fmt.Errorf("draw coupon code: %w", err)
 			}
 			res, err := stmt.ExecContext(ctx, c.ID, c.InstanceID, nullString(c.ScheduleID), nullString(c.RunID),
-				c.Code, micros(now), micros(expires), b.note, nullString(planID), nullInt64(price), nullString(currency))
+				c.Code, micros(now), micros(expires), b.note, nullString(planID), nullInt64(price), nullString(currency),
+				sessionSeconds, nullInt(dataLimit))
 			if err != nil {
 				return nil, err
 			}
@@ -174,9 +186,16 @@ func scanCoupon(sc scanner) (app.Coupon, error) {
 		released, price   sql.NullInt64
 		extra             int64
 		plan, currency    sql.NullString
+		session, limit    sql.NullInt64
+		usedUp            sql.NullInt64
 	)
 	err := sc.Scan(&c.ID, &c.InstanceID, &schedule, &run, &c.Code, &created, &expires, &redeemed, &revoked, &c.RedeemedMAC,
-		&c.Note, &extra, &released, &plan, &price, &currency)
+		&c.Note, &extra, &released, &plan, &price, &currency, &session, &limit, &c.BytesIn, &c.BytesOut, &usedUp)
+	c.Session, c.UsedUpAt = time.Duration(session.Int64)*time.Second, fromNullMicros(usedUp)
+	if limit.Valid {
+		mb := int(limit.Int64)
+		c.DataLimitMB = &mb
+	}
 	c.ScheduleID, c.RunID = schedule.String, run.String
 	c.PlanID, c.Currency = plan.String, currency.String
 	if price.Valid {
@@ -221,9 +240,9 @@ func (db *DB) PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, err
 	err := db.write(ctx, "purge coupons", func(tx *sql.Tx, _ time.Time) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM coupons WHERE id IN (
 			SELECT c.id FROM coupons c JOIN instances i ON i.id = c.instance_id
-			WHERE COALESCE(c.revoked_at,
+			WHERE COALESCE(c.revoked_at, c.used_up_at,
 				CASE WHEN c.redeemed_at IS NULL THEN c.expires_at
-				     ELSE c.redeemed_at + (i.session_ttl + c.extra_seconds) * 1000000 END) < ?)`, micros(endedBefore))
+				     ELSE c.redeemed_at + (`+couponSessionSeconds+`) * 1000000 END) < ?)`, micros(endedBefore))
 		if err != nil {
 			return err
 		}

@@ -67,8 +67,8 @@ func (db *DB) CheckRedeem(ctx context.Context, req app.RedeemRequest) (app.Redem
 
 // redeemable finds the coupon of a redeem request and decides: usable
 // (SessionEnds from req.At), resumed (the same device during its session,
-// or any device once the desk freed the coupon from its old one), or
-// refused with a reason.
+// any device once the desk freed the coupon from its old one, or another
+// device of a plan for several), or refused with a reason.
 func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Redemption, error) {
 	in, err := getInstance(ctx, tx, req.InstanceID)
 	if err != nil {
@@ -91,14 +91,35 @@ func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Red
 	case app.CouponExpired:
 		return app.Redemption{}, refuse(app.ReasonCouponExpired, "this code has expired")
 	case app.CouponRedeemed:
+		if c.UsedUpAt != nil {
+			return app.Redemption{}, refuse(app.ReasonCouponUsedUp, "this code's data allowance is used up")
+		}
 		ends := c.SessionEnd(ttl)
 		released := c.ReleasedAt != nil && c.RedeemedMAC == ""
-		if mac != "" && (c.RedeemedMAC == mac || released) && req.At.Before(ends) {
+		shared, err := sharedCoupon(ctx, tx, c)
+		if err != nil {
+			return app.Redemption{}, err
+		}
+		if mac != "" && (c.RedeemedMAC == mac || released || shared) && req.At.Before(ends) {
 			return app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}, nil
 		}
 		return app.Redemption{}, refuse(app.ReasonCouponUsed, "this code has already been used")
 	}
-	return app.Redemption{Coupon: c, SessionEnds: req.At.UTC().Truncate(time.Microsecond).Add(ttl)}, nil
+	return app.Redemption{Coupon: c, SessionEnds: req.At.UTC().Truncate(time.Microsecond).Add(c.SessionLength(ttl))}, nil
+}
+
+// sharedCoupon reports whether a coupon's plan lets several devices use
+// it at once (the router counts them: shared-users).
+func sharedCoupon(ctx context.Context, tx *sql.Tx, c app.Coupon) (bool, error) {
+	if c.PlanID == "" {
+		return false, nil
+	}
+	var devices int
+	err := tx.QueryRowContext(ctx, `SELECT devices FROM plans WHERE id = ?`, c.PlanID).Scan(&devices)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return devices > 1, err
 }
 
 func refuse(reason, msg string) error {
@@ -123,8 +144,9 @@ func (db *DB) ActiveRedemption(ctx context.Context, instanceID, mac string, now 
 			return err
 		}
 		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons
-			WHERE instance_id = ? AND redeemed_mac = ? AND revoked_at IS NULL AND redeemed_at + extra_seconds * 1000000 > ?
-			ORDER BY redeemed_at DESC LIMIT 1`, iid, strings.ToUpper(mac), micros(now.Add(-time.Duration(ttl)*time.Second)))
+			WHERE instance_id = ? AND redeemed_mac = ? AND revoked_at IS NULL AND used_up_at IS NULL
+			AND redeemed_at + (COALESCE(session_seconds, ?) + extra_seconds) * 1000000 > ?
+			ORDER BY redeemed_at DESC LIMIT 1`, iid, strings.ToUpper(mac), ttl, micros(now))
 		if err != nil {
 			return err
 		}

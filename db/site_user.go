@@ -55,7 +55,7 @@ func recordSession(ctx context.Context, tx *sql.Tx, siteID string, s app.Hotspot
 		ttl, extra                int
 		redeemedAt, releasedAt    sql.NullInt64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT c.id, c.instance_id, i.session_ttl, c.redeemed_at, c.extra_seconds,
+	err := tx.QueryRowContext(ctx, `SELECT c.id, c.instance_id, COALESCE(c.session_seconds, i.session_ttl), c.redeemed_at, c.extra_seconds,
 		c.redeemed_mac, c.released_at FROM coupons c
 		JOIN instances i ON i.id = c.instance_id
 		JOIN instance_sites x ON x.instance_id = i.id AND x.site_id = ?

@@ -24,6 +24,7 @@ type table struct {
 	proplist string
 	keyAttr  string   // "comment" or "name": the property that holds the key
 	names    []string // the properties gatehouse sets, besides the key
+	clears   []bool   // per name: "" means "must be empty" rather than "leave alone"
 	keys     []string // per item
 	vals     []string // len(names) per item, in the order of names; "" = not set
 	found    []bool   // per item: the router's rows showed it
@@ -31,8 +32,15 @@ type table struct {
 }
 
 func newTable(menu, proplist, keyAttr string, size int, names ...string) *table {
-	return &table{menu: menu, proplist: proplist, keyAttr: keyAttr, names: names,
+	return &table{menu: menu, proplist: proplist, keyAttr: keyAttr, names: names, clears: make([]bool, len(names)),
 		keys: make([]string, 0, size), vals: make([]string, 0, size*len(names)), index: make(map[string]int, size)}
+}
+
+// clearing marks a property gatehouse empties on the router when it wants
+// no value there (set with an empty value: =name=).
+func (t *table) clearing(name string) *table {
+	t.clears[slices.Index(t.names, name)] = true
+	return t
 }
 
 // put wants an item with the given key and values (one per name; ""
@@ -71,13 +79,13 @@ func (t *table) owned(row map[string]string) (string, bool) {
 // Profiles come first: users refer to them. Walled-garden rules that
 // RouterOS cannot apply safely are left out and described in refused.
 func tables(want app.RouterState) (profiles *table, rest []*table, refused []string) {
-	profiles = newTable(menuProfile, ".id,name,session-timeout,shared-users", "name", len(want.Profiles),
-		"session-timeout", "shared-users")
+	profiles = newTable(menuProfile, ".id,name,session-timeout,shared-users,rate-limit", "name", len(want.Profiles),
+		"session-timeout", "shared-users", "rate-limit").clearing("rate-limit")
 	for _, p := range want.Profiles {
-		profiles.put(p.Name, formatDuration(p.SessionTimeout), strconv.Itoa(p.SharedUsers))
+		profiles.put(p.Name, formatDuration(p.SessionTimeout), strconv.Itoa(p.SharedUsers), p.RateLimit)
 	}
-	users := newTable(menuUser, ".id,name,password,profile,server,limit-uptime,mac-address,comment,dynamic", "comment",
-		len(want.Users), "name", "password", "profile", "server", "limit-uptime", "mac-address")
+	users := newTable(menuUser, ".id,name,password,profile,server,limit-uptime,limit-bytes-total,mac-address,comment,dynamic,bytes-in,bytes-out",
+		"comment", len(want.Users), "name", "password", "profile", "server", "limit-uptime", "limit-bytes-total", "mac-address")
 	uptimes := map[time.Duration]string{} // thousands of users share a few values
 	for _, u := range want.Users {
 		mac := u.MACAddress
@@ -89,7 +97,11 @@ func tables(want app.RouterState) (profiles *table, rest []*table, refused []str
 			uptime = formatDuration(u.LimitUptime)
 			uptimes[u.LimitUptime] = uptime
 		}
-		users.put(u.Comment, u.Name, u.Password, u.Profile, u.Server, uptime, mac)
+		bytes := ""
+		if u.LimitBytesTotal > 0 {
+			bytes = strconv.FormatInt(u.LimitBytesTotal, 10)
+		}
+		users.put(u.Comment, u.Name, u.Password, u.Profile, u.Server, uptime, bytes, mac)
 	}
 	gardenIP := newTable(menuGardenIP, ".id,dst-address,dst-host,protocol,dst-port,action,comment,dynamic", "comment", 0,
 		"dst-address", "dst-host", "protocol", "dst-port", "action")
@@ -158,8 +170,49 @@ func sameValue(attr, want, got string) bool {
 		return ok1 && ok2 && w == g
 	case "mac-address", "dst-address":
 		return strings.EqualFold(strings.TrimSuffix(want, "/32"), strings.TrimSuffix(got, "/32"))
+	case "rate-limit":
+		return sameRateLimit(want, got)
 	}
 	return want == got
+}
+
+// sameRateLimit compares two rate-limits of the form rx[/tx] by their
+// rates, so 2000k/10M equals 2M/10000k (k is 1,000, M 1,000,000, G
+// 1,000,000,000: docs/routeros.md §2). Anything else, such as burst
+// settings, is compared as text.
+func sameRateLimit(a, b string) bool {
+	x, ok1 := parseRates(a)
+	y, ok2 := parseRates(b)
+	if !ok1 || !ok2 {
+		return a == b
+	}
+	return x == y
+}
+
+// parseRates reads "rx/tx" or "rx" (tx then equals rx) into bits/s.
+func parseRates(v string) ([2]uint64, bool) {
+	rx, tx, two := strings.Cut(v, "/")
+	if !two {
+		tx = rx
+	}
+	var out [2]uint64
+	for i, s := range []string{rx, tx} {
+		mult := uint64(1)
+		switch {
+		case strings.HasSuffix(s, "k"):
+			mult, s = 1_000, s[:len(s)-1]
+		case strings.HasSuffix(s, "M"):
+			mult, s = 1_000_000, s[:len(s)-1]
+		case strings.HasSuffix(s, "G"):
+			mult, s = 1_000_000_000, s[:len(s)-1]
+		}
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return out, false
+		}
+		out[i] = n * mult
+	}
+	return out, true
 }
 
 // plan is the commands of one table: sets and adds, then removes. Adds
@@ -247,7 +300,12 @@ func (d *diff) row(row map[string]string) {
 	d.t.found[i] = true
 	var set []string
 	for j, v := range d.t.values(i) {
-		if name := d.t.names[j]; v != "" && !sameValue(name, v, row[name]) {
+		name := d.t.names[j]
+		differs := v != "" && !sameValue(name, v, row[name])
+		if v == "" && d.t.clears[j] && row[name] != "" {
+			differs = true
+		}
+		if differs {
 			if set == nil {
 				set = []string{d.t.menu + "/set", "=.id=" + row[".id"]}
 			}
@@ -269,4 +327,56 @@ func (d *diff) plan() plan {
 	}
 	slices.SortFunc(d.p.adds, func(a, b int) int { return strings.Compare(d.t.keys[a], d.t.keys[b]) })
 	return d.p
+}
+
+// usageCount gathers the traffic of gatehouse's coupon users: the
+// counters of their finished sessions, which RouterOS adds to the user
+// when a session ends, and the counters of their running sessions
+// (docs/routeros.md §2). Only users that moved data are kept, so a pass
+// over 50,000 unused codes holds nothing here.
+type usageCount struct {
+	byName map[string]*app.CouponUsage
+	list   []*app.CouponUsage
+}
+
+// user takes one of the router's /ip/hotspot/user rows.
+func (u *usageCount) user(row map[string]string) {
+	if _, ok := app.CouponIDFromComment(row["comment"]); !ok || row["dynamic"] == "true" {
+		return
+	}
+	u.add(row["name"], row["bytes-in"], row["bytes-out"])
+}
+
+// add counts traffic for the user name.
+func (u *usageCount) add(name, bytesIn, bytesOut string) {
+	in, _ := strconv.ParseInt(bytesIn, 10, 64)
+	out, _ := strconv.ParseInt(bytesOut, 10, 64)
+	if in <= 0 && out <= 0 {
+		return
+	}
+	c := u.byName[name]
+	if c == nil {
+		if u.byName == nil {
+			u.byName = map[string]*app.CouponUsage{}
+		}
+		c = &app.CouponUsage{Code: name}
+		u.byName[name] = c
+		u.list = append(u.list, c)
+	}
+	c.BytesIn += in
+	c.BytesOut += out
+}
+
+// total adds the running sessions (/ip/hotspot/active rows, which may
+// include other users: the database knows which codes are coupons) and
+// returns the usage of every user that moved data.
+func (u *usageCount) total(active []map[string]string) []app.CouponUsage {
+	for _, row := range active {
+		u.add(row["user"], row["bytes-in"], row["bytes-out"])
+	}
+	out := make([]app.CouponUsage, len(u.list))
+	for i, c := range u.list {
+		out[i] = *c
+	}
+	return out
 }

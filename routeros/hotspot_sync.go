@@ -27,10 +27,15 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 	reads := make([][]string, len(all))
 	diffs := make([]*diff, len(all))
 	each := make([]func(map[string]string), len(all))
+	var usage usageCount
 	for i, t := range all {
 		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
 		diffs[i] = t.newDiff()
 		each[i] = diffs[i].row
+		if t.menu == menuUser {
+			d := diffs[i]
+			each[i] = func(row map[string]string) { d.row(row); usage.user(row) }
+		}
 	}
 	got := r.c.runEach(ctx, reads, each)
 	plans := make([]plan, len(all))
@@ -40,6 +45,13 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 		}
 		plans[i] = diffs[i].plan()
 	}
+	// Running sessions are read after the users' counters: a session that
+	// ends in between is then missed once, never counted twice.
+	active, err := r.c.Run(ctx, menuActive+"/print", "=.proplist=user,bytes-in,bytes-out")
+	if err != nil {
+		return res, fmt.Errorf("read %s of %s: %w", menuActive, r.host, err)
+	}
+	res.Usage = usage.total(active.Rows)
 	// Phase 1: profiles; phase 2: users and walled garden.
 	if err := r.apply(ctx, &res, plans[0].changes(), &res.Added); err != nil {
 		return res, err
@@ -68,7 +80,7 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 			return res, err
 		}
 	}
-	err := r.apply(ctx, &res, words(plans[0].removes), &res.Removed)
+	err = r.apply(ctx, &res, words(plans[0].removes), &res.Removed)
 	return res, err
 }
 

@@ -52,15 +52,17 @@ type Router interface {
 type Dialer func(site app.Site) Router
 
 // SiteStore is the part of the database the reconciler calls, cut from
-// app.SiteStore and app.SiteUserStore, where the contracts are written;
-// SiteState, RecordSessions, SetSiteStatus and EndSiteUser are not in app
-// yet (an exception listed in docs/design.md, "Where interfaces live").
+// app.SiteStore, app.SiteUserStore and app.CouponUsageStore, where the
+// contracts are written; SiteState, RecordSessions, SetSiteStatus and
+// EndSiteUser are not in app yet (an exception listed in docs/design.md,
+// "Where interfaces live").
 // Package db implements it.
 type SiteStore interface {
 	ListSites(ctx context.Context) ([]app.Site, error)
 	Site(ctx context.Context, id string) (app.Site, error)
 	SiteState(ctx context.Context, siteID string, now time.Time) (app.RouterState, error)
 	RecordSessions(ctx context.Context, siteID string, sessions []app.HotspotSession, now time.Time) ([]string, error)
+	RecordCouponUsage(ctx context.Context, siteID string, usage []app.CouponUsage, now time.Time) ([]string, error)
 	SetSiteStatus(ctx context.Context, id string, st app.SiteStatus) error
 	SiteUser(ctx context.Context, siteID, id string) (app.SiteUser, error)
 	EndSiteUser(ctx context.Context, siteID, id string) error

@@ -117,11 +117,30 @@ func (w *siteWorker) reconcile(ctx context.Context) (app.SyncResult, error) {
 		want.Garden = append(want.Garden, portalRules(w.r.cfg.PortalHost)...)
 	}
 	res, err := w.router.Reconcile(ctx, want)
+	if err == nil {
+		err = w.recordUsage(ctx, res.Usage)
+	}
 	res.SiteID, res.StartedAt, res.FinishedAt = w.site.ID, started, w.r.cfg.Now()
 	if res.Errors == nil {
 		res.Errors = []string{}
 	}
 	return res, err
+}
+
+// recordUsage stores the traffic of the coupons' users. A coupon whose
+// data ran out gets another pass at once, which removes its user (the
+// router has logged the guest out already; the user must not log in
+// again).
+func (w *siteWorker) recordUsage(ctx context.Context, usage []app.CouponUsage) error {
+	usedUp, err := w.r.store.RecordCouponUsage(ctx, w.site.ID, usage, w.r.cfg.Now())
+	if err != nil {
+		return fmt.Errorf("record data used: %w", err)
+	}
+	if len(usedUp) > 0 {
+		w.logger.Info("coupons used up their data", "count", len(usedUp))
+		w.kickNow()
+	}
+	return nil
 }
 
 // record stores the site's status after a pass.

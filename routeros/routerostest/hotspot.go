@@ -1,6 +1,7 @@
 package routerostest
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,9 +138,13 @@ func (r *Router) activeLogin(req *request) *response {
 	if v := pv["keepalive-timeout"]; v != "" && v != "none" {
 		row["keepalive-timeout"] = v
 	}
+	// A user's byte limits are totals over all its sessions: a session's
+	// limit is what is left (v2.9 manual, HotSpot Users, notes).
+	moved := map[string]uint64{"limit-bytes-in": num(user, "bytes-in"), "limit-bytes-out": num(user, "bytes-out"),
+		"limit-bytes-total": num(user, "bytes-in") + num(user, "bytes-out")}
 	for _, k := range []string{"limit-bytes-in", "limit-bytes-out", "limit-bytes-total"} {
-		if v := user[k]; v != "" && v != "0" {
-			row[k] = v
+		if lim := num(user, k); lim > 0 {
+			row[k] = strconv.FormatUint(lim-min(lim, moved[k]), 10)
 		}
 	}
 	r.tables[menuActive].insert(row, -1)
@@ -147,22 +152,67 @@ func (r *Router) activeLogin(req *request) *response {
 	return doneWith("")
 }
 
-// exhausted reports whether a user has used up a byte limit.
-func exhausted(user map[string]string) bool {
-	num := func(k string) uint64 { n, _ := strconv.ParseUint(user[k], 10, 64); return n }
-	in, out := num("bytes-in"), num("bytes-out")
-	over := func(limit, used uint64) bool { return limit > 0 && used >= limit }
-	return over(num("limit-bytes-in"), in) || over(num("limit-bytes-out"), out) ||
-		over(num("limit-bytes-total"), in+out)
+// num reads a counter or limit of a row; absent is 0.
+func num(row map[string]string, k string) uint64 {
+	n, _ := strconv.ParseUint(row[k], 10, 64)
+	return n
 }
 
-// loggedOut clears the authorized flag of the hosts whose sessions ended.
+// exhausted reports whether a user or a session has used up a byte limit.
+func exhausted(row map[string]string) bool {
+	in, out := num(row, "bytes-in"), num(row, "bytes-out")
+	over := func(limit, used uint64) bool { return limit > 0 && used >= limit }
+	return over(num(row, "limit-bytes-in"), in) || over(num(row, "limit-bytes-out"), out) ||
+		over(num(row, "limit-bytes-total"), in+out)
+}
+
+// loggedOut ends sessions: their hosts lose the authorized flag, and each
+// session's counters are added to its user's, which RouterOS updates when
+// a session ends (v2.9/v3 manuals, HotSpot Users: "statistics is updated
+// ... each time" the user logs out; only the start of that sentence is in
+// our copy, so the moment is partly a guess, docs/routeros.md §10).
 func (r *Router) loggedOut(sessions []map[string]string) {
 	for _, s := range sessions {
 		if h := findRow(r.tables[menuHost], "address", s["address"]); h != nil {
 			delete(h, "authorized")
 		}
+		u := findRow(r.tables[menuUser], "name", s["user"])
+		if u == nil {
+			continue
+		}
+		for _, k := range []string{"bytes-in", "bytes-out", "packets-in", "packets-out"} {
+			u[k] = strconv.FormatUint(num(u, k)+num(s, k), 10)
+		}
+		was, _ := parseDuration(u["uptime"])
+		ran, _ := parseDuration(s["uptime"])
+		u["uptime"] = formatDuration(was + ran)
 	}
+}
+
+// Traffic makes the device with address ip move data in its hotspot
+// session: in bytes from the device, out bytes to it, as a test's guest
+// browsing would. A session that reaches one of its byte limits is logged
+// out, as RouterOS does ("User is disconnected from HotSpot after the
+// limit is reached": wiki Manual:IP/Hotspot/User), and its counters go to
+// its user. It reports whether the session ended; false too when ip has
+// no session.
+func (r *Router) Traffic(ip string, in, out uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := r.tables[menuActive]
+	s := findRow(t, "address", ip)
+	if s == nil {
+		return false
+	}
+	s["bytes-in"] = strconv.FormatUint(num(s, "bytes-in")+in, 10)
+	s["bytes-out"] = strconv.FormatUint(num(s, "bytes-out")+out, 10)
+	if !exhausted(s) {
+		return false
+	}
+	t.stale()
+	t.rows = slices.DeleteFunc(t.rows, func(row map[string]string) bool { return row[".id"] == s[".id"] })
+	r.loggedOut([]map[string]string{s})
+	return true
 }
 
 // findRow returns the first row whose key has value v (not a copy).
