@@ -160,8 +160,14 @@ type SiteUser struct {
 	ExpiresAt  *time.Time
 	LogoutAt   *time.Time
 	Active     bool
-	BytesIn    int64
-	BytesOut   int64
+	// BytesIn and BytesOut are this session's traffic, from and to the
+	// guest.
+	BytesIn  int64
+	BytesOut int64
+	// DataLeftMB is what the guest's coupon has left of its plan's data
+	// (all its sessions together), in whole MB; nil when unlimited or not
+	// a coupon.
+	DataLeftMB *int64
 }
 
 // CouponUsageStore keeps what routers count of the coupons' traffic.

@@ -12,7 +12,9 @@ import (
 var _ app.SiteUserStore = (*DB)(nil)
 
 const siteUserColumns = `id, site_id, instance_id, coupon_id, username, identity, ip_address, mac_address,
-	login_at, expires_at, logout_at, active, bytes_in, bytes_out`
+	login_at, expires_at, logout_at, active, bytes_in, bytes_out,
+	(SELECT max(0, c.data_limit_mb * 1000000 - c.bytes_in - c.bytes_out) / 1000000 FROM coupons c
+		WHERE c.id = site_users.coupon_id AND c.data_limit_mb IS NOT NULL)`
 
 // RecordSessions records what a site's router reports in
 // /ip/hotspot/active at now, in one transaction: the first session of a
@@ -206,9 +208,13 @@ func scanSiteUser(sc scanner) (app.SiteUser, error) {
 		instance, coupon       sql.NullString
 		login, expires, logout sql.NullInt64
 		active                 int
+		left                   sql.NullInt64
 	)
 	err := sc.Scan(&u.ID, &u.SiteID, &instance, &coupon, &u.Username, &u.Identity, &u.IPAddress, &u.MACAddress,
-		&login, &expires, &logout, &active, &u.BytesIn, &u.BytesOut)
+		&login, &expires, &logout, &active, &u.BytesIn, &u.BytesOut, &left)
+	if left.Valid {
+		u.DataLeftMB = &left.Int64
+	}
 	u.InstanceID, u.CouponID = instance.String, coupon.String
 	u.LoginAt, u.ExpiresAt, u.LogoutAt = fromNullMicros(login), fromNullMicros(expires), fromNullMicros(logout)
 	u.Active = active == 1

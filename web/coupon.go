@@ -11,9 +11,8 @@ import (
 	"gatehouse/app"
 )
 
-// couponJSON is the contract's Coupon (status, revoked_at, schedule_id,
-// note, session_ends_at, redeemed_mac, plan_id, price and currency are
-// extensions).
+// couponJSON is the contract's Coupon (every field after created_at is an
+// extension).
 type couponJSON struct {
 	ID         string  `json:"id"`
 	Code       string  `json:"code"`
@@ -34,6 +33,16 @@ type couponJSON struct {
 	PlanID   *string `json:"plan_id"`
 	Price    *int64  `json:"price"`
 	Currency *string `json:"currency"`
+	// SessionMinutes and DataLimitMB are what a coupon of a plan sold
+	// (null without a plan: the instance's session_ttl, no data limit);
+	// BytesIn and BytesOut what the guest used, DataLeftMB what is left
+	// (null when unlimited), UsedUpAt when the data ran out.
+	SessionMinutes *int    `json:"session_minutes"`
+	DataLimitMB    *int    `json:"data_limit_mb"`
+	BytesIn        int64   `json:"bytes_in"`
+	BytesOut       int64   `json:"bytes_out"`
+	DataLeftMB     *int64  `json:"data_left_mb"`
+	UsedUpAt       *string `json:"used_up_at"`
 }
 
 // couponRequest is the contract's CouponCreateRequest (note and plan_id
@@ -50,23 +59,38 @@ func couponsToJSON(list []app.Coupon, now time.Time) []couponJSON {
 	out := make([]couponJSON, 0, len(list))
 	for _, c := range list {
 		out = append(out, couponJSON{
-			ID:            c.ID,
-			Code:          c.Code,
-			ExpiresAt:     timeString(c.ExpiresAt),
-			RedeemedAt:    timePtr(c.RedeemedAt),
-			CreatedAt:     timeString(c.CreatedAt),
-			Status:        c.Status(now),
-			RevokedAt:     timePtr(c.RevokedAt),
-			ScheduleID:    stringPtr(c.ScheduleID),
-			Note:          c.Note,
-			SessionEndsAt: timePtr(c.SessionEnds),
-			RedeemedMAC:   stringPtr(c.RedeemedMAC),
-			PlanID:        stringPtr(c.PlanID),
-			Price:         c.Price,
-			Currency:      stringPtr(c.Currency),
+			ID:             c.ID,
+			Code:           c.Code,
+			ExpiresAt:      timeString(c.ExpiresAt),
+			RedeemedAt:     timePtr(c.RedeemedAt),
+			CreatedAt:      timeString(c.CreatedAt),
+			Status:         c.Status(now),
+			RevokedAt:      timePtr(c.RevokedAt),
+			ScheduleID:     stringPtr(c.ScheduleID),
+			Note:           c.Note,
+			SessionEndsAt:  timePtr(c.SessionEnds),
+			RedeemedMAC:    stringPtr(c.RedeemedMAC),
+			PlanID:         stringPtr(c.PlanID),
+			Price:          c.Price,
+			Currency:       stringPtr(c.Currency),
+			SessionMinutes: minutesPtr(c.Session),
+			DataLimitMB:    c.DataLimitMB,
+			BytesIn:        c.BytesIn,
+			BytesOut:       c.BytesOut,
+			DataLeftMB:     c.DataLeftMB(),
+			UsedUpAt:       timePtr(c.UsedUpAt),
 		})
 	}
 	return out
+}
+
+// minutesPtr is a duration in whole minutes, nil for 0.
+func minutesPtr(d time.Duration) *int {
+	if d == 0 {
+		return nil
+	}
+	m := int(d / time.Minute)
+	return &m
 }
 
 // createCoupons serves POST /captive/instances/:instanceId/coupons: count

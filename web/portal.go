@@ -47,11 +47,13 @@ type portalView struct {
 	Remaining                 string
 	LinkOrig                  string
 	// EndsAt is when an online guest's session ends (zero when not
-	// known), DataUsed what it has moved so far ("" when not known) and
+	// known), DataUsed what it has moved so far ("" when not known),
+	// DataLeft what its coupon's plan has left ("" when unlimited) and
 	// LogoutURL the hotspot's logout page ("" when not known): see
 	// online.
 	EndsAt    time.Time
 	DataUsed  string
+	DataLeft  string
 	LogoutURL string
 	// Provider is the identity provider's name on the sign-in button of
 	// an oauth2 instance, and OAuthAction where the button goes.
@@ -199,6 +201,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request, p httprouter
 			var red app.Redemption
 			if red, err = s.store.ActiveRedemption(r.Context(), pr.inst.ID, mac, s.now()); err == nil {
 				left, ends, user = red.Remaining(s.now()), red.SessionEnds, red.Coupon.Code
+				v.DataLeft = dataLeft(red.Coupon)
 			}
 		}
 		if site := s.ownDeviceSite(r, pr.inst, mac); left > 0 && site != "" {

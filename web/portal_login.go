@@ -240,5 +240,6 @@ func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 	}
 	l.s.changed() // lock the router user to this device
 	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
+	l.v.DataLeft = dataLeft(red.Coupon)
 	l.s.renderPortal(l.w, http.StatusOK, "portal.html", l.v, l.v.Nonce, "")
 }

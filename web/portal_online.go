@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gatehouse/app"
 )
 
 // The "You are online" view: the time left, when the session ends, the
@@ -47,6 +49,15 @@ func (s *Server) dataUsed(ctx context.Context, site, user, mac string) string {
 		}
 	}
 	return ""
+}
+
+// dataLeft is what a coupon has left of its plan's data, as the routers
+// last counted it; "" when its data is unlimited.
+func dataLeft(c app.Coupon) string {
+	if c.DataLimitMB == nil {
+		return ""
+	}
+	return formatBytes(max(0, int64(*c.DataLimitMB)*app.BytesPerMB-c.BytesIn-c.BytesOut))
 }
 
 // formatBytes writes a byte count in decimal units: "512 B", "3.4 MB".

@@ -75,3 +75,69 @@ func TestPortalOnlineView(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalOnlineViewOfAPlan: a guest with a plan's code sees the plan's
+// session, the data left once the router counted some, and a code whose
+// data ran out is refused with its own message.
+func TestPortalOnlineViewOfAPlan(t *testing.T) {
+	e := newEnv(t, "")
+	fake, site, inst := routerSite(t, e)
+	guestSubnet(t, e, inst, site, "127.0.0.0/8")
+	waitHotspotHost(t, e, site, "10.5.50.1")
+	plan := createPlan(t, e, map[string]any{"name": "Two hours, 500 MB", "session_minutes": 120, "data_limit_mb": 500})
+	var coupons []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "plan_id": plan["id"]}).json(t, &coupons)
+	code := coupons[0]["code"].(string)
+	const mac = "AA:BB:CC:00:00:21"
+	fake.AddRow("/ip/hotspot/host", map[string]string{"address": "127.0.0.1", "mac-address": mac})
+
+	before := time.Now()
+	r := e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}}, nil)
+	body := string(r.body)
+	m := endsAt.FindStringSubmatch(body)
+	if r.status != http.StatusOK || m == nil {
+		t.Fatalf("API login: %d %s", r.status, body)
+	}
+	ends, _ := time.Parse(time.RFC3339, m[1])
+	if want := before.Add(2 * time.Hour); ends.Before(want.Add(-time.Minute)) || ends.After(want.Add(time.Minute)) {
+		t.Errorf("ends at %s, want the plan's two hours from now", m[1])
+	}
+	if !strings.Contains(body, `<dd id="data-left">500 MB</dd>`) {
+		t.Errorf("online page lacks the plan's 500 MB left:\n%s", body)
+	}
+
+	// The router counts 120 MB; the device's status page shows 380 MB left.
+	if _, err := e.reconciler.Sync(t.Context(), site); err != nil {
+		t.Fatal(err)
+	}
+	fake.Traffic("127.0.0.1", 20_000_000, 100_000_000)
+	if _, err := e.reconciler.Sync(t.Context(), site); err != nil {
+		t.Fatal(err)
+	}
+	page := string(e.call(http.MethodGet, "/portal/"+inst+"?"+url.Values{"mac": {mac}, "site": {site}}.Encode(), "", nil).body)
+	if !strings.Contains(page, "You are online") || !strings.Contains(page, `<dd id="data-left">380 MB</dd>`) {
+		t.Fatalf("status page lacks 380 MB left:\n%s", page)
+	}
+	var users []map[string]any
+	e.admin(http.MethodGet, "/captive/sites/"+site+"/users?active=true", nil).json(t, &users)
+	if len(users) != 1 || users[0]["data_left_mb"] != float64(380) || users[0]["bytes_out"] != float64(100_000_000) {
+		t.Errorf("site users = %v, want the guest with 380 MB left and 100 MB received", users)
+	}
+
+	// Past the quota the router logs the guest out and the code is used up.
+	if !fake.Traffic("127.0.0.1", 0, 400_000_000) {
+		t.Fatal("the fake router did not log out a session past its limit")
+	}
+	if _, err := e.reconciler.Sync(t.Context(), site); err != nil {
+		t.Fatal(err)
+	}
+	var list []map[string]any
+	e.admin(http.MethodGet, "/captive/instances/"+inst+"/coupons?status=all", nil).json(t, &list)
+	if list[0]["used_up_at"] == nil || list[0]["data_left_mb"] != float64(0) || list[0]["bytes_out"] != float64(500_000_000) {
+		t.Errorf("coupon after the quota = %v, want used up, 0 MB left, 500 MB received", list[0])
+	}
+	r = e.form("/portal/"+inst+"/login", url.Values{"code": {code}, "site": {site}}, nil)
+	if !strings.Contains(string(r.body), "data allowance is used up") {
+		t.Errorf("a used-up code at the portal: %d %s", r.status, r.body)
+	}
+}

@@ -57,6 +57,9 @@ type siteUserJSON struct {
 	Active     bool    `json:"active"`
 	BytesIn    int64   `json:"bytes_in"`
 	BytesOut   int64   `json:"bytes_out"`
+	// DataLeftMB is what the coupon's plan has left of its data (an
+	// extension); null when unlimited or not a coupon.
+	DataLeftMB *int64 `json:"data_left_mb"`
 }
 
 func siteUserToJSON(u app.SiteUser) siteUserJSON {
@@ -65,6 +68,7 @@ func siteUserToJSON(u app.SiteUser) siteUserJSON {
 		Username: u.Username, Identity: stringPtr(u.Identity), IPAddress: stringPtr(u.IPAddress),
 		MACAddress: stringPtr(u.MACAddress), LoginAt: timePtr(u.LoginAt), ExpiresAt: timePtr(u.ExpiresAt),
 		LogoutAt: timePtr(u.LogoutAt), Active: u.Active, BytesIn: u.BytesIn, BytesOut: u.BytesOut,
+		DataLeftMB: u.DataLeftMB,
 	}
 }
 
