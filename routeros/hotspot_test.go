@@ -14,10 +14,13 @@ import (
 // sampleState has one of every kind of item gatehouse pushes.
 func sampleState() app.RouterState {
 	return app.RouterState{
-		Profiles: []app.RouterProfile{{Name: app.ProfileName("0190-aaaa-bbbb"), SessionTimeout: time.Hour, SharedUsers: 1}},
+		Profiles: []app.RouterProfile{{Name: app.ProfileName("0190-aaaa-bbbb"), SessionTimeout: time.Hour, SharedUsers: 1},
+			{Name: "gatehouse-aaaabbbb-ccccdddd", SessionTimeout: 2 * time.Hour, SharedUsers: 2, RateLimit: "2000k/10000k"}},
 		Users: []app.RouterUser{
 			{Name: "K7QX2M", Password: "K7QX2M", Profile: "gatehouse-aaaabbbb", Server: "hotspot1",
 				LimitUptime: time.Hour, MACAddress: "AA:BB:CC:00:00:01", Comment: app.CouponComment("c1")},
+			{Name: "P4LAN2", Password: "P4LAN2", Profile: "gatehouse-aaaabbbb-ccccdddd", Server: "hotspot1",
+				LimitUptime: 2 * time.Hour, LimitBytesTotal: 500_000_000, Comment: app.CouponComment("c2")},
 			{Name: "g-abcdefgh", Password: "p", Profile: "gatehouse-aaaabbbb", Server: "all",
 				LimitUptime: time.Hour, Comment: app.OAuthGuestComment("u1")},
 		},
@@ -111,6 +114,7 @@ func TestDiffLeavesOthersAlone(t *testing.T) {
 		{".id": "*3", "name": "gatehouse"},          // no dash: not the prefix
 		{".id": "*4", "name": "gatehouse-deadbeef"}, // ours, no longer wanted
 		{".id": "*5", "name": "gatehouse-aaaabbbb", "session-timeout": "1h", "shared-users": "1"},
+		{".id": "*6", "name": "gatehouse-aaaabbbb-ccccdddd", "session-timeout": "2h", "shared-users": "2", "rate-limit": "2M/10M"},
 	}
 	p := planFor(profiles, rows)
 	if len(made(p.changes())) != 0 || len(p.removes) != 1 || p.removes[0][1] != "=.id=*4" {
@@ -179,5 +183,37 @@ func TestRefusalNamesMenuAndParameter(t *testing.T) {
 	got = refusal(words, trapError("r:8728", []string{"unknown parameter comment"}))
 	if !strings.Contains(got, `has no property "comment"`) {
 		t.Errorf("refusal = %q, want it to name comment", got)
+	}
+}
+
+// TestRateLimitDiff: rate-limits are compared by value, and a profile
+// whose plan lost its speed limit gets the router's value cleared.
+func TestRateLimitDiff(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"2000k/10000k", "2M/10M", true},
+		{"2000k/10000k", "2000k/10000k", true},
+		{"0/4000k", "0/4M", true},
+		{"2000k", "2000k/2000k", true},
+		{"2000k/10000k", "10000k/2000k", false},
+		{"2000k/10000k", "2M/10M 4M/20M", false},
+	} {
+		if got := sameRateLimit(tc.a, tc.b); got != tc.same {
+			t.Errorf("sameRateLimit(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+	profiles, _, _ := tables(app.RouterState{Profiles: []app.RouterProfile{
+		{Name: "gatehouse-a", SessionTimeout: time.Hour, SharedUsers: 1},
+		{Name: "gatehouse-b", SessionTimeout: time.Hour, SharedUsers: 1, RateLimit: "2000k/10000k"},
+	}})
+	got := made(planFor(profiles, []map[string]string{
+		{".id": "*1", "name": "gatehouse-a", "session-timeout": "1h", "shared-users": "1", "rate-limit": "1M/1M"},
+		{".id": "*2", "name": "gatehouse-b", "session-timeout": "1h", "shared-users": "1", "rate-limit": "2M/10M"},
+	}).changes())
+	want := [][]string{{"/ip/hotspot/user/profile/set", "=.id=*1", "=rate-limit="}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("changes = %q, want only the stale rate-limit cleared: %q", got, want)
 	}
 }
