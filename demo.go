@@ -138,8 +138,12 @@ func seedDemo(ctx context.Context, store *db.DB, router *routerostest.Router, ro
 		return creds, err
 	}
 	creds.instanceID = inst.ID
+	plans, err := demoPlans(ctx, store)
+	if err != nil {
+		return creds, err
+	}
 	sch, err := store.CreateSchedule(ctx, app.Schedule{InstanceID: inst.ID, Name: "Daily front-desk batch", Count: 20,
-		Recurrence: app.RecurDaily, ValidForMinutes: 24 * 60, Timezone: "UTC", RunAt: "06:00"})
+		Recurrence: app.RecurDaily, ValidForMinutes: 24 * 60, Timezone: "UTC", RunAt: "06:00", PlanID: plans[1].ID})
 	if err != nil {
 		return creds, err
 	}
@@ -157,4 +161,25 @@ func seedDemo(ctx context.Context, store *db.DB, router *routerostest.Router, ro
 		router.AddRow("/ip/hotspot/host", map[string]string{"address": g.address, "mac-address": g.mac})
 	}
 	return creds, nil
+}
+
+// demoPlans adds two plans a hotel might sell: an hour on one device and
+// a day with a data allowance for a family's devices.
+func demoPlans(ctx context.Context, store *db.DB) ([]app.Plan, error) {
+	hour, day := app.NewPlan(), app.NewPlan()
+	down, up := 5000, 1000
+	hour.Name, hour.SessionMinutes, hour.DownloadKbps, hour.UploadKbps = "1 hour", 60, &down, &up
+	hour.Price, hour.Currency = 200, "EUR"
+	data, dayDown, dayUp := 2000, 10000, 2000
+	day.Name, day.SessionMinutes, day.DataLimitMB, day.Devices = "1 day, 2 GB", 1440, &data, 3
+	day.DownloadKbps, day.UploadKbps, day.Price, day.Currency = &dayDown, &dayUp, 800, "EUR"
+	var out []app.Plan
+	for _, p := range []app.Plan{hour, day} {
+		p, err := store.CreatePlan(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
