@@ -3,8 +3,9 @@
 // integrations/form.js.
 
 import * as api from "../api.js";
-import { h, fill, add } from "../dom.js";
-import { page, panel, loading, button, errorBox, confirmDialog, toast, emptyState } from "../kit.js";
+import { h, add } from "../dom.js";
+import { page, panel, loading, button, errorBox, emptyState } from "../kit.js";
+import { listLoader, confirmDelete } from "../list_view.js";
 import { TYPES, providerEditor } from "./integrations/form.js";
 
 export async function integrations(ctx) {
@@ -23,36 +24,14 @@ export async function integrations(ctx) {
   }
   add(p.body, editor, listErr.el, listBox);
 
-  async function load() {
-    listErr.clear();
-    let list;
-    try {
-      list = await api.get("/captive/auth-integrations");
-    } catch (e) {
-      listBox.replaceChildren();
-      listErr.show(e, "The providers could not be loaded.");
-      return;
-    }
-    if (!list.length) {
-      fill(listBox,
-        emptyState("No providers yet. You only need one for portals where guests sign in with an account."));
-      return;
-    }
-    fill(listBox, ...list.map((a) => providerPanel(a, manage ? { edit, remove } : null)));
-  }
-
-  async function remove(a) {
-    const ok = await confirmDialog({ title: `Delete “${a.name}”?`,
-      body: "Portals that use it must be changed first." });
-    if (!ok) return;
-    try {
-      await api.del("/captive/auth-integrations/" + api.seg(a.id));
-      toast("Provider deleted.");
-      load();
-    } catch (e) {
-      listErr.show(e, `“${a.name}” could not be deleted.`);
-    }
-  }
+  const load = listLoader("/captive/auth-integrations", listBox, listErr, {
+    failed: "The providers could not be loaded.",
+    empty: () => emptyState("No providers yet. You only need one for portals where guests sign in with an account."),
+    show: (list) => list.map((a) => providerPanel(a, manage ? { edit, remove } : null)),
+  });
+  const remove = (a) => confirmDelete("/captive/auth-integrations/" + api.seg(a.id), a.name, {
+    body: "Portals that use it must be changed first.", deleted: "Provider deleted.", done: load, err: listErr,
+  });
   await load();
 }
 

@@ -2,8 +2,9 @@
 // e-mail and/or webhook. The form is in notifications/form.js.
 
 import * as api from "../api.js";
-import { h, fill, add } from "../dom.js";
-import { page, panel, loading, button, errorBox, confirmDialog, toast, emptyState } from "../kit.js";
+import { h, add } from "../dom.js";
+import { page, panel, loading, button, errorBox, emptyState } from "../kit.js";
+import { listLoader, confirmDelete } from "../list_view.js";
 import { groupEditor } from "./notifications/form.js";
 
 export async function notificationGroups(ctx) {
@@ -19,35 +20,14 @@ export async function notificationGroups(ctx) {
     button("New group", () => edit(null), { kind: "primary", iconName: "plus" })));
   add(p.body, editor, listErr.el, listBox);
 
-  async function load() {
-    listErr.clear();
-    let list;
-    try {
-      list = await api.get("/captive/notification-groups");
-    } catch (e) {
-      listBox.replaceChildren();
-      listErr.show(e, "The groups could not be loaded.");
-      return;
-    }
-    if (!list.length) {
-      fill(listBox, emptyState("No groups yet. A group can receive each new batch of coupons by e-mail."));
-      return;
-    }
-    fill(listBox, ...list.map((g) => groupPanel(g, edit, remove)));
-  }
-
-  async function remove(g) {
-    const ok = await confirmDialog({ title: `Delete “${g.name}”?`,
-      body: "Schedules that use it must be changed first." });
-    if (!ok) return;
-    try {
-      await api.del("/captive/notification-groups/" + api.seg(g.id));
-      toast("Group deleted.");
-      load();
-    } catch (e) {
-      listErr.show(e, `“${g.name}” could not be deleted.`);
-    }
-  }
+  const load = listLoader("/captive/notification-groups", listBox, listErr, {
+    failed: "The groups could not be loaded.",
+    empty: () => emptyState("No groups yet. A group can receive each new batch of coupons by e-mail."),
+    show: (list) => list.map((g) => groupPanel(g, edit, remove)),
+  });
+  const remove = (g) => confirmDelete("/captive/notification-groups/" + api.seg(g.id), g.name, {
+    body: "Schedules that use it must be changed first.", deleted: "Group deleted.", done: load, err: listErr,
+  });
   await load();
 }
 
