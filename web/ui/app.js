@@ -10,6 +10,7 @@ import { dashboard } from "./views/dashboard.js";
 import { sites, siteDetail, siteForm } from "./views/sites.js";
 import { instances, instanceDetail } from "./views/instances.js";
 import { coupons } from "./views/coupons.js";
+import { plans } from "./views/plans.js";
 import { printView } from "./views/print.js";
 import { schedules } from "./views/schedules.js";
 import { guests } from "./views/guests.js";
@@ -25,6 +26,7 @@ const ROUTES = [
   { path: "dashboard", label: "Dashboard", icon: "dashboard", need: ["dashboard.read"], view: dashboard },
   { path: "coupons", label: "Coupons", deskLabel: "Generate and print coupons", icon: "ticket", need: ["coupons.list"],
     view: coupons },
+  { path: "plans", label: "Plans", icon: "tag", need: ["plans.read"], view: plans },
   { path: "guests", label: "Guests online", icon: "users", need: ["site_users.list"], view: guests },
   { path: "sites", label: "Sites", icon: "router", need: ["sites.read"], view: sites,
     sub: { new: siteForm, "*": siteDetail } },

@@ -56,6 +56,7 @@ export function icon(name) {
 
 const ICONS = {
   dashboard: ["M4 13h6V4H4zM14 20h6v-9h-6zM4 20h6v-4H4zM14 4v4h6V4z"],
+  tag: ["M3 12V4h8l10 10-8 8z", "M7.5 8.5h.01"],
   ticket: ["M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v3a2 2 0 0 0 0 4v3a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-3a2 2 0 0 0 0-4z",
     "M14 5v14"],
   users: ["M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1", "M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",

@@ -127,3 +127,42 @@ export function secondsOf(value, unit) {
   const size = { days: 86400, hours: 3600, minutes: 60 };
   return Math.round(Number(value) * size[unit]);
 }
+
+/**
+ * fractionDigits is how many decimals currency's amounts have (2 for EUR,
+ * 0 for JPY); 2 for a code Intl does not know the form of.
+ */
+export function fractionDigits(currency) {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    return 2;
+  }
+}
+
+/** money: a price in minor units as "€8.00" in locale lang (the browser's when undefined); "Free" for 0. */
+export function money(minor, currency, lang) {
+  if (!minor) return "Free";
+  if (!currency) return String(minor);
+  const major = minor / 10 ** fractionDigits(currency);
+  try {
+    return new Intl.NumberFormat(lang, { style: "currency", currency }).format(major);
+  } catch {
+    return `${major} ${currency}`;
+  }
+}
+
+const unitFmt = (lang, unit, n) =>
+  new Intl.NumberFormat(lang, { style: "unit", unit, maximumFractionDigits: 2 }).format(n);
+
+/** dataSize: MB of 1,000,000 bytes as "500 MB" or "2 GB"; "Unlimited" for null. */
+export function dataSize(mb, lang) {
+  if (mb === null || mb === undefined) return "Unlimited";
+  return mb >= 1000 ? unitFmt(lang, "gigabyte", mb / 1000) : unitFmt(lang, "megabyte", mb);
+}
+
+/** speed: kbit/s as "10 Mb/s" or "512 kb/s"; "Unlimited" for null. */
+export function speed(kbps, lang) {
+  if (kbps === null || kbps === undefined) return "Unlimited";
+  return kbps >= 1000 ? unitFmt(lang, "megabit-per-second", kbps / 1000) : unitFmt(lang, "kilobit-per-second", kbps);
+}

@@ -76,17 +76,37 @@ export function checkbox(name, label, checked, { hint } = {}) {
 }
 
 /**
+ * unitField is a number and a unit select in one field: props go to the
+ * number input (name, value, min, step, required, placeholder, …), units
+ * are [value, label] pairs, unit the one chosen. The unit select is named
+ * name + "_unit".
+ */
+export function unitField(label, props, units, unit, { hint } = {}) {
+  const num = input({ type: "number", step: "any", inputmode: "decimal", ...props });
+  const unitSel = select(props.name + "_unit", units, unit, { "aria-label": label + " unit" });
+  const f = field(label, num, { hint });
+  wrapControl(num, h("div", { class: "with-unit" }), unitSel);
+  return { el: f, input: num, unit: unitSel };
+}
+
+/**
  * durationField is a number and a unit (minutes/hours/days) for a value in
- * seconds. read() returns seconds (NaN when empty).
+ * seconds. read() returns seconds (NaN when empty); set(seconds) shows a
+ * value in its largest whole unit.
  */
 export function durationField(label, name, seconds, { units = ["minutes", "hours", "days"], hint, min, max } = {}) {
   const { value, unit } = unitsOf(seconds || 0, [...units].reverse());
-  const num = input({ type: "number", name, min: 1, step: "any", value: seconds ? String(value) : "",
-    inputmode: "decimal", required: true });
-  const unitSel = select(name + "_unit", units.map((u) => [u, u]), unit, { "aria-label": label + " unit" });
-  const f = field(label, num, { hint });
-  wrapControl(num, h("div", { class: "with-unit" }), unitSel);
+  const u = unitField(label, { name, min: 1, value: seconds ? String(value) : "", required: true },
+    units.map((x) => [x, x]), unit, { hint });
+  const num = u.input;
+  const unitSel = u.unit;
   const read = () => (num.value === "" ? NaN : secondsOf(num.value, unitSel.value));
+  const set = (secs) => {
+    const shown = unitsOf(secs, [...units].reverse());
+    num.value = String(shown.value);
+    unitSel.value = shown.unit;
+    num.dispatchEvent(new Event("input"));
+  };
   if (min || max) {
     const check = () => {
       const s = read();
@@ -95,7 +115,7 @@ export function durationField(label, name, seconds, { units = ["minutes", "hours
     num.addEventListener("input", check);
     unitSel.addEventListener("change", check);
   }
-  return { el: f, read, input: num };
+  return { el: u.el, read, set, input: num };
 }
 
 /** formError is the alert box of a form; show(err) fills it, clear() hides it. */

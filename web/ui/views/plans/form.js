@@ -1,0 +1,119 @@
+// form.js: the plans page's form to create or edit a plan, in units a
+// person uses: time in minutes, hours or days, data in MB or GB, speed in
+// Mbit/s, the price in the currency's main unit (8.00 EUR); empty means
+// unlimited. It converts to the API's minutes, MB, kbit/s and minor units.
+
+import * as api from "../../api.js";
+import { h, fill } from "../../dom.js";
+import { panel, button, field, input, unitField, durationField, errorBox, showFormError, busy, toast, checkForm }
+  from "../../kit.js";
+import { fractionDigits } from "../../format.js";
+
+const YEAR = 525600; // minutes: the longest session and code validity
+
+/**
+ * planEditor shows in editor the form for plan (null for a new one); list
+ * is the plans shown (a new plan starts with the last one's currency);
+ * saved() runs after a save, which closes the form.
+ */
+export function planEditor(editor, plan, list, saved) {
+  const editing = !!plan;
+  const c = controls(plan || newPlan(list));
+  const err = errorBox();
+  const save = button(editing ? "Save plan" : "Create plan", null, { kind: "primary", type: "submit" });
+  const form = h("form", { class: "form plan-form", novalidate: true }, err.el,
+    h("div", { class: "grid-3" },
+      field("Name", c.name, { wide: true, hint: "What the desk and the guest see, e.g. “1 day, 2 GB”." }),
+      c.session.el, c.valid.el, field("Devices", c.devices, { hint: "At once, with one code: 1 to 20." }),
+      field("Download speed (Mbit/s)", c.down, { hint: "Empty for unlimited; 0.5 is 500 kbit/s." }),
+      field("Upload speed (Mbit/s)", c.up, { hint: "Empty for unlimited." }),
+      c.data.el,
+      field("Price", c.price, { hint: "In the currency's main unit, e.g. 8.00. Empty or 0 for free." }),
+      field("Currency", c.currency, { hint: "Three letters (ISO 4217), e.g. EUR, USD, GBP." })),
+    h("div", { class: "form-actions" }, save, button("Cancel", () => editor.replaceChildren(), { kind: "ghost" })));
+  const fail = (e) => showFormError(form, err, e);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!checkForm(form, err)) return;
+    const body = readBody(c);
+    if (body.error) return fail(body.error);
+    await busy(save, "Saving…", async () => {
+      try {
+        if (editing) await api.put("/captive/plans/" + api.seg(plan.id), body.plan);
+        else await api.post("/captive/plans", body.plan);
+        toast(editing ? `Plan “${body.plan.name}” saved.` : `Plan “${body.plan.name}” created.`);
+        editor.replaceChildren();
+        saved();
+      } catch (e) {
+        fail(e);
+      }
+    });
+  });
+  fill(editor, panel(editing ? `Edit “${plan.name}”` : "New plan", form));
+  editor.scrollIntoView({ block: "nearest" });
+  c.name.focus();
+}
+
+/** newPlan is what the form starts from: a day online, one device, codes valid a day, free. */
+function newPlan(list) {
+  const last = [...list].reverse().find((p) => p.currency);
+  return { name: "", session_minutes: 1440, data_limit_mb: null, download_kbps: null, upload_kbps: null, devices: 1,
+    valid_minutes: 1440, price: 0, currency: last ? last.currency : null };
+}
+
+/** controls are the form's inputs, showing plan p in a person's units. */
+function controls(p) {
+  const gb = p.data_limit_mb !== null && p.data_limit_mb >= 1000;
+  const mbps = (kbps) => (kbps === null ? "" : String(kbps / 1000));
+  const num = (name, value, props) => input({ type: "number", name, value, step: "any", inputmode: "decimal",
+    ...props });
+  const digits = fractionDigits(p.currency || "EUR");
+  return {
+    name: input({ name: "name", value: p.name, required: true, maxlength: 64, autocomplete: "off",
+      placeholder: "1 day, 2 GB" }),
+    session: durationField("Guest is online for", "session_minutes", p.session_minutes * 60,
+      { min: 60, max: YEAR * 60, hint: "Internet time from the first sign-in, up to a year." }),
+    valid: durationField("Unused codes work for", "valid_minutes", p.valid_minutes * 60,
+      { min: 60, max: YEAR * 60, hint: "Then an unused code expires. Up to a year." }),
+    devices: num("devices", String(p.devices), { min: 1, max: 20, step: 1, required: true, inputmode: "numeric" }),
+    down: num("download_kbps", mbps(p.download_kbps), { min: 0.064, placeholder: "Unlimited" }),
+    up: num("upload_kbps", mbps(p.upload_kbps), { min: 0.064, placeholder: "Unlimited" }),
+    data: unitField("Data", { name: "data_limit_mb", min: 0, placeholder: "Unlimited",
+      value: p.data_limit_mb === null ? "" : String(gb ? p.data_limit_mb / 1000 : p.data_limit_mb) },
+    [["GB", "GB"], ["MB", "MB"]], gb || p.data_limit_mb === null ? "GB" : "MB",
+    { hint: "Up and down together. Empty for unlimited." }),
+    price: num("price", p.price ? (p.price / 10 ** digits).toFixed(digits) : "", { min: 0, placeholder: "0.00" }),
+    currency: input({ name: "currency", value: p.currency || "", maxlength: 3, pattern: "[A-Za-z]{3}",
+      autocomplete: "off", spellcheck: "false", autocapitalize: "characters", placeholder: "EUR", class: "currency" }),
+  };
+}
+
+/**
+ * readBody turns the form into the API's plan: {plan} or {error} with the
+ * param at fault, for what the browser's own checks do not catch.
+ */
+function readBody(c) {
+  const currency = c.currency.value.trim().toUpperCase();
+  const kbps = (el) => (el.value === "" ? null : Math.round(Number(el.value) * 1000));
+  const dataValue = c.data.input.value;
+  const mb = dataValue === "" ? null : Math.round(Number(dataValue) * (c.data.unit.value === "GB" ? 1000 : 1));
+  if (mb !== null && mb < 1) {
+    return { error: { param: "data_limit_mb", message: "Enter at least 1 MB, or leave it empty for unlimited." } };
+  }
+  const digits = fractionDigits(currency || "EUR");
+  const amount = c.price.value === "" ? 0 : Number(c.price.value) * 10 ** digits;
+  const price = Math.round(amount);
+  if (Math.abs(amount - price) > 1e-6) {
+    const places = digits ? `at most ${digits} decimal ${digits === 1 ? "place" : "places"}` : "no decimals";
+    return { error: { param: "price", message: `${currency || "This currency"} prices have ${places}.` } };
+  }
+  if (price > 0 && !currency) {
+    return { error: { param: "currency", message: "Enter the currency of the price, e.g. EUR." } };
+  }
+  return { plan: {
+    name: c.name.value.trim(), session_minutes: Math.round(c.session.read() / 60),
+    valid_minutes: Math.round(c.valid.read() / 60), devices: Number(c.devices.value),
+    download_kbps: kbps(c.down), upload_kbps: kbps(c.up), data_limit_mb: mb,
+    price, currency: currency || null,
+  } };
+}
