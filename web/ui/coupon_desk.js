@@ -1,6 +1,6 @@
 // coupon_desk.js: the front desk's work on one coupon: sell one in one
-// click (make it, then the print dialog), its note, more time, and freeing
-// it for the guest's new device.
+// click (make it, with a plan or not, then the print dialog), its note,
+// more time, and freeing it for the guest's new device.
 
 import * as api from "./api.js";
 import { h, nextId } from "./dom.js";
@@ -12,12 +12,17 @@ const coupons = (inst) => `/captive/instances/${api.seg(inst)}/coupons`;
 const actions = (inst, c) => `/captive/instances/${api.seg(inst)}/coupon-actions/${api.seg(c.id)}`;
 
 /**
- * printOne makes one code of instance inst, usable for minutes, with an
- * optional note, and opens the print view, which opens the browser's print
- * dialog at once. It resolves to the coupon; API errors are thrown.
+ * printOne makes one code of instance inst and opens the print view, which
+ * opens the browser's print dialog at once. With a plan id the code sells
+ * that plan and, without minutes, is usable as long as the plan says;
+ * otherwise it is usable for minutes (a day by default). note is optional.
+ * It resolves to the coupon; API errors are thrown.
  */
-export async function printOne(ctx, inst, { minutes = 1440, note = "" } = {}) {
-  const made = await api.post(coupons(inst), { count: 1, minutes_valid: minutes, note });
+export async function printOne(ctx, inst, { minutes, note = "", plan = "" } = {}) {
+  const body = { count: 1, note };
+  if (plan) body.plan_id = plan;
+  if (minutes || !plan) body.minutes_valid = minutes || 1440;
+  const made = await api.post(coupons(inst), body);
   startPrint(ctx, { instance: inst, coupon_ids: [made[0].id], autoprint: true });
   return made[0];
 }

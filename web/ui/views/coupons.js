@@ -1,7 +1,8 @@
 // coupons.js: generate coupons (or sell one: make it and print it in one
-// click), find them by code or note, see them by status, look after one
-// (note, more time, a new device, revoke), export CSV and print cards (the
-// batch just made in one click, or a selection). The parts are in coupons/.
+// click, by plan), find them by code or note, see them by status and plan,
+// look after one (note, more time, a new device, revoke), export CSV and
+// print cards (the batch just made in one click, or a selection). The
+// parts are in coupons/.
 
 import { add } from "../dom.js";
 import { page, panel, emptyState } from "../kit.js";
@@ -9,6 +10,7 @@ import { couponInstances, pickInstance, instancePicker } from "../instance_picke
 import { generateForm } from "./coupons/generate.js";
 import { couponList } from "./coupons/list.js";
 import { scheduledBatches } from "./coupons/batches.js";
+import { loadPlans } from "../plans.js";
 
 export async function coupons(ctx) {
   const me = await ctx.refreshMe();
@@ -23,7 +25,7 @@ export async function coupons(ctx) {
       : "There is no coupon portal yet. Ask your administrator to set one up."));
     return;
   }
-  const state = { instId: pickInstance(list, ctx.params.get("instance")) };
+  const state = { instId: pickInstance(list, ctx.params.get("instance")), plans: await loadPlans(ctx) };
   const codes = couponList(ctx, state);
   const form = generateForm(ctx, state, (made) => codes.select(made.map((c) => c.id)));
   const batches = scheduledBatches(ctx, state);

@@ -9,6 +9,7 @@ import { couponInstances, pickInstance, instancePicker } from "../instance_picke
 import { scheduleCard } from "./schedules/card.js";
 import { scheduleForm } from "./schedules/form.js";
 import { schedulesPath } from "./schedules/path.js";
+import { loadPlans } from "../plans.js";
 
 export async function schedules(ctx) {
   const me = await ctx.refreshMe();
@@ -22,9 +23,10 @@ export async function schedules(ctx) {
     return;
   }
   const manage = ctx.can("schedules.manage");
-  // groups: notification groups, for the form and the cards (optional); flash: schedule id → message
-  // to show after the list reloads.
-  const state = { instId: pickInstance(list, ctx.params.get("instance")), manage, groups: [], flash: new Map() };
+  // groups: notification groups, for the form and the cards (optional); plans: for the form and the
+  // cards (optional); flash: schedule id → message to show after the list reloads.
+  const state = { instId: pickInstance(list, ctx.params.get("instance")), manage, groups: [], flash: new Map(),
+    plans: await loadPlans(ctx) };
   const listBox = h("div", null, loading());
   const editorBox = h("div");
   const listErr = errorBox();

@@ -1,8 +1,8 @@
 // filters.js: how the coupons page narrows its list: by status (a row of
-// radio buttons) and by a search in codes and notes.
+// radio buttons), by plan, and by a search in codes and notes.
 
 import { h, nextId } from "../../dom.js";
-import { input } from "../../kit.js";
+import { input, select } from "../../kit.js";
 
 const STATUSES = [
   ["valid", "Valid"], ["redeemed", "Used"], ["expired", "Expired"], ["revoked", "Revoked"], ["all", "All"],
@@ -32,4 +32,16 @@ export function searchBox(query, onChange) {
     timer = setTimeout(() => onChange(search.value.trim()), 250);
   });
   return h("div", { class: "coupon-search" }, search);
+}
+
+/**
+ * planFilter picks the plan whose codes are shown ("" for all); null
+ * without plans. onChange(planId) runs on a choice; set(planId) shows one.
+ */
+export function planFilter(plans, planId, onChange) {
+  if (!plans.length) return null;
+  const sel = select("plan_id", [["", "All plans"], ...plans.map((p) => [p.id, p.name])], planId,
+    { "aria-label": "Show codes of plan", class: "plan-filter" });
+  sel.addEventListener("change", () => onChange(sel.value));
+  return { el: sel, set: (v) => { sel.value = v; } };
 }

@@ -1,19 +1,23 @@
 // generate.js: the coupons page's "New codes" form: generate a number of
-// codes, or sell one (make it and print it in one click); the codes just
-// made are shown with a button to print them.
+// codes of a plan (or none), or sell one (make it and print it in one
+// click, by plan with sell.js); the codes just made are shown with a
+// button to print them.
 
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { button, field, input, durationField, errorBox, showFormError, busy, checkForm } from "../../kit.js";
 import { startPrint } from "../../print_job.js";
 import { printOne } from "../../coupon_desk.js";
+import { planPicker } from "../../plans.js";
+import { sellButtons } from "./sell.js";
 
 /**
- * generateForm is the form for the portal state.instId; onMade(made) runs
- * after codes are made and shown. clear() forgets the codes shown.
+ * generateForm is the form for the portal state.instId, offering
+ * state.plans; onMade(made) runs after codes are made and shown. clear()
+ * forgets the codes shown.
  */
 export function generateForm(ctx, state, onMade) {
-  const f = formFields(ctx);
+  const f = formFields(ctx, state);
   f.oneBtn?.addEventListener("click", () => sellOne(ctx, state, f));
   f.form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -26,7 +30,7 @@ export function generateForm(ctx, state, onMade) {
     if (!(minutes >= 1)) return f.fail({ message: "Enter how long the codes stay usable.", param: "minutes_valid" });
     await busy(f.genBtn, "Generating…", async () => {
       try {
-        const body = { count: n, minutes_valid: minutes, note: f.note.value.trim() };
+        const body = { count: n, note: f.note.value.trim(), ...validity(f, minutes) };
         const made = await api.post(`/captive/instances/${api.seg(state.instId)}/coupons`, body);
         showMade(ctx, state, f.justMade, made);
         await onMade(made);
@@ -38,8 +42,18 @@ export function generateForm(ctx, state, onMade) {
   return { el: f.form, clear: () => f.justMade.replaceChildren() };
 }
 
+/**
+ * validity is the request's plan and minutes_valid: with a plan whose own
+ * validity the form still shows, minutes_valid is left to the plan.
+ */
+function validity(f, minutes) {
+  const plan = f.plan ? f.plan.plan() : null;
+  if (!plan) return { minutes_valid: minutes };
+  return minutes === plan.valid_minutes ? { plan_id: plan.id } : { plan_id: plan.id, minutes_valid: minutes };
+}
+
 /** formFields builds the form's controls and the form. */
-function formFields(ctx) {
+function formFields(ctx, state) {
   const count = input({ type: "number", name: "count", min: 1, max: 200, value: "10", required: true,
     inputmode: "numeric" });
   const valid = durationField("Must be used within", "minutes_valid", 86400,
@@ -50,24 +64,29 @@ function formFields(ctx) {
   const oneBtn = ctx.can("coupons.create")
     ? button("Print one", null, { iconName: "print", attrs: { "data-test": "print-one" } }) : null;
   const justMade = h("div", { role: "status" });
-  const form = h("form", { class: "form", novalidate: true }, err.el,
-    h("div", { class: "grid-3" },
+  const plan = state.plans.length
+    ? planPicker(state.plans, "", { valid, hint: "What the codes sell; its validity fills in below." }) : null;
+  const fail = (e) => showFormError(form, err, e);
+  const sell = sellButtons(ctx, state, { note: () => note.value.trim(), fail });
+  const form = h("form", { class: "form", novalidate: true }, err.el, sell,
+    h("div", { class: plan ? "grid-2" : "grid-3" },
+      plan ? plan.el : null,
       field("How many", count, { hint: "1 to 200 codes." }),
       valid.el,
       field("Note (optional)", note, { hint: "Room number or guest name; every new code carries it." })),
     h("div", { class: "form-actions" }, genBtn, oneBtn), justMade);
-  const fail = (e) => showFormError(form, err, e);
-  return { form, count, valid, note, err, genBtn, oneBtn, justMade, fail };
+  return { form, count, valid, note, plan, err, genBtn, oneBtn, justMade, fail };
 }
 
-/** sellOne makes one code with the form's validity and note and prints it. */
+/** sellOne makes one code with the form's plan, validity and note and prints it. */
 async function sellOne(ctx, state, f) {
   f.err.clear();
   const minutes = Math.round(f.valid.read() / 60);
   if (!(minutes >= 1)) return f.fail({ message: "Enter how long the code stays usable.", param: "minutes_valid" });
+  const { plan_id: plan, minutes_valid: valid } = validity(f, minutes);
   await busy(f.oneBtn, "Printing…", async () => {
     try {
-      await printOne(ctx, state.instId, { minutes, note: f.note.value.trim() });
+      await printOne(ctx, state.instId, { minutes: valid, note: f.note.value.trim(), plan });
     } catch (e) {
       f.fail(e);
     }

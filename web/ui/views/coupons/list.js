@@ -1,32 +1,41 @@
 // list.js: the coupons page's "Codes" panel: the codes of one portal by
-// status and search, a page at a time, selected for printing or revoking,
-// and exported as CSV.
+// status, plan and search, a page at a time, selected for printing or
+// revoking, and exported as CSV.
 
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { loading, button, errorBox, busy, confirmDialog, toast } from "../../kit.js";
 import { startPrint } from "../../print_job.js";
-import { statusFilter, searchBox } from "./filters.js";
+import { statusFilter, searchBox, planFilter } from "./filters.js";
 import { couponTable, rowActions } from "./table.js";
 
 const PAGE = 200;
 
 const couponsPath = (state) => `/captive/instances/${api.seg(state.instId)}/coupons`;
 
+/** listQuery is the list's filters as the API's query: status, q and plan_id. */
+function listQuery(state) {
+  const q = new URLSearchParams({ status: state.status });
+  if (state.query) q.set("q", state.query);
+  if (state.plan) q.set("plan_id", state.plan);
+  return "?" + q;
+}
+
 /**
- * couponList keeps the list's state in state (instId is the caller's): the
- * status and search (first from the URL), rows, how many are shown, the
- * selection. It returns the panel's parts, load(), and select(ids) to show
- * the valid codes with ids selected.
+ * couponList keeps the list's state in state (instId and plans are the
+ * caller's): the status, plan and search (first from the URL), rows, how
+ * many are shown, the selection. It returns the panel's parts, load(), and
+ * select(ids) to show the valid codes with ids selected.
  */
 export function couponList(ctx, state) {
   Object.assign(state, { status: ctx.params.get("status") || "valid", query: ctx.params.get("q") || "",
-    rows: [], shown: PAGE, selected: new Set() });
+    plan: ctx.params.get("plan") || "", rows: [], shown: PAGE, selected: new Set() });
   const err = errorBox();
   const tableBox = h("div", null, loading());
   const refilter = (change) => { Object.assign(state, change, { shown: PAGE }); load(); };
   const filter = statusFilter(state.status, (status) => refilter({ status }));
   const search = searchBox(state.query, (query) => refilter({ query }));
+  const plan = planFilter(state.plans, state.plan, (planId) => refilter({ plan: planId }));
   const revoke = (ids) => revokeMany(state, ids, err, load);
   const bar = listActions(ctx, state, err, revoke);
   const draw = () => {
@@ -36,8 +45,7 @@ export function couponList(ctx, state) {
   async function load() {
     err.clear();
     try {
-      const q = state.query ? "&q=" + encodeURIComponent(state.query) : "";
-      state.rows = await api.get(`${couponsPath(state)}?status=${state.status}` + q);
+      state.rows = await api.get(couponsPath(state) + listQuery(state));
     } catch (e) {
       if (e.status === 401) return;
       state.rows = [];
@@ -55,9 +63,12 @@ export function couponList(ctx, state) {
     ids.forEach((id) => state.selected.add(id));
     state.status = "valid";
     filter.set("valid");
+    state.plan = "";
+    plan?.set("");
     return load();
   };
-  const head = h("div", { class: "list-head" }, h("div", { class: "list-filters" }, filter.el, search), bar.el);
+  const filters = h("div", { class: "list-filters" }, filter.el, plan?.el, search);
+  const head = h("div", { class: "list-head" }, filters, bar.el);
   return { parts: [head, err.el, tableBox], load, select };
 }
 
@@ -65,7 +76,8 @@ export function couponList(ctx, state) {
 function listBody(ctx, state, { onSelect, err, load, revoke, draw }) {
   const { rows, shown, query, status } = state;
   if (!rows.length) {
-    const none = status === "valid" ? "No unused codes. Generate some above." : "No codes with this status.";
+    let none = status === "valid" ? "No unused codes. Generate some above." : "No codes with this status.";
+    if (state.plan) none = "No codes of this plan with this status.";
     return [h("p", { class: "empty", text: query ? `No codes with this status match “${query}”.` : none })];
   }
   const actions = (c) => rowActions(ctx, state, c, { err, reload: load, revoke });
@@ -76,7 +88,7 @@ function listBody(ctx, state, { onSelect, err, load, revoke, draw }) {
   return [couponTable(state, rows.slice(0, shown), { onSelect, actions }), more];
 }
 
-/** listActions: what to do with the selection (print, revoke), and the CSV export of the status shown. */
+/** listActions: what to do with the selection (print, revoke), and the CSV export of the codes the filters show. */
 function listActions(ctx, state, err, revoke) {
   const { selected } = state;
   const printSel = button("Print selected",
@@ -86,7 +98,7 @@ function listActions(ctx, state, err, revoke) {
   const csvBtn = button("Export CSV", () => busy(csvBtn, "Exporting…", async () => {
     const file = `coupons-${state.status}-${new Date().toISOString().slice(0, 10)}.csv`;
     try {
-      await api.download(`${couponsPath(state)}?status=${state.status}`, file, "text/csv");
+      await api.download(couponsPath(state) + listQuery(state), file, "text/csv");
     } catch (e) {
       err.show(e, "The CSV could not be exported.");
     }

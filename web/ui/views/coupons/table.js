@@ -1,11 +1,13 @@
 // table.js: the coupons page's table: a row per code with a box to select
-// it, its note, status and dates, and the buttons of what the role may do
-// with it (note, more time, a new device, revoke).
+// it, its note, plan and price (when there are plans), status and dates,
+// and the buttons of what the role may do with it (note, more time, a new
+// device, revoke).
 
 import { h } from "../../dom.js";
 import { button, stateBadge } from "../../kit.js";
 import { dateTime, relative } from "../../format.js";
 import { editNote, extendCoupon, releaseCoupon } from "../../coupon_desk.js";
+import { priceOf } from "../../plans.js";
 
 /**
  * couponTable shows the coupons visible, each selectable into
@@ -14,6 +16,7 @@ import { editNote, extendCoupon, releaseCoupon } from "../../coupon_desk.js";
  */
 export function couponTable(state, visible, { onSelect, actions }) {
   const { selected } = state;
+  const plans = state.plans.length ? new Map(state.plans.map((p) => [p.id, p])) : null;
   const all = h("input", { type: "checkbox", "aria-label": "Select all codes shown" });
   const boxes = [];
   const setAll = () => {
@@ -38,34 +41,43 @@ export function couponTable(state, visible, { onSelect, actions }) {
       setAll();
       onSelect();
     });
-    return couponRow(c, box, selected.has(c.id), actions(c));
+    return couponRow(c, box, selected.has(c.id), actions(c), plans);
   });
   setAll();
   return h("div", { class: "table-wrap" }, h("table", { class: "table table-coupons" },
-    h("caption", { class: "sr-only", text: "Coupons" }), tableHead(all), h("tbody", null, body)));
+    h("caption", { class: "sr-only", text: "Coupons" }), tableHead(all, plans), h("tbody", null, body)));
 }
 
-function tableHead(all) {
+function tableHead(all, plans) {
   const th = (text, className) => h("th", { scope: "col", class: className, text });
   return h("thead", null, h("tr", null, h("th", { class: "col-check", scope: "col" }, all),
-    ["Code", "Note", "Status", "Use by", "Used"].map((t) => th(t, t === "Note" ? "col-note" : null)),
+    ["Code", "Note", plans && "Plan", "Status", "Use by", "Used"].filter(Boolean)
+      .map((t) => th(t, t === "Note" ? "col-note" : null)),
     th("Created", "col-created"),
     h("th", { scope: "col", class: "col-actions" }, h("span", { class: "sr-only", text: "Actions" }))));
 }
 
 const none = () => h("span", { class: "muted", text: "—" });
 
-function couponRow(c, box, isSelected, actions) {
+function couponRow(c, box, isSelected, actions, plans) {
   const note = c.note ? h("span", { class: "coupon-note", text: c.note }) : none();
   return h("tr", { class: isSelected ? "is-selected" : null },
     h("td", { class: "col-check" }, box),
     h("td", { data: { label: "Code" } }, h("span", { class: "code", text: c.code })),
     h("td", { class: "col-note", data: { label: "Note" } }, note),
+    plans ? h("td", { class: "col-plan", data: { label: "Plan" } }, planCell(c, plans)) : null,
     h("td", { data: { label: "Status" } }, stateBadge(c.status)),
     h("td", { data: { label: "Use by" } }, h("span", { title: dateTime(c.expires_at), text: dateTime(c.expires_at) })),
     h("td", { data: { label: "Used" } }, usedCell(c)),
     h("td", { class: "col-created", data: { label: "Created" } }, dateTime(c.created_at)),
     h("td", { class: "col-actions" }, actions));
+}
+
+/** planCell: the coupon's plan and the price it was sold at. */
+function planCell(c, plans) {
+  if (!c.plan_id) return none();
+  const p = plans.get(c.plan_id);
+  return h("span", null, p ? p.name : "A deleted plan", h("span", { class: "muted small block", text: priceOf(c) }));
 }
 
 /** usedCell: when the code was used, and until when its session runs. */

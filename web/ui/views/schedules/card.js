@@ -37,12 +37,14 @@ export function scheduleCard(ctx, state, s, { load, edit }) {
   ];
   const sent = s.last_notification_error ? h("div", { class: "alert alert-error" },
     h("strong", { text: "The last batch could not be sent: " }), s.last_notification_error) : null;
-  return h("section", { class: "panel schedule" }, cardHead(s), facts(state, s), sent,
+  return h("section", { class: "panel schedule" }, cardHead(state, s), facts(state, s), sent,
     h("div", { class: "form-actions" }, buttons), out, histBox);
 }
 
-function cardHead(s) {
-  const what = `${when(s)} · ${s.count} codes, usable for ${duration(s.valid_for_in_minutes * 60)}`;
+function cardHead(state, s) {
+  const plan = s.plan_id && state.plans.find((p) => p.id === s.plan_id);
+  const codes = plan ? `${s.count} codes of “${plan.name}”` : `${s.count} codes`;
+  const what = `${when(s)} · ${codes}, usable for ${duration(s.valid_for_in_minutes * 60)}`;
   return h("div", { class: "schedule-head" },
     h("div", null, h("h2", { text: s.name }), h("p", { class: "muted", text: what })),
     h("div", { class: "schedule-next" }, h("span", { class: "muted small", text: "Next batch" }), nextBatch(s)));

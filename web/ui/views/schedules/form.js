@@ -1,12 +1,13 @@
 // form.js: the schedules page's form to create or edit a schedule: name,
-// codes per batch, when it repeats (day, month day, time, time zone), how
-// long codes stay usable, who is told.
+// codes per batch, when it repeats (day, month day, time, time zone), the
+// plan the codes sell, how long codes stay usable, who is told.
 
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, button, select, field, input, durationField, errorBox, showFormError, busy, toast, checkForm }
   from "../../kit.js";
 import { schedulesPath, DAYS } from "./path.js";
+import { planPicker } from "../../plans.js";
 
 /** newSchedule is what the form starts from for a new schedule. */
 const newSchedule = () => ({ count: 20, recurrence_type: "daily", run_at: "07:00", valid_for_in_minutes: 1440,
@@ -31,6 +32,7 @@ export function scheduleForm(state, s, box, saved) {
       field("Repeat", c.rec), c.dowField, c.domField,
       field("At", c.runAt),
       field("Time zone", c.tz, { hint: "The venue's time zone, e.g. Europe/London." }),
+      c.plan ? c.plan.el : null,
       c.valid.el,
       field("Tell", c.grp, { hint: tellHint })),
     c.tzList,
@@ -77,6 +79,8 @@ function controls(state, s) {
     grp: select("notification_group_id", [["", "Nobody"], ...state.groups.map((g) => [g.id, g.name])],
       s.notification_group_id || ""),
   };
+  c.plan = state.plans.length
+    ? planPicker(state.plans, s.plan_id, { valid: c.valid, hint: "What each batch's codes sell." }) : null;
   const syncRec = () => {
     c.dowField.hidden = rec.value !== "weekly";
     c.domField.hidden = rec.value !== "monthly";
@@ -92,6 +96,7 @@ function formBody(c) {
     name: c.name.value.trim(), count: Number(c.count.value), recurrence_type: c.rec.value, run_at: c.runAt.value,
     timezone: c.tz.value.trim(), valid_for_in_minutes: Math.round(c.valid.read() / 60),
     notification_group_id: c.grp.value || null,
+    ...(c.plan ? { plan_id: c.plan.select.value || null } : {}),
     day_of_week: c.rec.value === "weekly" ? Number(c.dow.value) : null,
     day_of_month: c.rec.value === "monthly" ? Number(c.dom.value) : null,
   };
