@@ -1,34 +1,43 @@
 // card.js: one coupon card as a guest gets it: the venue, the Wi-Fi name,
-// the code and its QR code, how long it lasts, worded in the portal's
-// language.
+// the code and its QR code, the plan it sells (plan.js), how long it
+// lasts, worded in the portal's language.
 
 import * as api from "../../api.js";
 import { h } from "../../dom.js";
+import { planName, planLimits } from "./plan.js";
 
-/** card is one coupon as a guest gets it, worded in the portal's language (inst.text). */
+/**
+ * card is one coupon as a guest gets it, worded in the portal's language
+ * (inst.text); a coupon with a plan shows the plan's name, price, limits
+ * and session length.
+ */
 export function card(inst, c) {
   const wifi = inst.wifi_name ? inst.wifi_name.trim() : "";
   const text = inst.text || {};
   const lang = text.lang || undefined;
+  const session = c.plan ? c.plan.session_minutes * 60 : inst.session_ttl;
   const how = text.how || (wifi
     ? `Join “${wifi}”, open any web page, then enter the code or scan the QR code.`
     : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.");
-  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void"], lang },
+  const valid = h("p", { class: "cc-meta cc-valid" }, `${text.valid_until || "Valid until"} `,
+    h("strong", { text: cardTime(c.expires_at, lang) }));
+  return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void", c.plan && "has-plan"], lang },
     h("div", { class: "cc-main" },
       h("div", { class: "cc-head" },
         inst.logo_url ? h("img", { class: "cc-logo", src: api.local(inst.logo_url), alt: inst.name })
           : h("p", { class: "cc-venue", text: inst.name })),
       wifi ? h("p", { class: "cc-wifi" }, "Wi-Fi ", h("strong", { text: wifi })) : null,
       h("p", { class: "cc-code", text: spaced(c.code) }),
-      h("p", { class: "cc-meta" }, `${text.valid_until || "Valid until"} `,
-        h("strong", { text: cardTime(c.expires_at, lang) })),
-      h("p", { class: "cc-meta" }, h("strong", { text: localDuration(inst.session_ttl, lang) }),
+      c.plan ? planName(c.plan, lang) : valid,
+      h("p", { class: "cc-meta" }, h("strong", { text: localDuration(session, lang) }),
         ` ${text.internet || "of internet once used"}`),
+      c.plan ? planLimits(c.plan, lang) : null,
       c.status !== "valid"
         ? h("p", { class: "cc-void", text: `${text.void || "No longer valid"} (${c.status})` }) : null),
     h("div", { class: "cc-side" },
       h("img", { class: "cc-qr", src: api.local(c.qr),
-        alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` })),
+        alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` }),
+      c.plan ? valid : null), // two lines more on a plan's card: the validity goes under the QR code
     h("p", { class: "cc-how", text: how }),
     h("div", { class: "cc-cut", "aria-hidden": "true" }));
 }
