@@ -13,7 +13,7 @@ import { scheduledBatches } from "./coupons/batches.js";
 import { loadPlans } from "../plans.js";
 
 export async function coupons(ctx) {
-  const me = await ctx.refreshMe();
+  const [me, plans] = await Promise.all([ctx.refreshMe(), loadPlans(ctx)]); // the page shows at once, whole
   const list = couponInstances(me);
   const p = page(ctx.isDesk ? "Generate and print coupons" : "Coupons", {
     lead: "Make Wi-Fi codes for guests, print them as cards or slips, and see which are used.",
@@ -25,7 +25,7 @@ export async function coupons(ctx) {
       : "There is no coupon portal yet. Ask your administrator to set one up."));
     return;
   }
-  const state = { instId: pickInstance(list, ctx.params.get("instance")), plans: await loadPlans(ctx) };
+  const state = { instId: pickInstance(list, ctx.params.get("instance")), plans };
   const codes = couponList(ctx, state);
   const form = generateForm(ctx, state, (made) => codes.select(made.map((c) => c.id)));
   const batches = scheduledBatches(ctx, state);

@@ -12,7 +12,7 @@ import { schedulesPath } from "./schedules/path.js";
 import { loadPlans } from "../plans.js";
 
 export async function schedules(ctx) {
-  const me = await ctx.refreshMe();
+  const [me, plans] = await Promise.all([ctx.refreshMe(), loadPlans(ctx)]); // the page shows at once, whole
   const list = couponInstances(me);
   const p = page("Schedules", {
     lead: "Batches of coupons made automatically, e.g. every morning at 7:00, ready to print or sent by e-mail.",
@@ -26,7 +26,7 @@ export async function schedules(ctx) {
   // groups: notification groups, for the form and the cards (optional); plans: for the form and the
   // cards (optional); flash: schedule id → message to show after the list reloads.
   const state = { instId: pickInstance(list, ctx.params.get("instance")), manage, groups: [], flash: new Map(),
-    plans: await loadPlans(ctx) };
+    plans };
   const listBox = h("div", null, loading());
   const editorBox = h("div");
   const listErr = errorBox();
