@@ -207,8 +207,11 @@ type CouponStore interface {
 	// unknown instance.
 	ListCoupons(ctx context.Context, instanceID, status string) ([]Coupon, error)
 	// RevokeCoupon revokes a coupon of an instance; revoking twice is
-	// fine. ENotFound for an unknown instance or coupon.
-	RevokeCoupon(ctx context.Context, instanceID, couponID string) error
+	// fine. A coupon sold and not yet used is voided in the same
+	// transaction: a void entry in the sales ledger, made by actor, who
+	// must be allowed to (app.CheckVoid: EForbidden, and nothing changes).
+	// ENotFound for an unknown instance or coupon.
+	RevokeCoupon(ctx context.Context, instanceID, couponID string, by Actor) error
 	// PurgeCoupons deletes coupons that ended before the given time and
 	// returns how many it deleted.
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)

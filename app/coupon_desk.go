@@ -74,6 +74,10 @@ type CouponIssue struct {
 	MinutesValid int
 	Note         string
 	PlanID       string
+	// Actor is who makes the coupons: the seller when the plan has a
+	// price (each coupon is then a sale in the ledger, in the actor's open
+	// shift if any).
+	Actor Actor
 }
 
 // CouponQuery selects coupons of an instance: a status (CouponValid, ...

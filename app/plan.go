@@ -55,8 +55,11 @@ func NewPlan() Plan {
 // Normalize trims the name and writes the currency in upper case.
 func (p *Plan) Normalize() {
 	p.Name = strings.TrimSpace(p.Name)
-	p.Currency = strings.ToUpper(strings.TrimSpace(p.Currency))
+	p.Currency = upperTrim(p.Currency)
 }
+
+// upperTrim trims v and writes it in upper case (currency codes).
+func upperTrim(v string) string { return strings.ToUpper(strings.TrimSpace(v)) }
 
 // Validate checks a normalized plan and returns EInvalid errors naming
 // the JSON field at fault.

@@ -7,7 +7,7 @@ type Role string
 const (
 	RoleAdmin     Role = "admin"     // everything
 	RoleOperator  Role = "operator"  // everything but tokens and site changes
-	RoleFrontdesk Role = "frontdesk" // coupons and their desk tasks, schedule links, plans (read), guests online
+	RoleFrontdesk Role = "frontdesk" // coupons and their desk tasks, schedule links, plans (read), own shifts, guests online
 )
 
 // Roles lists every valid role.
@@ -51,6 +51,12 @@ const (
 	ActReadDashboard      Action = "dashboard.read"
 	ActReadPlans          Action = "plans.read"
 	ActManagePlans        Action = "plans.manage"
+	// ActUseShifts is a clerk's own shift: open, read, close. Seeing
+	// everyone's shifts is ActReadShifts.
+	ActUseShifts   Action = "shifts.use"
+	ActReadShifts  Action = "shifts.read"
+	ActReadLedger  Action = "ledger.read"
+	ActReadReports Action = "reports.read"
 	// ActSession is what every signed-in caller may do: see who they are
 	// and sign out.
 	ActSession Action = "session"
@@ -61,12 +67,14 @@ var Actions = []Action{
 	ActSession, ActReadDashboard, ActReadSites, ActManageSites, ActSyncSites,
 	ActReadInstances, ActManageInstances, ActReadIntegrations, ActManageIntegrations,
 	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons, ActUpdateCoupons,
-	ActReadSchedules, ActManageSchedules, ActReadPlans, ActManagePlans, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
+	ActReadSchedules, ActManageSchedules, ActReadPlans, ActManagePlans, ActUseShifts, ActReadShifts, ActReadLedger,
+	ActReadReports, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
 }
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and
 // look after them (note, extend, revoke, free for a new device), see the
-// plans they sell, see who is online and disconnect a guest.
+// plans they sell, run their own shift, see who is online and disconnect
+// a guest.
 var frontdeskActions = map[Action]bool{
 	ActSession:         true,
 	ActListCoupons:     true,
@@ -75,6 +83,7 @@ var frontdeskActions = map[Action]bool{
 	ActUpdateCoupons:   true,
 	ActReadSchedules:   true,
 	ActReadPlans:       true,
+	ActUseShifts:       true,
 	ActListSiteUsers:   true,
 	ActDisconnectUsers: true,
 }

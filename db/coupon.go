@@ -82,8 +82,10 @@ func (db *DB) IssueCoupons(ctx context.Context, instanceID string, req app.Coupo
 		if err := app.CheckCouponBatch(b.count, b.minutes, app.MaxCouponBatch); err != nil {
 			return err
 		}
-		out, err = insertCoupons(ctx, tx, in, b, now)
-		return err
+		if out, err = insertCoupons(ctx, tx, in, b, now); err != nil {
+			return err
+		}
+		return recordSales(ctx, tx, req.Actor, b.plan, out, now)
 	})
 	return out, err
 }
@@ -207,21 +209,27 @@ func scanCoupon(sc scanner) (app.Coupon, error) {
 	return c, err
 }
 
-// RevokeCoupon revokes a coupon of an instance; the first revocation time
-// is kept. ENotFound when the instance has no such coupon.
-func (db *DB) RevokeCoupon(ctx context.Context, instanceID, couponID string) error {
+// RevokeCoupon implements app.CouponStore: the first revocation time is
+// kept, and a sold, unused coupon is voided in the same transaction.
+func (db *DB) RevokeCoupon(ctx context.Context, instanceID, couponID string, by app.Actor) error {
 	return db.write(ctx, "revoke coupon", func(tx *sql.Tx, now time.Time) error {
 		iid, ok1 := canonicalID(instanceID)
 		cid, ok2 := canonicalID(couponID)
 		if !ok1 || !ok2 {
 			return app.NotFound("coupon", couponID)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE coupons SET revoked_at = COALESCE(revoked_at, ?)
-			WHERE id = ? AND instance_id = ?`, micros(now), cid, iid)
+		list, err := queryCoupons(ctx, tx, `SELECT `+couponColumns+` FROM coupons WHERE id = ? AND instance_id = ?`, cid, iid)
 		if err != nil {
 			return err
 		}
-		return mustAffect(res, "coupon", couponID)
+		if len(list) == 0 {
+			return app.NotFound("coupon", couponID)
+		}
+		if err := recordVoid(ctx, tx, by, list[0], now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE coupons SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, micros(now), cid)
+		return err
 	})
 }
 

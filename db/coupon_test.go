@@ -99,10 +99,10 @@ func TestCouponStatuses(t *testing.T) {
 	// One redeemed, one revoked, one expired (moved into the past by hand).
 	past := micros(time.Now().Add(-time.Minute))
 	mustExec(t, db, `UPDATE coupons SET redeemed_at = ? WHERE id = ?`, past, cs[0].ID)
-	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatalf("revoking twice: %v", err)
 	}
 	mustExec(t, db, `UPDATE coupons SET expires_at = ? WHERE id = ?`, past, cs[2].ID)
@@ -134,8 +134,8 @@ func TestCouponStatuses(t *testing.T) {
 	wantCode(t, err, app.EInvalid, "status")
 	_, err = db.ListCoupons(ctx, unknownID, app.CouponValid)
 	wantCode(t, err, app.ENotFound, "")
-	wantCode(t, db.RevokeCoupon(ctx, unknownID, cs[3].ID), app.ENotFound, "")
-	wantCode(t, db.RevokeCoupon(ctx, in.ID, "nope"), app.ENotFound, "")
+	wantCode(t, db.RevokeCoupon(ctx, unknownID, cs[3].ID, app.Actor{Role: app.RoleAdmin}), app.ENotFound, "")
+	wantCode(t, db.RevokeCoupon(ctx, in.ID, "nope", app.Actor{Role: app.RoleAdmin}), app.ENotFound, "")
 }
 
 func TestPurgeCoupons(t *testing.T) {

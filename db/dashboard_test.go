@@ -132,7 +132,7 @@ func TestDashboardPortals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RevokeCoupon(ctx, in.ID, made[0].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, made[0].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := db.Dashboard(ctx, time.Now(), time.Now())

@@ -113,7 +113,7 @@ func TestCouponTotals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RevokeCoupon(ctx, in.ID, coupons[2].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, coupons[2].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	sessions := []app.HotspotSession{{RouterID: "*1", User: coupons[0].Code, Address: "10.5.50.2", MACAddress: "AA:BB:CC:00:00:01", Uptime: time.Minute}}

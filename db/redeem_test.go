@@ -34,7 +34,7 @@ func TestRedeem(t *testing.T) {
 	_, err = db.ActiveRedemption(ctx, in.ID, "aa:bb:cc:00:00:01", now.Add(2*time.Hour))
 	wantCode(t, err, app.ENotFound, "")
 
-	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, cs[1].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, db, `UPDATE coupons SET expires_at = ? WHERE id = ?`, micros(now.Add(-time.Second)), cs[2].ID)

@@ -73,6 +73,11 @@ func (db *DB) RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.
 		if err != nil {
 			return err
 		}
+		// Coupons of a plan with a price are sales, by the schedule.
+		seller := app.Actor{ID: "schedule:" + s.ID, Name: "schedule " + s.Name}
+		if err := recordSales(ctx, tx, seller, b.plan, coupons, now); err != nil {
+			return err
+		}
 		created = true
 		return insertDeliveries(ctx, tx, s, run, now)
 	})

@@ -99,7 +99,7 @@ func TestScheduleCouponsCache(t *testing.T) {
 	if list, _ = db.ScheduleCoupons(ctx, s.ID); len(list) != 10 {
 		t.Fatalf("after the run: %d coupons, want 10", len(list))
 	}
-	if err := db.RevokeCoupon(ctx, in.ID, coupons[0].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, coupons[0].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ = db.ScheduleCoupons(ctx, s.ID); len(list) != 9 {

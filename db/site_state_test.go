@@ -86,7 +86,7 @@ func TestSiteStateAndSessions(t *testing.T) {
 
 	// After its session ends, the coupon leaves the router's desired state;
 	// revoked coupons leave at once.
-	if err := db.RevokeCoupon(ctx, in.ID, coupons[1].ID); err != nil {
+	if err := db.RevokeCoupon(ctx, in.ID, coupons[1].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = db.SiteState(ctx, site.ID, now.Add(2*time.Hour))

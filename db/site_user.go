@@ -21,8 +21,9 @@ const siteUserColumns = `id, site_id, instance_id, coupon_id, username, identity
 // coupon redeems it (redeemed_at is the session's login time, and the
 // device's MAC is kept so the router user can be locked to it); every
 // session of a gatehouse coupon is a site user whose counters follow; site
-// users whose session is gone are logged out. It returns the coupons it
-// redeemed. ENotFound for an unknown site.
+// users whose session is gone are logged out, and the number of guests
+// online is kept in the site's five-minute sample (the most seen). It
+// returns the coupons it redeemed. ENotFound for an unknown site.
 func (db *DB) RecordSessions(ctx context.Context, siteID string, sessions []app.HotspotSession, now time.Time) ([]string, error) {
 	var redeemed []string
 	err := db.write(ctx, "record sessions", func(tx *sql.Tx, _ time.Time) error {
@@ -42,6 +43,9 @@ func (db *DB) RecordSessions(ctx context.Context, siteID string, sessions []app.
 			if newly != "" {
 				redeemed = append(redeemed, newly)
 			}
+		}
+		if err := sampleOnline(ctx, tx, site.ID, len(seen), now); err != nil {
+			return err
 		}
 		return logoutMissing(ctx, tx, site.ID, seen, now)
 	})

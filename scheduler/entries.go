@@ -119,8 +119,9 @@ func (s *Scheduler) missedBefore(sch app.Schedule, at time.Time) int {
 	return n
 }
 
-// purge deletes coupons that ended longer ago than the retention, and
-// audit events older than the audit retention.
+// purge deletes coupons that ended longer ago than the retention, audit
+// events older than the audit retention, and guests-online samples older
+// than app.OnlineRetention.
 func (s *Scheduler) purge() {
 	now := s.cfg.Now()
 	if s.cfg.Retention > 0 {
@@ -140,6 +141,9 @@ func (s *Scheduler) purge() {
 		case n > 0:
 			s.logger.Info("purged old audit events", "count", n, "retention", s.cfg.AuditRetention)
 		}
+	}
+	if _, err := s.store.PurgeOnlineSamples(s.ctx, now.Add(-app.OnlineRetention)); err != nil {
+		s.logger.Error("purge guests-online samples", "err", err)
 	}
 }
 

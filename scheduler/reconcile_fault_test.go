@@ -37,7 +37,7 @@ func TestReconcilePushesAndConverges(t *testing.T) {
 	}
 	// A pass reports exactly what it changed.
 	more := r.coupons(5)
-	if err := r.store.RevokeCoupon(t.Context(), r.instance.ID, coupons[49].ID); err != nil {
+	if err := r.store.RevokeCoupon(t.Context(), r.instance.ID, coupons[49].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := r.rec.Sync(t.Context(), r.site.ID)
@@ -68,7 +68,7 @@ func TestReconcilePushesAndConverges(t *testing.T) {
 	}
 
 	// Revoking it removes the user and ends the session.
-	if err := r.store.RevokeCoupon(t.Context(), r.instance.ID, coupons[0].ID); err != nil {
+	if err := r.store.RevokeCoupon(t.Context(), r.instance.ID, coupons[0].ID, app.Actor{Role: app.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	r.converge()

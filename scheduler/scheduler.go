@@ -27,7 +27,8 @@ import (
 )
 
 // Store is the part of the database the scheduler calls, cut from
-// app.ScheduleStore and app.CouponStore, where the contracts are written;
+// app.ScheduleStore, app.CouponStore and app.ReportStore, where the
+// contracts are written;
 // PurgeAudit is not in app.AuditStore yet (an exception listed in
 // docs/design.md, "Where interfaces live"). Package db implements it.
 type Store interface {
@@ -35,6 +36,7 @@ type Store interface {
 	RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error)
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)
 	PurgeAudit(ctx context.Context, before time.Time) (int, error)
+	PurgeOnlineSamples(ctx context.Context, before time.Time) (int, error)
 }
 
 // Notifier is told when a run queued notifications, so it sends them now

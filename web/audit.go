@@ -218,28 +218,45 @@ func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request, _ httpr
 func auditFilter(r *http.Request) (app.AuditFilter, error) {
 	q := r.URL.Query()
 	f := app.AuditFilter{Actor: q.Get("actor"), Resource: q.Get("resource")}
-	for _, t := range []struct {
-		name string
-		dst  *time.Time
-	}{{"since", &f.Since}, {"until", &f.Until}} {
-		v := q.Get(t.name)
-		if v == "" {
-			continue
-		}
-		at, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return f, app.Invalid(t.name, app.ReasonParameterInvalid, "%s must be an RFC 3339 time such as 2025-01-31T08:00:00Z", t.name)
-		}
-		*t.dst = at.UTC()
+	var err error
+	if f.Since, err = queryTime(q, "since"); err != nil {
+		return f, err
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return f, app.Invalid("limit", app.ReasonParameterInvalid, "limit must be between 1 and %d", app.MaxAuditLimit)
-		}
-		f.Limit = n
+	if f.Until, err = queryTime(q, "until"); err != nil {
+		return f, err
+	}
+	if f.Limit, err = queryLimit(q, app.MaxAuditLimit); err != nil {
+		return f, err
 	}
 	return f, f.Validate()
+}
+
+// queryTime reads an optional RFC 3339 time parameter; the zero time
+// when absent.
+func queryTime(q url.Values, name string) (time.Time, error) {
+	v := q.Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return at, app.Invalid(name, app.ReasonParameterInvalid, "%s must be an RFC 3339 time such as 2025-01-31T08:00:00Z", name)
+	}
+	return at.UTC(), nil
+}
+
+// queryLimit reads an optional limit parameter of 1 to most; 0 when
+// absent.
+func queryLimit(q url.Values, most int) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, app.Invalid("limit", app.ReasonParameterInvalid, "limit must be between 1 and %d", most)
+	}
+	return n, nil
 }
 
 // writeAuditCSV writes audit events as CSV with a header row. Cells a

@@ -47,7 +47,26 @@ type principal struct {
 	Name      string
 	Role      app.Role
 	ExpiresAt time.Time
-	Session   bool // signed in to the admin page, not an API token
+	Session   bool   // signed in to the admin page, not an API token
+	AdminID   string // the admin account of a session; "" for an API token
+}
+
+// actor is who the caller is for the records that name them (the sales
+// ledger, shifts): the admin account, which stays the same across its
+// sign-ins, or the API token.
+func (p principal) actor() app.Actor {
+	id := p.AdminID
+	if id == "" {
+		id = p.TokenID
+	}
+	return app.Actor{ID: id, Name: p.Name, Role: p.Role}
+}
+
+// actorFrom is the caller of a request as an actor; the zero Actor when
+// none was authenticated.
+func actorFrom(ctx context.Context) app.Actor {
+	p, _ := principalFrom(ctx)
+	return p.actor()
 }
 
 // caller is what authenticate found out about a request: who is calling,
@@ -130,7 +149,8 @@ func (s *Server) verifyBearer(r *http.Request) (principal, error) {
 	if !rec.Active(s.now()) {
 		return principal{}, unauthorized(app.ReasonInvalidToken, "the token has been revoked or has expired")
 	}
-	return principal{TokenID: rec.ID, Name: rec.Name, Role: rec.Role, ExpiresAt: rec.ExpiresAt, Session: rec.AdminID != ""}, nil
+	return principal{TokenID: rec.ID, Name: rec.Name, Role: rec.Role, ExpiresAt: rec.ExpiresAt, Session: rec.AdminID != "",
+		AdminID: rec.AdminID}, nil
 }
 
 // authorize wraps h so that only callers authenticate named, and whose

@@ -113,7 +113,8 @@ func (s *Server) createCoupons(w http.ResponseWriter, r *http.Request, p httprou
 		return
 	}
 	list, err := s.store.IssueCoupons(r.Context(), p.ByName("instanceId"),
-		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value, PlanID: req.PlanID.value})
+		app.CouponIssue{Count: req.Count.value, MinutesValid: req.MinutesValid.value, Note: req.Note.value, PlanID: req.PlanID.value,
+			Actor: actorFrom(r.Context())})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -146,7 +147,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request, p httproute
 // revokeCoupon serves DELETE /captive/instances/:instanceId/coupons/:couponId:
 // the coupon is withdrawn and the routers are told; 204.
 func (s *Server) revokeCoupon(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
-	if err := s.store.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId")); err != nil {
+	if err := s.store.RevokeCoupon(r.Context(), p.ByName("instanceId"), p.ByName("couponId"), actorFrom(r.Context())); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -69,6 +69,16 @@ func (s *Server) routes() []route {
 		{method: put, path: "/captive/plans/:planId", action: app.ActManagePlans, handle: s.updatePlan},
 		{method: del, path: "/captive/plans/:planId", action: app.ActManagePlans, handle: s.deletePlan},
 
+		{method: get, path: "/captive/ledger", action: app.ActReadLedger, handle: s.listLedger},
+		{method: get, path: "/captive/ledger/verify", action: app.ActReadLedger, handle: s.verifyLedger},
+		{method: get, path: "/captive/shifts", action: app.ActUseShifts, handle: s.listShifts},
+		{method: post, path: "/captive/shifts", action: app.ActUseShifts, handle: s.openShift},
+		{method: get, path: "/captive/shifts/:shiftId", action: app.ActUseShifts, handle: s.getShift},
+		{method: post, path: "/captive/shifts/:shiftId/close", action: app.ActUseShifts, handle: s.closeShift},
+		{method: get, path: "/captive/reports/sales", action: app.ActReadReports, handle: s.salesReport},
+		{method: get, path: "/captive/reports/usage", action: app.ActReadReports, handle: s.usageReport},
+		{method: get, path: "/captive/reports/online", action: app.ActReadReports, handle: s.onlineReport},
+
 		{method: post, path: "/captive/instances/:instanceId/images/:type", action: app.ActManageInstances, handle: s.uploadImage, bodyLimit: maxImageBody},
 		{method: get, path: "/captive/instances/:instanceId/hotspot/login.html", action: app.ActReadInstances, handle: s.hotspotLoginHTML},
 

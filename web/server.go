@@ -38,6 +38,9 @@ type Store interface {
 	app.CouponStore
 	app.ScheduleStore
 	app.PlanStore
+	app.LedgerStore
+	app.ShiftStore
+	app.ReportStore
 	app.NotificationStore
 	app.SiteUserStore
 	app.PortalStore

@@ -123,7 +123,7 @@ func (s *Server) disconnectSiteUser(w http.ResponseWriter, r *http.Request, p ht
 	switch {
 	case !revoke:
 	case u.CouponID != "" && u.InstanceID != "":
-		if err := s.store.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID); err != nil {
+		if err := s.store.RevokeCoupon(r.Context(), u.InstanceID, u.CouponID, actorFrom(r.Context())); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

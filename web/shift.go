@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"gatehouse/app"
+)
+
+// shiftJSON is a Shift of the API (an extension).
+type shiftJSON struct {
+	ID           string           `json:"id"`
+	ActorID      string           `json:"actor_id"`
+	ActorName    string           `json:"actor_name"`
+	OpenedAt     string           `json:"opened_at"`
+	OpeningFloat int64            `json:"opening_float"`
+	Currency     *string          `json:"currency"`
+	ClosedAt     *string          `json:"closed_at"`
+	ClosedBy     *string          `json:"closed_by"`
+	CountedCash  map[string]int64 `json:"counted_cash"`
+	HeadSeq      *int64           `json:"head_seq"`
+	HeadHash     *string          `json:"head_hash"`
+}
+
+func shiftToJSON(s app.Shift) shiftJSON {
+	out := shiftJSON{ID: s.ID, ActorID: s.ActorID, ActorName: s.ActorName, OpenedAt: timeString(s.OpenedAt),
+		OpeningFloat: s.OpeningFloat, Currency: stringPtr(s.Currency), ClosedAt: timePtr(s.ClosedAt)}
+	if !s.Open() {
+		seq := s.HeadSeq
+		out.ClosedBy, out.CountedCash, out.HeadSeq, out.HeadHash = &s.ClosedBy, s.CountedCash, &seq, &s.HeadHash
+	}
+	return out
+}
+
+// shiftReportJSON is a shift's report: "x" while the shift is open (what
+// the drawer should hold now), "z" once it is closed.
+type shiftReportJSON struct {
+	Kind     string       `json:"kind"`
+	Shift    shiftJSON    `json:"shift"`
+	Lines    []zLineJSON  `json:"lines"`
+	Totals   []zTotalJSON `json:"totals"`
+	Entries  int          `json:"entries"`
+	FirstSeq *int64       `json:"first_seq"`
+	LastSeq  *int64       `json:"last_seq"`
+}
+
+type zLineJSON struct {
+	PlanID      string `json:"plan_id"`
+	PlanName    string `json:"plan_name"`
+	Currency    string `json:"currency"`
+	Sales       int    `json:"sales"`
+	SalesAmount int64  `json:"sales_amount"`
+	Voids       int    `json:"voids"`
+	VoidAmount  int64  `json:"void_amount"`
+}
+
+type zTotalJSON struct {
+	Currency     string `json:"currency"`
+	Sales        int    `json:"sales"`
+	SalesAmount  int64  `json:"sales_amount"`
+	Voids        int    `json:"voids"`
+	VoidAmount   int64  `json:"void_amount"`
+	Net          int64  `json:"net"`
+	ExpectedCash int64  `json:"expected_cash"`
+	CountedCash  *int64 `json:"counted_cash"`
+	Difference   *int64 `json:"difference"`
+}
+
+func shiftReportToJSON(rep app.ZReport) shiftReportJSON {
+	out := shiftReportJSON{Kind: "x", Shift: shiftToJSON(rep.Shift), Entries: rep.Entries,
+		Lines: make([]zLineJSON, len(rep.Lines)), Totals: make([]zTotalJSON, len(rep.Totals))}
+	if !rep.Shift.Open() {
+		out.Kind = "z"
+	}
+	if rep.Entries > 0 {
+		first, last := rep.FirstSeq, rep.LastSeq
+		out.FirstSeq, out.LastSeq = &first, &last
+	}
+	for i, l := range rep.Lines {
+		out.Lines[i] = zLineJSON{PlanID: l.PlanID, PlanName: l.PlanName, Currency: l.Currency, Sales: l.Sales,
+			SalesAmount: l.SalesAmount, Voids: l.Voids, VoidAmount: l.VoidAmount}
+	}
+	for i, t := range rep.Totals {
+		out.Totals[i] = zTotalJSON{Currency: t.Currency, Sales: t.Sales, SalesAmount: t.SalesAmount, Voids: t.Voids,
+			VoidAmount: t.VoidAmount, Net: t.Net, ExpectedCash: t.ExpectedCash, CountedCash: t.CountedCash, Difference: t.Difference}
+	}
+	return out
+}
+
+// shiftOpenRequest is the body of POST /captive/shifts.
+type shiftOpenRequest struct {
+	OpeningFloat optional[int64]  `json:"opening_float"`
+	Currency     optional[string] `json:"currency"`
+}
+
+// shiftCloseRequest is the body of POST /captive/shifts/{id}/close.
+type shiftCloseRequest struct {
+	CountedCash optional[map[string]int64] `json:"counted_cash"`
+}
+
+// openShift serves POST /captive/shifts: the caller's shift starts; sales
+// they make go into it until they close it. 201 with its (empty) report.
+func (s *Server) openShift(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	var req shiftOpenRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sh, err := s.store.OpenShift(r.Context(), actorFrom(r.Context()),
+		app.ShiftOpening{OpeningFloat: req.OpeningFloat.value, Currency: req.Currency.value})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rep, err := s.store.ShiftReport(r.Context(), sh.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeCreated(w, resourcePath("/captive/shifts", sh.ID), shiftReportToJSON(rep))
+}
+
+// closeShift serves POST /captive/shifts/:shiftId/close with the cash
+// counted: the shift closes for good and its Z-report is the answer.
+func (s *Server) closeShift(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req shiftCloseRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rep, err := s.store.CloseShift(r.Context(), actorFrom(r.Context()), p.ByName("shiftId"), req.CountedCash.value)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, shiftReportToJSON(rep))
+}
+
+// listShifts serves GET /captive/shifts, newest first: a clerk's own, or
+// with ?mine=true anyone's own; operators and admins see everyone's.
+// ?status=open keeps open shifts.
+func (s *Server) listShifts(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+	mine, err := queryBool(r, "mine")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status := r.URL.Query().Get("status")
+	if status != "" && status != "open" && status != "closed" {
+		s.writeError(w, r, app.Invalid("status", app.ReasonParameterInvalid, "status must be open or closed"))
+		return
+	}
+	p, _ := principalFrom(r.Context())
+	owner := ""
+	if mine || !p.Role.Can(app.ActReadShifts) {
+		owner = p.actor().ID
+	}
+	list, err := s.store.ListShifts(r.Context(), owner)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []shiftJSON{}
+	for _, sh := range list {
+		if status == "" || (status == "open") == sh.Open() {
+			out = append(out, shiftToJSON(sh))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getShift serves GET /captive/shifts/:shiftId: the shift's report. A
+// clerk reads only their own shifts (others' are not found).
+func (s *Server) getShift(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	rep, err := s.store.ShiftReport(r.Context(), p.ByName("shiftId"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	caller, _ := principalFrom(r.Context())
+	if !caller.Role.Can(app.ActReadShifts) && rep.Shift.ActorID != caller.actor().ID {
+		s.writeError(w, r, app.NotFound("shift", p.ByName("shiftId")))
+		return
+	}
+	writeJSON(w, http.StatusOK, shiftReportToJSON(rep))
+}
