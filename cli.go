@@ -79,6 +79,10 @@ var commands = []*command{
 		short: "replace the signing keys and the secret key",
 		long: "No flag means all three. -jwt and -links work while serve runs (restart it);\n" +
 			"-secrets re-encrypts every stored secret and needs serve stopped."},
+	{name: "ledger verify", define: cmdLedgerVerify,
+		short: "check the sales ledger's hash chain; exits 1 when it is broken",
+		long: "Recomputes every entry's hash from the database file, serve running or not, and prints\n" +
+			"the head hash to compare with the one on the last Z-report."},
 	{name: "version", define: cmdVersion,
 		short: "print the version"},
 }

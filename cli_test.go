@@ -39,6 +39,7 @@ func TestCommandFlags(t *testing.T) {
 		"backup":         {"config", "data-dir", "force", "with-key"},
 		"restore":        {"config", "data-dir", "key"},
 		"keys rotate":    {"config", "data-dir", "jwt", "links", "secrets"},
+		"ledger verify":  config,
 		"version":        nil,
 	}
 	if len(commands) != len(want) {
