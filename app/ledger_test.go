@@ -38,11 +38,15 @@ func TestLedgerVerifier(t *testing.T) {
 		change func([]LedgerEntry) []LedgerEntry
 		bad    int64
 	}{
-		"amount edited":   {func(e []LedgerEntry) []LedgerEntry { e[2].Amount = 80; return e }, 3},
-		"hash recomputed": {func(e []LedgerEntry) []LedgerEntry { e[1].ActorName = "boss"; e[1].Hash = e[1].ChainHash(e[0].Hash); return e }, 3},
-		"entry removed":   {func(e []LedgerEntry) []LedgerEntry { return append(e[:1], e[2:]...) }, 2},
-		"first removed":   {func(e []LedgerEntry) []LedgerEntry { return e[1:] }, 1},
-		"void to sale":    {func(e []LedgerEntry) []LedgerEntry { e[4].Kind = LedgerVoid; return e }, 5},
+		"amount edited": {func(e []LedgerEntry) []LedgerEntry { e[2].Amount = 80; return e }, 3},
+		"hash recomputed": {func(e []LedgerEntry) []LedgerEntry {
+			e[1].ActorName = "boss"
+			e[1].Hash = e[1].ChainHash(e[0].Hash)
+			return e
+		}, 3},
+		"entry removed": {func(e []LedgerEntry) []LedgerEntry { return append(e[:1], e[2:]...) }, 2},
+		"first removed": {func(e []LedgerEntry) []LedgerEntry { return e[1:] }, 1},
+		"void to sale":  {func(e []LedgerEntry) []LedgerEntry { e[4].Kind = LedgerVoid; return e }, 5},
 	} {
 		if c := verify(tc.change(chain(5))); c.OK || c.FirstBadSeq == nil || *c.FirstBadSeq != tc.bad {
 			t.Errorf("%s: %+v, want first bad %d", name, c, tc.bad)

@@ -120,6 +120,44 @@ type SyncResult struct {
 	Errors     []string
 	// Usage is the traffic of every coupon user that has moved data.
 	Usage []CouponUsage
+	// Drift lists items gatehouse owns that someone changed or removed
+	// on the router since the pass before (which this pass repaired).
+	Drift []DriftItem
+}
+
+// Sync change actions.
+const (
+	SyncAdd    = "add"
+	SyncSet    = "set"
+	SyncRemove = "remove"
+)
+
+// SyncChange is one change a pass would make on a router: to a menu's
+// item (its name, code or address, and gatehouse's comment), with the
+// attributes that differ (for add: the attributes it would get).
+type SyncChange struct {
+	Menu       string
+	Action     string // SyncAdd, SyncSet or SyncRemove
+	Item       string
+	Comment    string
+	Attributes []SyncAttribute
+}
+
+// SyncAttribute is one attribute of a SyncChange: what the router has
+// ("" when absent) and what gatehouse wants. Passwords are never shown.
+type SyncAttribute struct {
+	Name   string
+	Router string
+	Want   string
+}
+
+// DriftItem is an item gatehouse owns that someone else changed (the
+// attributes named) or removed on the router.
+type DriftItem struct {
+	Menu       string
+	Item       string
+	Removed    bool
+	Attributes []string
 }
 
 // HotspotSession is a guest logged in on a router (/ip/hotspot/active).
@@ -179,6 +217,15 @@ type CouponUsageStore interface {
 	// It returns the ids of the coupons used up by this call. ENotFound
 	// for an unknown site.
 	RecordCouponUsage(ctx context.Context, siteID string, usage []CouponUsage, now time.Time) ([]string, error)
+}
+
+// DriftStore records drift: items gatehouse owns that someone else
+// changed or removed on a site's router.
+type DriftStore interface {
+	// RecordDrift adds the items to the site's DriftCount and writes an
+	// audit event per menu naming them (the first ten). ENotFound for an
+	// unknown site.
+	RecordDrift(ctx context.Context, siteID string, items []DriftItem, at time.Time) error
 }
 
 // SiteUserStore keeps the guests seen at sites.

@@ -53,6 +53,9 @@ type SiteStatus struct {
 	// load; nil until a pass read them.
 	CPULoad *int
 	Uptime  *time.Duration
+	// DriftCount is how many times gatehouse found an item of its own
+	// changed or removed on the router by someone else (and repaired it).
+	DriftCount int64
 }
 
 // DefaultPort is the API port for the given transport.

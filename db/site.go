@@ -15,7 +15,7 @@ var _ app.SiteStore = (*DB)(nil)
 
 const siteColumns = `id, name, host, port, username, password, tls, tls_fingerprint,
 	hotspot_server, state, last_seen_at, last_sync_at, last_error, identity,
-	routeros_version, hotspot_hosts, cpu_load, uptime_seconds, created_at, updated_at`
+	routeros_version, hotspot_hosts, cpu_load, uptime_seconds, created_at, updated_at, drift_count`
 
 // ListSites returns every site, oldest first, with passwords decrypted.
 // It returns only internal errors.
@@ -62,7 +62,7 @@ func (db *DB) CreateSite(ctx context.Context, s app.Site) (app.Site, error) {
 		}
 		st := s.Status
 		_, err = tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 			s.ID, s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint,
 			s.HotspotServer, st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt),
 			st.LastError, st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
@@ -204,7 +204,8 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 	)
 	err := sc.Scan(&s.ID, &s.Name, &s.Host, &s.Port, &s.Username, &pw, &s.TLS,
 		&s.TLSFingerprint, &s.HotspotServer, &s.Status.State, &seen, &synced,
-		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &load, &uptime, &created, &updated)
+		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &load, &uptime, &created, &updated,
+		&s.Status.DriftCount)
 	if err != nil {
 		return app.Site{}, err
 	}

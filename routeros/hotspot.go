@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gatehouse/app"
 )
@@ -27,6 +28,9 @@ const (
 type Router struct {
 	c    *Client
 	host string
+
+	mu     sync.Mutex
+	pushed map[string]memory // menu → what the last clean pass wanted (see hotspot_drift.go)
 }
 
 // NewRouter returns the Router of a site; it connects on first use.

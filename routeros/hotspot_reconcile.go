@@ -278,6 +278,14 @@ func concat(lists ...commands) commands {
 type diff struct {
 	t *table
 	p plan
+	// pushed is what the last clean pass wanted in this table (nil when
+	// there was none): a wanted item that differs from the router although
+	// gatehouse wanted the same last time was changed by someone else.
+	pushed map[uint64]uint64
+	drift  []app.DriftItem
+	// describe keeps every change in words (a dry run) in changes.
+	describe bool
+	changes  []app.SyncChange
 }
 
 func (t *table) newDiff() *diff { return &diff{t: t, p: plan{t: t}} }
@@ -295,10 +303,14 @@ func (d *diff) row(row map[string]string) {
 	if !wanted || d.t.found[i] {
 		d.p.removes = append(d.p.removes, []string{d.t.menu + "/remove", "=.id=" + row[".id"]})
 		d.p.names = append(d.p.names, row["name"])
+		if d.describe {
+			d.changes = append(d.changes, app.SyncChange{Menu: d.t.menu, Action: app.SyncRemove, Item: rowLabel(row, key), Comment: key})
+		}
 		return
 	}
 	d.t.found[i] = true
 	var set []string
+	var differing []int
 	for j, v := range d.t.values(i) {
 		name := d.t.names[j]
 		differs := v != "" && !sameValue(name, v, row[name])
@@ -310,11 +322,64 @@ func (d *diff) row(row map[string]string) {
 				set = []string{d.t.menu + "/set", "=.id=" + row[".id"]}
 			}
 			set = append(set, "="+name+"="+v)
+			differing = append(differing, j)
 		}
 	}
 	if set != nil {
 		d.p.sets = append(d.p.sets, set)
+		d.changed(i, row, differing)
 	}
+}
+
+// changed notes item i, which the router holds as row, as set: drift when
+// gatehouse wanted the same last time, and in words for a dry run.
+func (d *diff) changed(i int, row map[string]string, differing []int) {
+	if !d.drifted(i) && !d.describe {
+		return
+	}
+	names := make([]string, len(differing))
+	attrs := make([]app.SyncAttribute, len(differing))
+	for k, j := range differing {
+		names[k] = d.t.names[j]
+		attrs[k] = app.SyncAttribute{Name: d.t.names[j], Router: shown(d.t.names[j], row[d.t.names[j]]),
+			Want: shown(d.t.names[j], d.t.values(i)[j])}
+	}
+	if d.drifted(i) {
+		d.drift = append(d.drift, app.DriftItem{Menu: d.t.menu, Item: d.t.label(i), Attributes: names})
+	}
+	if d.describe {
+		d.changes = append(d.changes, app.SyncChange{Menu: d.t.menu, Action: app.SyncSet, Item: d.t.label(i),
+			Comment: d.t.comment(i), Attributes: attrs})
+	}
+}
+
+// missing notes item i, which the router lacks, as added: drift when the
+// last clean pass had pushed it, and in words for a dry run.
+func (d *diff) missing(i int) {
+	if d.drifted(i) {
+		d.drift = append(d.drift, app.DriftItem{Menu: d.t.menu, Item: d.t.label(i), Removed: true})
+	}
+	if !d.describe {
+		return
+	}
+	var attrs []app.SyncAttribute
+	for j, v := range d.t.values(i) {
+		if v != "" {
+			attrs = append(attrs, app.SyncAttribute{Name: d.t.names[j], Want: shown(d.t.names[j], v)})
+		}
+	}
+	d.changes = append(d.changes, app.SyncChange{Menu: d.t.menu, Action: app.SyncAdd, Item: d.t.label(i),
+		Comment: d.t.comment(i), Attributes: attrs})
+}
+
+// drifted reports whether the last clean pass wanted item i as it is
+// wanted now: then a difference on the router is someone else's doing.
+func (d *diff) drifted(i int) bool {
+	if d.pushed == nil {
+		return false
+	}
+	h, ok := d.pushed[keyHash(d.t.keys[i])]
+	return ok && h == valuesHash(d.t.values(i))
 }
 
 // plan adds what the router's rows lacked, in key order, and returns the
@@ -323,6 +388,7 @@ func (d *diff) plan() plan {
 	for i, seen := range d.t.found {
 		if !seen {
 			d.p.adds = append(d.p.adds, i)
+			d.missing(i)
 		}
 	}
 	slices.SortFunc(d.p.adds, func(a, b int) int { return strings.Compare(d.t.keys[a], d.t.keys[b]) })

@@ -16,42 +16,23 @@ import (
 // itself are never changed. A refused command is reported in the result,
 // never stops the rest, and is retried by the next pass; an unreachable
 // router returns EUnavailable. Interrupted at any point and run again, it
-// converges without duplicates.
+// converges without duplicates. Items that someone else changed or
+// removed since the last clean pass are reported as Drift (hotspot_drift.go).
 func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncResult, error) {
 	var res app.SyncResult
-	profiles, rest, refused := tables(want)
-	for _, why := range refused {
+	rd, err := r.read(ctx, want, false)
+	for _, why := range rd.refused {
 		addError(&res, why)
 	}
-	all := append([]*table{profiles}, rest...)
-	reads := make([][]string, len(all))
-	diffs := make([]*diff, len(all))
-	each := make([]func(map[string]string), len(all))
-	var usage usageCount
-	for i, t := range all {
-		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
-		diffs[i] = t.newDiff()
-		each[i] = diffs[i].row
-		if t.menu == menuUser {
-			d := diffs[i]
-			each[i] = func(row map[string]string) { d.row(row); usage.user(row) }
-		}
-	}
-	got := r.c.runEach(ctx, reads, each)
-	plans := make([]plan, len(all))
-	for i, t := range all {
-		if got[i].Err != nil {
-			return res, fmt.Errorf("read %s of %s: %w", t.menu, r.host, got[i].Err)
-		}
-		plans[i] = diffs[i].plan()
-	}
-	// Running sessions are read after the users' counters: a session that
-	// ends in between is then missed once, never counted twice.
-	active, err := r.c.Run(ctx, menuActive+"/print", "=.proplist=user,bytes-in,bytes-out")
 	if err != nil {
-		return res, fmt.Errorf("read %s of %s: %w", menuActive, r.host, err)
+		return res, err
 	}
-	res.Usage = usage.total(active.Rows)
+	res.Usage = rd.usage
+	refusals := len(res.Errors) // walled-garden rules never pushed: not the router's doing
+	for _, d := range rd.diffs {
+		res.Drift = append(res.Drift, d.drift...)
+	}
+	plans := rd.plans
 	// Phase 1: profiles; phase 2: users and walled garden.
 	if err := r.apply(ctx, &res, plans[0].changes(), &res.Added); err != nil {
 		return res, err
@@ -80,8 +61,62 @@ func (r *Router) Reconcile(ctx context.Context, want app.RouterState) (app.SyncR
 			return res, err
 		}
 	}
-	err = r.apply(ctx, &res, words(plans[0].removes), &res.Removed)
-	return res, err
+	if err := r.apply(ctx, &res, words(plans[0].removes), &res.Removed); err != nil {
+		return res, err
+	}
+	if len(res.Errors) == refusals {
+		r.memorize(rd.tables)
+	} else {
+		r.forget()
+	}
+	return res, nil
+}
+
+// reading is what a pass read from the router: per table (profiles
+// first) its diff and the commands that would make it match, with the
+// coupon users' traffic and the walled-garden rules refused.
+type reading struct {
+	tables  []*table
+	diffs   []*diff
+	plans   []plan
+	usage   []app.CouponUsage
+	refused []string
+}
+
+// read reads the router's rows of every table and diffs them with want,
+// one row at a time; describe keeps the changes in words (a dry run).
+func (r *Router) read(ctx context.Context, want app.RouterState, describe bool) (reading, error) {
+	profiles, rest, refused := tables(want)
+	rd := reading{tables: append([]*table{profiles}, rest...), refused: refused}
+	reads := make([][]string, len(rd.tables))
+	rd.diffs = make([]*diff, len(rd.tables))
+	each := make([]func(map[string]string), len(rd.tables))
+	var usage usageCount
+	for i, t := range rd.tables {
+		reads[i] = []string{t.menu + "/print", "=.proplist=" + t.proplist}
+		d := t.newDiff()
+		d.pushed, d.describe = r.memoryOf(t.menu), describe
+		rd.diffs[i], each[i] = d, d.row
+		if t.menu == menuUser {
+			each[i] = func(row map[string]string) { d.row(row); usage.user(row) }
+		}
+	}
+	got := r.c.runEach(ctx, reads, each)
+	rd.plans = make([]plan, len(rd.tables))
+	for i, t := range rd.tables {
+		if got[i].Err != nil {
+			return rd, errRead(t.menu, r.host, got[i].Err)
+		}
+		rd.plans[i] = rd.diffs[i].plan()
+	}
+	// Running sessions are read after the users' counters: a session that
+	// ends in between is then missed once, never counted twice.
+	active, err := r.c.Run(ctx, menuActive+"/print", "=.proplist=user,bytes-in,bytes-out")
+	if err != nil {
+		return rd, errRead(menuActive, r.host, err)
+	}
+	rd.usage = usage.total(active.Rows)
+	return rd, nil
 }
 
 // applyChunk is how many commands apply makes and sends at a time: enough

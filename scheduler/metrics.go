@@ -148,6 +148,7 @@ type storeCollector struct {
 	now      func() time.Time
 	state    *prometheus.Desc
 	lag      *prometheus.Desc
+	drift    *prometheus.Desc
 	issued   *prometheus.Desc
 	redeemed *prometheus.Desc
 }
@@ -160,6 +161,8 @@ func newStoreCollector(store MetricsStore) *storeCollector {
 			"1 for the site's current router state (unknown, online, offline), 0 for the others.", []string{"site", "state"}, nil),
 		lag: prometheus.NewDesc("gatehouse_reconcile_lag_seconds",
 			"Seconds since the site's router was last fully in step (since the site was created, if never).", []string{"site"}, nil),
+		drift: prometheus.NewDesc("gatehouse_router_drift_total",
+			"Items of gatehouse's that someone else changed or removed on the site's router, found and repaired by a pass.", []string{"site"}, nil),
 		issued: prometheus.NewDesc("gatehouse_coupons_issued",
 			"Coupons held by the store: issued and not yet purged after retention.", nil, nil),
 		redeemed: prometheus.NewDesc("gatehouse_coupons_redeemed",
@@ -171,6 +174,7 @@ func newStoreCollector(store MetricsStore) *storeCollector {
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.state
 	ch <- c.lag
+	ch <- c.drift
 	ch <- c.issued
 	ch <- c.redeemed
 }
@@ -205,5 +209,6 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 			synced = *site.Status.LastSyncAt
 		}
 		ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, max(now.Sub(synced).Seconds(), 0), site.ID)
+		ch <- prometheus.MustNewConstMetric(c.drift, prometheus.CounterValue, float64(site.Status.DriftCount), site.ID)
 	}
 }

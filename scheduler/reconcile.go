@@ -22,6 +22,9 @@ type Router interface {
 	// app.CommentPrefix) equal to want, ending the sessions of users it
 	// removes, and never touching anyone else's items.
 	Reconcile(ctx context.Context, want app.RouterState) (app.SyncResult, error)
+	// DryRun returns the changes Reconcile would make for want, and
+	// changes nothing.
+	DryRun(ctx context.Context, want app.RouterState) ([]app.SyncChange, error)
 	// Disconnect ends the active sessions of a hotspot user (only those of
 	// mac when it is not "") and removes their cookies.
 	Disconnect(ctx context.Context, user, mac string) error
@@ -52,7 +55,8 @@ type Router interface {
 type Dialer func(site app.Site) Router
 
 // SiteStore is the part of the database the reconciler calls, cut from
-// app.SiteStore, app.SiteUserStore and app.CouponUsageStore, where the
+// app.SiteStore, app.SiteUserStore, app.CouponUsageStore and
+// app.DriftStore, where the
 // contracts are written; SiteState, RecordSessions, SetSiteStatus and
 // EndSiteUser are not in app yet (an exception listed in docs/design.md,
 // "Where interfaces live").
@@ -62,6 +66,7 @@ type SiteStore interface {
 	Site(ctx context.Context, id string) (app.Site, error)
 	SiteState(ctx context.Context, siteID string, now time.Time) (app.RouterState, error)
 	RecordSessions(ctx context.Context, siteID string, sessions []app.HotspotSession, now time.Time) ([]string, error)
+	RecordDrift(ctx context.Context, siteID string, items []app.DriftItem, at time.Time) error
 	RecordCouponUsage(ctx context.Context, siteID string, usage []app.CouponUsage, now time.Time) ([]string, error)
 	SetSiteStatus(ctx context.Context, id string, st app.SiteStatus) error
 	SiteUser(ctx context.Context, siteID, id string) (app.SiteUser, error)
@@ -231,6 +236,28 @@ func (r *Reconciler) Sync(ctx context.Context, siteID string) (app.SyncResult, e
 		}
 	}
 	return w.pass(ctx)
+}
+
+// DryRun reads a site's router and returns the changes a pass would make
+// now, changing nothing (no redemptions recorded, no drift counted).
+func (r *Reconciler) DryRun(ctx context.Context, siteID string) ([]app.SyncChange, error) {
+	if _, err := r.store.Site(ctx, siteID); err != nil {
+		return nil, err
+	}
+	w, err := r.worker(siteID)
+	if err != nil {
+		r.SitesChanged() // created a moment ago
+		if w, err = r.worker(siteID); err != nil {
+			return nil, err
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	want, err := w.desired(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return w.router.DryRun(ctx, want)
 }
 
 // LoginGuest logs a guest's device in at a site through the router's API.

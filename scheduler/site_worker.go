@@ -109,22 +109,36 @@ func (w *siteWorker) reconcile(ctx context.Context) (app.SyncResult, error) {
 	if len(redeemed) > 0 {
 		w.logger.Info("coupons redeemed on the router", "count", len(redeemed))
 	}
-	want, err := w.r.store.SiteState(ctx, w.site.ID, w.r.cfg.Now())
+	want, err := w.desired(ctx)
 	if err != nil {
 		return app.SyncResult{SiteID: w.site.ID, StartedAt: started}, err
-	}
-	if len(want.Profiles) > 0 && w.r.cfg.PortalHost != "" {
-		want.Garden = append(want.Garden, portalRules(w.r.cfg.PortalHost)...)
 	}
 	res, err := w.router.Reconcile(ctx, want)
 	if err == nil {
 		err = w.recordUsage(ctx, res.Usage)
+	}
+	if err == nil && len(res.Drift) > 0 {
+		w.logger.Warn("items of gatehouse's changed on the router by someone else; repaired", "count", len(res.Drift))
+		err = w.r.store.RecordDrift(ctx, w.site.ID, res.Drift, w.r.cfg.Now())
 	}
 	res.SiteID, res.StartedAt, res.FinishedAt = w.site.ID, started, w.r.cfg.Now()
 	if res.Errors == nil {
 		res.Errors = []string{}
 	}
 	return res, err
+}
+
+// desired is what the site's router should hold now: the database's
+// state and gatehouse's own portal in the walled garden.
+func (w *siteWorker) desired(ctx context.Context) (app.RouterState, error) {
+	want, err := w.r.store.SiteState(ctx, w.site.ID, w.r.cfg.Now())
+	if err != nil {
+		return want, err
+	}
+	if len(want.Profiles) > 0 && w.r.cfg.PortalHost != "" {
+		want.Garden = append(want.Garden, portalRules(w.r.cfg.PortalHost)...)
+	}
+	return want, nil
 }
 
 // recordUsage stores the traffic of the coupons' users. A coupon whose

@@ -36,6 +36,9 @@ type siteStatusJSON struct {
 	// CPULoad (percent) and Uptime (seconds): what the router last said.
 	CPULoad *int   `json:"cpu_load"`
 	Uptime  *int64 `json:"uptime"`
+	// DriftCount counts items of gatehouse's someone else changed on the
+	// router (an extension).
+	DriftCount int64 `json:"drift_count"`
 }
 
 // siteRequest is the contract's SiteRequest; on update absent fields keep
@@ -119,6 +122,7 @@ func siteToJSON(site app.Site) siteJSON {
 			RouterOSVersion: stringPtr(st.RouterOSVersion),
 			CPULoad:         st.CPULoad,
 			Uptime:          secondsPtr(st.Uptime),
+			DriftCount:      st.DriftCount,
 		},
 		CreatedAt: timeString(site.CreatedAt),
 	}

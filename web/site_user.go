@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -14,6 +15,9 @@ import (
 type RouterControl interface {
 	// Sync reconciles a site's router now and reports what changed.
 	Sync(ctx context.Context, siteID string) (app.SyncResult, error)
+	// DryRun reads a site's router and returns the changes a pass would
+	// make, changing nothing.
+	DryRun(ctx context.Context, siteID string) ([]app.SyncChange, error)
 	// Disconnect ends a site user's session on the router; EUnavailable
 	// when the router cannot be reached (and then nothing changed).
 	Disconnect(ctx context.Context, siteID, userID string) (app.SiteUser, error)
@@ -150,11 +154,68 @@ type syncResultJSON struct {
 	Updated    int      `json:"updated"`
 	Removed    int      `json:"removed"`
 	Errors     []string `json:"errors"`
+	// DryRun and Changes: a dry run's changes, in words.
+	DryRun  bool              `json:"dry_run"`
+	Changes *[]syncChangeJSON `json:"changes,omitempty"` // present, maybe empty, in a dry run
+}
+
+type syncChangeJSON struct {
+	Menu       string              `json:"menu"`
+	Action     string              `json:"action"`
+	Item       string              `json:"item"`
+	Comment    *string             `json:"comment"`
+	Attributes []syncAttributeJSON `json:"attributes"`
+}
+
+type syncAttributeJSON struct {
+	Name   string  `json:"name"`
+	Router *string `json:"router"`
+	Want   string  `json:"want"`
+}
+
+// dryRunToJSON words a dry run's changes as a SyncResult.
+func dryRunToJSON(siteID string, started, finished time.Time, changes []app.SyncChange) syncResultJSON {
+	out := syncResultJSON{SiteID: siteID, StartedAt: timeString(started), FinishedAt: timeString(finished),
+		Errors: []string{}, DryRun: true}
+	list := make([]syncChangeJSON, len(changes))
+	out.Changes = &list
+	for i, c := range changes {
+		switch c.Action {
+		case app.SyncAdd:
+			out.Added++
+		case app.SyncSet:
+			out.Updated++
+		case app.SyncRemove:
+			out.Removed++
+		}
+		attrs := make([]syncAttributeJSON, len(c.Attributes))
+		for j, a := range c.Attributes {
+			attrs[j] = syncAttributeJSON{Name: a.Name, Router: stringPtr(a.Router), Want: a.Want}
+		}
+		list[i] = syncChangeJSON{Menu: c.Menu, Action: c.Action, Item: c.Item, Comment: stringPtr(c.Comment), Attributes: attrs}
+	}
+	return out
 }
 
 // syncSite serves POST /captive/sites/:siteId/sync: the site's router is
-// reconciled now, and the answer counts what was added, updated and removed.
+// reconciled now, and the answer counts what was added, updated and
+// removed; with ?dry_run=true it only says what a pass would change.
 func (s *Server) syncSite(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	dry, err := queryBool(r, "dry_run")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if dry {
+		started := s.now()
+		changes, err := s.deps.Routers.DryRun(r.Context(), p.ByName("siteId"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, dryRunToJSON(p.ByName("siteId"), started, s.now(), changes))
+		return
+	}
 	res, err := s.deps.Routers.Sync(r.Context(), p.ByName("siteId"))
 	if err != nil {
 		s.writeError(w, r, err)
