@@ -35,6 +35,15 @@ type Config struct {
 	Metrics  MetricsConfig  `toml:"metrics"`
 	OAuth    OAuthConfig    `toml:"oauth"`
 	Notify   NotifyConfig   `toml:"notify"`
+	Portal   PortalConfig   `toml:"portal"`
+}
+
+// PortalConfig is [portal]: the guest portal.
+type PortalConfig struct {
+	// DeviceMovesPerDay is how many times in 24 hours a code of one
+	// device may move to another device (a phone that changed its private
+	// MAC address); 0 never.
+	DeviceMovesPerDay int `toml:"device_moves_per_day"`
 }
 
 // NotifyConfig is the [notify] section: how schedule notifications are sent.
@@ -145,6 +154,7 @@ func defaultConfig() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
 		Audit:   AuditConfig{Retention: Duration{400 * 24 * time.Hour}},
+		Portal:  PortalConfig{DeviceMovesPerDay: app.DefaultDeviceMoves},
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
 			CommandTimeout: Duration{10 * time.Second}, Connections: 2},
@@ -275,6 +285,9 @@ func (c *Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return bad(o.key, "%q must be an absolute http or https URL without query", o.v)
 		}
+	}
+	if n := c.Portal.DeviceMovesPerDay; n < 0 || n > 100 {
+		return bad("portal.device_moves_per_day", "%d must be between 0 (never) and 100", n)
 	}
 	if c.RouterOS.Connections < 1 || c.RouterOS.Connections > 16 {
 		return bad("routeros.connections", "%d must be between 1 and 16", c.RouterOS.Connections)

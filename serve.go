@@ -158,6 +158,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 
 		MetricsAllowRemote:   cfg.Metrics.AllowRemote,
 		AllowLoopbackBaseURL: cfg.Server.AllowLoopbackBaseURL,
+		DeviceMovesPerDay:    movesPerDay(cfg.Portal.DeviceMovesPerDay),
 		OAuth: web.OAuthEndpoints{GoogleIssuer: cfg.OAuth.GoogleIssuer, AzureAuthority: cfg.OAuth.AzureAuthority,
 			GitHubAuthURL: cfg.OAuth.GitHubAuthURL, GitHubTokenURL: cfg.OAuth.GitHubTokenURL, GitHubAPIURL: cfg.OAuth.GitHubAPIURL},
 	}, web.Deps{Store: store, Metrics: registry, Routers: reconciler, Runner: sched}, logger)
@@ -206,4 +207,13 @@ func portalHost(baseURL string) string {
 		return ""
 	}
 	return u.Hostname()
+}
+
+// movesPerDay turns [portal] device_moves_per_day into web.Config's
+// terms, where 0 means the default: none at all is -1 there.
+func movesPerDay(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }

@@ -206,6 +206,9 @@ type SiteUser struct {
 	// (all its sessions together), in whole MB; nil when unlimited or not
 	// a coupon.
 	DataLeftMB *int64
+	// DeviceMoves are the moves of the guest's code from one device to
+	// another, oldest first: the devices it was used on before.
+	DeviceMoves []DeviceMove
 }
 
 // CouponUsageStore keeps what routers count of the coupons' traffic.

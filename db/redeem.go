@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,6 +22,11 @@ func (db *DB) Redeem(ctx context.Context, req app.RedeemRequest) (app.Redemption
 	var out app.Redemption
 	err := db.write(ctx, "redeem coupon", func(tx *sql.Tx, _ time.Time) error {
 		red, err := redeemable(ctx, tx, req)
+		if err == nil && red.MovedFrom != "" {
+			err = moveDevice(ctx, tx, &red, req)
+			out = red
+			return err
+		}
 		if err == nil && red.Resumed && red.Coupon.ReleasedAt != nil && red.Coupon.RedeemedMAC == "" {
 			// A coupon the desk freed: this device is the guest's new one.
 			red.Coupon.RedeemedMAC, red.Coupon.ReleasedAt = strings.ToUpper(req.MAC), nil
@@ -103,9 +109,49 @@ func redeemable(ctx context.Context, tx *sql.Tx, req app.RedeemRequest) (app.Red
 		if mac != "" && (c.RedeemedMAC == mac || released || shared) && req.At.Before(ends) {
 			return app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true}, nil
 		}
+		if mac != "" && c.RedeemedMAC != "" && req.MovesPerDay > 0 && req.At.Before(ends) {
+			return movable(ctx, tx, c, ends, req)
+		}
 		return app.Redemption{}, refuse(app.ReasonCouponUsed, "this code has already been used")
 	}
 	return app.Redemption{Coupon: c, SessionEnds: req.At.UTC().Truncate(time.Microsecond).Add(c.SessionLength(ttl))}, nil
+}
+
+// movable decides a code of one device typed on another while its session
+// runs: it moves, unless it moved req.MovesPerDay times in the last 24
+// hours.
+func movable(ctx context.Context, tx *sql.Tx, c app.Coupon, ends time.Time, req app.RedeemRequest) (app.Redemption, error) {
+	var moves int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM device_moves WHERE coupon_id = ? AND at > ?`,
+		c.ID, micros(req.At.Add(-24*time.Hour))).Scan(&moves)
+	if err != nil {
+		return app.Redemption{}, err
+	}
+	if moves >= req.MovesPerDay {
+		return app.Redemption{}, refuse(app.ReasonCouponMovesUsed, fmt.Sprintf(
+			"this code moved to a new device %d times in the last 24 hours; the front desk can free it", moves))
+	}
+	return app.Redemption{Coupon: c, SessionEnds: ends, Resumed: true, MovedFrom: c.RedeemedMAC}, nil
+}
+
+// moveDevice locks a coupon to the new device and records the move.
+func moveDevice(ctx context.Context, tx *sql.Tx, red *app.Redemption, req app.RedeemRequest) error {
+	mac := strings.ToUpper(req.MAC)
+	res, err := tx.ExecContext(ctx, `UPDATE coupons SET redeemed_mac = ? WHERE id = ? AND redeemed_mac = ?`,
+		mac, red.Coupon.ID, red.MovedFrom)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return refuse(app.ReasonCouponUsed, "this code has already been used")
+	}
+	site, _ := canonicalID(req.SiteID)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO device_moves (coupon_id, at, from_mac, to_mac, site_id) VALUES (?, ?, ?, ?, ?)`,
+		red.Coupon.ID, micros(req.At), red.MovedFrom, mac, site); err != nil {
+		return err
+	}
+	red.Coupon.RedeemedMAC = mac
+	return nil
 }
 
 // sharedCoupon reports whether a coupon's plan lets several devices use

@@ -201,8 +201,41 @@ func getSiteUser(ctx context.Context, tx *sql.Tx, siteID, id string) (app.SiteUs
 	return list[0], nil
 }
 
+// querySiteUsers runs a SELECT of siteUserColumns and adds to each user
+// the device moves of its coupon.
 func querySiteUsers(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]app.SiteUser, error) {
-	return queryAll(ctx, tx, query, scanSiteUser, args...)
+	users, err := queryAll(ctx, tx, query, scanSiteUser, args...)
+	if err != nil {
+		return nil, err
+	}
+	byCoupon := map[string][]int{}
+	var ids []any
+	for i, u := range users {
+		if u.CouponID == "" {
+			continue
+		}
+		if byCoupon[u.CouponID] == nil {
+			ids = append(ids, u.CouponID)
+		}
+		byCoupon[u.CouponID] = append(byCoupon[u.CouponID], i)
+	}
+	if len(ids) == 0 {
+		return users, nil
+	}
+	err = queryEach(ctx, tx, `SELECT coupon_id, at, from_mac, to_mac, site_id FROM device_moves
+		WHERE coupon_id IN (`+placeholders(len(ids))+`) ORDER BY at`, func(sc scanner) error {
+		var m app.DeviceMove
+		var at int64
+		if err := sc.Scan(&m.CouponID, &at, &m.FromMAC, &m.ToMAC, &m.SiteID); err != nil {
+			return err
+		}
+		m.At = fromMicros(at)
+		for _, i := range byCoupon[m.CouponID] {
+			users[i].DeviceMoves = append(users[i].DeviceMoves, m)
+		}
+		return nil
+	}, ids...)
+	return users, err
 }
 
 // scanSiteUser reads a row of siteUserColumns.

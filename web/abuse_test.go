@@ -36,7 +36,7 @@ type abuseFixture struct {
 	e                                     *env
 	site, inst, coupon, sch, integ, wg    string
 	group, token, siteUser, signedCoupons string
-	plan                                  string
+	plan, shift                           string
 }
 
 func newAbuseFixture(t *testing.T) *abuseFixture {
@@ -57,6 +57,9 @@ func newAbuseFixture(t *testing.T) *abuseFixture {
 	r = e.admin(http.MethodPost, "/captive/plans", map[string]any{"name": "1 hour", "session_minutes": 60})
 	wantStatus(t, r, http.StatusCreated)
 	f.plan = r.object(t)["id"].(string)
+	r = e.admin(http.MethodPost, "/captive/shifts", map[string]any{})
+	wantStatus(t, r, http.StatusCreated)
+	f.shift = r.object(t)["shift"].(map[string]any)["id"].(string)
 	r = e.admin(http.MethodPost, "/captive/tokens", map[string]any{"name": "victim", "role": "operator"})
 	wantStatus(t, r, http.StatusCreated)
 	f.token = r.object(t)["id"].(string)
@@ -477,6 +480,7 @@ func TestAbuseIDs(t *testing.T) {
 		"instanceId": f.inst, "couponId": f.coupon, "scheduleId": f.sch, "type": "logo", "authIntegrationId": f.integ,
 		"siteId": f.site, "userId": "0190c0de-0000-7000-8000-000000000000", "walledGardenEntryId": f.wg,
 		"notificationGroupId": f.group, "tokenId": f.token, "filepath": "index.html", "planId": f.plan,
+		"shiftId": f.shift,
 	}
 	bodies := map[string]string{
 		"POST /captive/instances/:instanceId/coupons":                     `{"count":1,"minutes_valid":60}`,

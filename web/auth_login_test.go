@@ -244,7 +244,8 @@ func TestPasswordChangeAndDeleteEndSessions(t *testing.T) {
 // frontdeskMay is every authenticated operation a front-desk session may
 // call: hand out and print coupons and look after them (note, extend,
 // revoke, free for a new device), read schedules and their links and the
-// plans, see who is online and disconnect a guest, and its own session.
+// plans, run its own shift, see who is online and disconnect a guest, and
+// its own session.
 var frontdeskMay = map[string]bool{
 	"GET /auth/me": true, "POST /auth/logout": true,
 	"PUT /captive/instances/{instanceId}/coupons/{couponId}":                         true,
@@ -262,6 +263,10 @@ var frontdeskMay = map[string]bool{
 	"GET /captive/sites/{siteId}/users":                                              true,
 	"GET /captive/plans":                                                             true,
 	"GET /captive/plans/{planId}":                                                    true,
+	"GET /captive/shifts":                                                            true,
+	"POST /captive/shifts":                                                           true,
+	"GET /captive/shifts/{shiftId}":                                                  true,
+	"POST /captive/shifts/{shiftId}/close":                                           true,
 }
 
 // TestFrontdeskCannotReachAdminCalls signs in as a front-desk clerk and

@@ -80,7 +80,8 @@ func (s *Server) portalLogin(w http.ResponseWriter, r *http.Request, p httproute
 	if !ok {
 		return
 	}
-	req := app.RedeemRequest{InstanceID: l.pr.inst.ID, Code: l.v.Code, SiteID: t.site, MAC: t.mac, At: l.now}
+	req := app.RedeemRequest{InstanceID: l.pr.inst.ID, Code: l.v.Code, SiteID: t.site, MAC: t.mac, At: l.now,
+		MovesPerDay: l.s.deviceMoves}
 	if t.login != nil {
 		l.spendAtHotspot(t, req)
 		return
@@ -206,6 +207,14 @@ func (l *codeLogin) spendAtHotspot(t guestTarget, req app.RedeemRequest) {
 	if !red.Resumed { // coming back is counted: every time is a hand-off
 		l.attempt.forgive()
 	}
+	if red.MovedFrom != "" {
+		// The hotspot's login page must find the user locked to this
+		// device: push the lock now, and log the old device out.
+		l.endOldDevice(t, red)
+		if _, err := l.s.deps.Routers.Sync(l.r.Context(), t.site); err != nil {
+			l.s.logger.WarnContext(l.r.Context(), "portal: push a code moved to a new device", "site", t.site, "err", err)
+		}
+	}
 	l.s.changed() // lock the router user to this device
 	l.s.redirectToHotspot(l.w, l.r, t, l.pr, red.Coupon.Code, red.Coupon.Code)
 }
@@ -221,6 +230,10 @@ func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 		return
 	}
 	code := red.Coupon.Code
+	if red.MovedFrom != "" {
+		l.moveThroughRouter(t, req)
+		return
+	}
 	if err := l.s.deps.Routers.LoginGuest(ctx, t.site, code, code, t.ip, t.mac); err != nil {
 		l.attempt.forgive() // the code was right; the router did not take it
 		l.s.logger.WarnContext(ctx, "portal: router login", "site", t.site, "err", err)
@@ -242,4 +255,38 @@ func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
 	l.v.DataLeft = dataLeft(red.Coupon)
 	l.s.renderPortal(l.w, http.StatusOK, "portal.html", l.v, l.v.Nonce, "")
+}
+
+// moveThroughRouter moves a code of one device to this one: the move is
+// recorded first (it counts against the day's moves and locks the code to
+// this device), the old device is logged out, then this one is logged in
+// through the router's API, which pushes the new lock first when the
+// router still has the old one.
+func (l *codeLogin) moveThroughRouter(t guestTarget, req app.RedeemRequest) {
+	ctx := l.r.Context()
+	red, err := l.s.store.Redeem(ctx, req)
+	if err != nil {
+		l.refused(err)
+		return
+	}
+	l.endOldDevice(t, red)
+	code := red.Coupon.Code
+	if err := l.s.deps.Routers.LoginGuest(ctx, t.site, code, code, t.ip, t.mac); err != nil {
+		l.attempt.forgive() // the code is this device's now: trying again logs it in
+		l.s.logger.WarnContext(ctx, "portal: router login of a moved code", "site", t.site, "err", err)
+		l.again(http.StatusOK, l.v.T["router_failed"])
+		return
+	}
+	l.s.logger.InfoContext(ctx, "portal: code moved to a new device", "site", t.site, "coupon", red.Coupon.ID)
+	l.s.changed()
+	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
+	l.v.DataLeft = dataLeft(red.Coupon)
+	l.s.renderPortal(l.w, http.StatusOK, "portal.html", l.v, l.v.Nonce, "")
+}
+
+// endOldDevice logs out the device a code moved away from.
+func (l *codeLogin) endOldDevice(t guestTarget, red app.Redemption) {
+	if err := l.s.deps.Routers.EndGuestSession(l.r.Context(), t.site, red.Coupon.Code, red.MovedFrom); err != nil {
+		l.s.logger.WarnContext(l.r.Context(), "portal: log out the device a code moved from", "site", t.site, "err", err)
+	}
 }

@@ -95,6 +95,21 @@ type Config struct {
 	// when BaseURL is a loopback address (the demo); otherwise both are
 	// refused then, and the admin page shows a warning.
 	AllowLoopbackBaseURL bool
+	// DeviceMovesPerDay is how many times in 24 hours a code of one device
+	// may move to another device at the portal; 0 means
+	// app.DefaultDeviceMoves, a negative number never.
+	DeviceMovesPerDay int
+}
+
+// deviceMoves resolves Config.DeviceMovesPerDay.
+func deviceMoves(n int) int {
+	switch {
+	case n == 0:
+		return app.DefaultDeviceMoves
+	case n < 0:
+		return 0
+	}
+	return n
 }
 
 // linkFailureLimit is how many bad signed links one source may try per
@@ -115,7 +130,9 @@ type Server struct {
 	now      func() time.Time
 	handler  http.Handler
 	portal   portalLimits
-	obs      *observer // HTTP metrics and the /metrics handler
+	// deviceMoves is Config.DeviceMovesPerDay resolved (0: never).
+	deviceMoves int
+	obs         *observer // HTTP metrics and the /metrics handler
 	// linkFailures counts bad signatures on public links per source.
 	linkFailures *failureLimiter
 	// oauth runs the provider side of OAuth2 sign-ins; oauthStarts
@@ -153,6 +170,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 		tokenKey:     cfg.TokenKey,
 		links:        &app.LinkSigner{BaseURL: cfg.BaseURL, Key: cfg.LinkKey, Now: cfg.Now},
 		version:      cfg.Version,
+		deviceMoves:  deviceMoves(cfg.DeviceMovesPerDay),
 		now:          cfg.Now,
 		portal:       newPortalLimits(),
 		linkFailures: newFailureLimiter(linkFailureLimit, failureWindow),

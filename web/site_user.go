@@ -64,16 +64,29 @@ type siteUserJSON struct {
 	// DataLeftMB is what the coupon's plan has left of its data (an
 	// extension); null when unlimited or not a coupon.
 	DataLeftMB *int64 `json:"data_left_mb"`
+	// DeviceMoves are the moves of the guest's code between devices (an
+	// extension), oldest first.
+	DeviceMoves []deviceMoveJSON `json:"device_moves"`
+}
+
+type deviceMoveJSON struct {
+	At      string `json:"at"`
+	FromMAC string `json:"from_mac"`
+	ToMAC   string `json:"to_mac"`
 }
 
 func siteUserToJSON(u app.SiteUser) siteUserJSON {
-	return siteUserJSON{
+	out := siteUserJSON{
 		ID: u.ID, SiteID: u.SiteID, InstanceID: stringPtr(u.InstanceID), CouponID: stringPtr(u.CouponID),
 		Username: u.Username, Identity: stringPtr(u.Identity), IPAddress: stringPtr(u.IPAddress),
 		MACAddress: stringPtr(u.MACAddress), LoginAt: timePtr(u.LoginAt), ExpiresAt: timePtr(u.ExpiresAt),
 		LogoutAt: timePtr(u.LogoutAt), Active: u.Active, BytesIn: u.BytesIn, BytesOut: u.BytesOut,
-		DataLeftMB: u.DataLeftMB,
+		DataLeftMB: u.DataLeftMB, DeviceMoves: []deviceMoveJSON{},
 	}
+	for _, m := range u.DeviceMoves {
+		out.DeviceMoves = append(out.DeviceMoves, deviceMoveJSON{At: timeString(m.At), FromMAC: m.FromMAC, ToMAC: m.ToMAC})
+	}
+	return out
 }
 
 // queryBool reads an optional true/false query parameter.
