@@ -48,6 +48,9 @@ type RouterFile struct {
 const (
 	LoginByPAP  = "http-pap"
 	LoginByCHAP = "http-chap"
+	// LoginByMACCookie lets a device back on by its MAC address after its
+	// browser cookie expired (docs/routeros.md §6).
+	LoginByMACCookie = "mac-cookie"
 )
 
 // TestLoginComment marks the hotspot user of a test login; the prefix makes
@@ -320,6 +323,18 @@ func loginMethodStep(inUse []HotspotServer) SetupStep {
 	default:
 		st.OK = true
 		st.Detail = "Server profile " + strings.Join(pap, ", ") + " allows http-pap."
+	}
+	var noMACCookie []string
+	for _, s := range inUse {
+		if !slices.Contains(s.LoginBy, LoginByMACCookie) && !slices.Contains(noMACCookie, s.Profile) {
+			noMACCookie = append(noMACCookie, s.Profile)
+		}
+	}
+	if st.OK && len(noMACCookie) > 0 {
+		st.Detail += " Returning guests must type their code again once the browser's cookie is gone: " +
+			strings.Join(noMACCookie, ", ") + " has no mac-cookie in login-by."
+		st.Fix = strings.TrimSpace(st.Fix + " Optional: add mac-cookie to the profile's login-by (/ip hotspot profile set " +
+			noMACCookie[0] + " login-by=...,mac-cookie); gatehouse's user profiles keep RouterOS' add-mac-cookie=yes.")
 	}
 	return st
 }

@@ -75,3 +75,18 @@ func TestSetupChecklist(t *testing.T) {
 		})
 	}
 }
+
+// A profile without mac-cookie works, and the step says what returning
+// guests then go through; with it, nothing is suggested.
+func TestLoginMethodMACCookieHint(t *testing.T) {
+	without := HotspotServer{Name: "hotspot1", Profile: "hsprof1", LoginBy: []string{"cookie", "http-pap"}}
+	st := loginMethodStep([]HotspotServer{without})
+	if !st.OK || !strings.Contains(st.Detail, "hsprof1 has no mac-cookie") || !strings.Contains(st.Fix, "mac-cookie") {
+		t.Errorf("without mac-cookie: %+v", st)
+	}
+	with := without
+	with.LoginBy = []string{"cookie", "http-pap", "mac-cookie"}
+	if st := loginMethodStep([]HotspotServer{with}); !st.OK || strings.Contains(st.Detail, "mac-cookie") || st.Fix != "" {
+		t.Errorf("with mac-cookie: %+v", st)
+	}
+}
