@@ -36,6 +36,15 @@ type Config struct {
 	OAuth    OAuthConfig    `toml:"oauth"`
 	Notify   NotifyConfig   `toml:"notify"`
 	Portal   PortalConfig   `toml:"portal"`
+	Guests   GuestsConfig   `toml:"guests"`
+}
+
+// GuestsConfig is [guests]: guests' personal data.
+type GuestsConfig struct {
+	// Retention is how long a guest's MAC and IP addresses and sign-in
+	// identity are kept after their session; then they become a keyed
+	// hash (counts and times stay).
+	Retention Duration `toml:"retention"`
 }
 
 // PortalConfig is [portal]: the guest portal.
@@ -155,6 +164,7 @@ func defaultConfig() Config {
 		Coupons: CouponsConfig{Retention: Duration{30 * 24 * time.Hour}},
 		Audit:   AuditConfig{Retention: Duration{400 * 24 * time.Hour}},
 		Portal:  PortalConfig{DeviceMovesPerDay: app.DefaultDeviceMoves},
+		Guests:  GuestsConfig{Retention: Duration{app.DefaultGuestRetention}},
 		SMTP:    SMTPConfig{Port: 587, From: "gatehouse@localhost", TLS: "starttls"},
 		RouterOS: RouterOSConfig{SyncInterval: Duration{30 * time.Second}, DialTimeout: Duration{5 * time.Second},
 			CommandTimeout: Duration{10 * time.Second}, Connections: 2},
@@ -285,6 +295,9 @@ func (c *Config) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			return bad(o.key, "%q must be an absolute http or https URL without query", o.v)
 		}
+	}
+	if r := c.Guests.Retention.Duration; r < app.MinGuestRetention {
+		return bad("guests.retention", "%s must be at least %s", c.Guests.Retention, app.MinGuestRetention)
 	}
 	if n := c.Portal.DeviceMovesPerDay; n < 0 || n > 100 {
 		return bad("portal.device_moves_per_day", "%d must be between 0 (never) and 100", n)

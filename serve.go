@@ -149,7 +149,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 	// A schedule run tells the notifier (e-mails, webhooks) and the
 	// routers (new coupons to push).
 	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration,
-		AuditRetention: cfg.Audit.Retention.Duration, Metrics: metrics}, logger)
+		AuditRetention: cfg.Audit.Retention.Duration, GuestRetention: cfg.Guests.Retention.Duration, Metrics: metrics}, logger)
 	srv, err := web.New(web.Config{
 		BaseURL:  cfg.Server.BaseURL,
 		TokenKey: tokenKey,

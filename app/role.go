@@ -57,6 +57,9 @@ const (
 	ActReadShifts  Action = "shifts.read"
 	ActReadLedger  Action = "ledger.read"
 	ActReadReports Action = "reports.read"
+	// ActManageGuests is guests' personal data: consent receipts, access
+	// and erasure requests.
+	ActManageGuests Action = "guests.manage"
 	// ActSession is what every signed-in caller may do: see who they are
 	// and sign out.
 	ActSession Action = "session"
@@ -68,7 +71,7 @@ var Actions = []Action{
 	ActReadInstances, ActManageInstances, ActReadIntegrations, ActManageIntegrations,
 	ActReadWalledGarden, ActManageWalledGarden, ActListCoupons, ActCreateCoupons, ActRevokeCoupons, ActUpdateCoupons,
 	ActReadSchedules, ActManageSchedules, ActReadPlans, ActManagePlans, ActUseShifts, ActReadShifts, ActReadLedger,
-	ActReadReports, ActListSiteUsers, ActDisconnectUsers, ActReadAudit, ActManageTokens,
+	ActReadReports, ActListSiteUsers, ActDisconnectUsers, ActManageGuests, ActReadAudit, ActManageTokens,
 }
 
 // frontdeskActions is all a front-desk clerk may do: hand out coupons and

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -121,7 +122,8 @@ func (s *Scheduler) missedBefore(sch app.Schedule, at time.Time) int {
 
 // purge deletes coupons that ended longer ago than the retention, audit
 // events older than the audit retention, and guests-online samples older
-// than app.OnlineRetention.
+// than app.OnlineRetention; it anonymizes guests' data older than the
+// guest retention.
 func (s *Scheduler) purge() {
 	now := s.cfg.Now()
 	if s.cfg.Retention > 0 {
@@ -144,6 +146,14 @@ func (s *Scheduler) purge() {
 	}
 	if _, err := s.store.PurgeOnlineSamples(s.ctx, now.Add(-app.OnlineRetention)); err != nil {
 		s.logger.Error("purge guests-online samples", "err", err)
+	}
+	keep := cmp.Or(s.cfg.GuestRetention, app.DefaultGuestRetention)
+	n, err := s.store.AnonymizeGuests(s.ctx, now.Add(-keep), now.Add(-min(keep, app.OAuthAttemptRetention)))
+	switch {
+	case err != nil:
+		s.logger.Error("anonymize guests' data", "err", err)
+	case n > 0:
+		s.logger.Info("anonymized guests' data past retention", "rows", n, "retention", keep)
 	}
 }
 

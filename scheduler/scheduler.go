@@ -27,16 +27,17 @@ import (
 )
 
 // Store is the part of the database the scheduler calls, cut from
-// app.ScheduleStore, app.CouponStore and app.ReportStore, where the
-// contracts are written;
-// PurgeAudit is not in app.AuditStore yet (an exception listed in
-// docs/design.md, "Where interfaces live"). Package db implements it.
+// app.ScheduleStore, app.CouponStore, app.ReportStore and app.GuestStore,
+// where the contracts are written; PurgeAudit is not in app.AuditStore yet
+// (an exception listed in docs/design.md, "Where interfaces live").
+// Package db implements it.
 type Store interface {
 	AllSchedules(ctx context.Context) ([]app.Schedule, error)
 	RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.ScheduleRun, []app.Coupon, bool, error)
 	PurgeCoupons(ctx context.Context, endedBefore time.Time) (int, error)
 	PurgeAudit(ctx context.Context, before time.Time) (int, error)
 	PurgeOnlineSamples(ctx context.Context, before time.Time) (int, error)
+	AnonymizeGuests(ctx context.Context, before, attemptsBefore time.Time) (int, error)
 }
 
 // Notifier is told when a run queued notifications, so it sends them now
@@ -52,6 +53,10 @@ type Config struct {
 	// AuditRetention is how long audit events are kept before the purge;
 	// 0 keeps them for ever.
 	AuditRetention time.Duration
+	// GuestRetention is how long guests' MAC and IP addresses and
+	// identities are kept before the purge anonymizes them; 0 means
+	// app.DefaultGuestRetention.
+	GuestRetention time.Duration
 	// PurgeEvery is how often the purge runs; default one hour.
 	PurgeEvery time.Duration
 	// Now is the clock; nil means time.Now.

@@ -480,7 +480,7 @@ func TestAbuseIDs(t *testing.T) {
 		"instanceId": f.inst, "couponId": f.coupon, "scheduleId": f.sch, "type": "logo", "authIntegrationId": f.integ,
 		"siteId": f.site, "userId": "0190c0de-0000-7000-8000-000000000000", "walledGardenEntryId": f.wg,
 		"notificationGroupId": f.group, "tokenId": f.token, "filepath": "index.html", "planId": f.plan,
-		"shiftId": f.shift,
+		"shiftId": f.shift, "hash": "0000000000000000000000000000000000000000000000000000000000000000",
 	}
 	bodies := map[string]string{
 		"POST /captive/instances/:instanceId/coupons":                     `{"count":1,"minutes_valid":60}`,

@@ -104,6 +104,9 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request, p httprouter
 		again(http.StatusOK, v.T[key]) // no router to make the guest's user on
 		return
 	}
+	if v.TermsAccepted {
+		params.Set(consentLangParam, pr.lang) // the consent is recorded when the sign-in lets the guest on
+	}
 	a := app.OAuthAttempt{AuthIntegrationID: client.integ.ID, InstanceID: pr.inst.ID, SiteID: siteID, RouterParams: params,
 		CreatedAt: now, ExpiresAt: now.Add(time.Duration(pr.inst.AuthWindowTTL) * time.Second)}
 	if err := s.beginSignIn(w, r, client, a); err != nil {
@@ -297,6 +300,9 @@ func (s *Server) grantGuest(ctx context.Context, a app.OAuthAttempt, ident app.O
 		}
 		var g app.OAuthGuest
 		g, err = s.store.GrantOAuthGuest(ctx, app.OAuthGrant{Attempt: a, Identity: ident, Username: user, Password: password, At: now})
+		if err == nil {
+			s.consentOAuth(ctx, a, g)
+		}
 		if app.ErrorCode(err) != app.EConflict {
 			return g, err
 		}

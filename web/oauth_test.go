@@ -303,6 +303,14 @@ func TestOAuthGoogleSignIn(t *testing.T) {
 	if len(o.guestUsers()) != 1 || len(o.siteUsers()) != 1 {
 		t.Fatalf("replay granted more: %v", o.guestUsers())
 	}
+	// The terms the guest accepted before signing in: one receipt, with
+	// the identity the provider gave.
+	var consents []map[string]any
+	o.env.admin(http.MethodGet, "/captive/instances/"+o.inst+"/consents", nil).json(t, &consents)
+	if len(consents) != 1 || consents[0]["identity"] != "alice@example.com" || consents[0]["lang"] != "en" ||
+		consents[0]["site_user_id"] != su[0]["id"] {
+		t.Errorf("consents = %v", consents)
+	}
 }
 
 func hasGardenHost(rows []map[string]string, host, comment string) bool {

@@ -215,6 +215,7 @@ func (l *codeLogin) spendAtHotspot(t guestTarget, req app.RedeemRequest) {
 			l.s.logger.WarnContext(l.r.Context(), "portal: push a code moved to a new device", "site", t.site, "err", err)
 		}
 	}
+	l.consent(t, red)
 	l.s.changed() // lock the router user to this device
 	l.s.redirectToHotspot(l.w, l.r, t, l.pr, red.Coupon.Code, red.Coupon.Code)
 }
@@ -251,6 +252,7 @@ func (l *codeLogin) spendThroughRouter(t guestTarget, req app.RedeemRequest) {
 	if !red.Resumed {
 		l.attempt.forgive()
 	}
+	l.consent(t, red)
 	l.s.changed() // lock the router user to this device
 	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
 	l.v.DataLeft = dataLeft(red.Coupon)
@@ -278,6 +280,7 @@ func (l *codeLogin) moveThroughRouter(t guestTarget, req app.RedeemRequest) {
 		return
 	}
 	l.s.logger.InfoContext(ctx, "portal: code moved to a new device", "site", t.site, "coupon", red.Coupon.ID)
+	l.consent(t, red)
 	l.s.changed()
 	l.s.online(ctx, &l.v, l.pr, t.site, red.SessionEnds)
 	l.v.DataLeft = dataLeft(red.Coupon)
@@ -289,4 +292,10 @@ func (l *codeLogin) endOldDevice(t guestTarget, red app.Redemption) {
 	if err := l.s.deps.Routers.EndGuestSession(l.r.Context(), t.site, red.Coupon.Code, red.MovedFrom); err != nil {
 		l.s.logger.WarnContext(l.r.Context(), "portal: log out the device a code moved from", "site", t.site, "err", err)
 	}
+}
+
+// consent keeps the receipt of the terms the guest accepted to get on.
+func (l *codeLogin) consent(t guestTarget, red app.Redemption) {
+	l.s.recordConsent(l.r.Context(), l.pr.inst, l.pr.lang, app.Consent{SiteID: t.site, CouponID: red.Coupon.ID,
+		Username: red.Coupon.Code, MACAddress: t.mac})
 }

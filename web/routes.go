@@ -78,6 +78,10 @@ func (s *Server) routes() []route {
 		{method: get, path: "/captive/reports/sales", action: app.ActReadReports, handle: s.salesReport},
 		{method: get, path: "/captive/reports/usage", action: app.ActReadReports, handle: s.usageReport},
 		{method: get, path: "/captive/reports/online", action: app.ActReadReports, handle: s.onlineReport},
+		{method: get, path: "/captive/instances/:instanceId/consents", action: app.ActManageGuests, handle: s.listConsents},
+		{method: get, path: "/captive/terms-versions/:hash", action: app.ActManageGuests, handle: s.getTermsVersion},
+		{method: get, path: "/captive/guests", action: app.ActManageGuests, handle: s.findGuest},
+		{method: del, path: "/captive/guests", action: app.ActManageGuests, handle: s.eraseGuest},
 
 		{method: post, path: "/captive/instances/:instanceId/images/:type", action: app.ActManageInstances, handle: s.uploadImage, bodyLimit: maxImageBody},
 		{method: get, path: "/captive/instances/:instanceId/hotspot/login.html", action: app.ActReadInstances, handle: s.hotspotLoginHTML},

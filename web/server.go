@@ -41,6 +41,7 @@ type Store interface {
 	app.LedgerStore
 	app.ShiftStore
 	app.ReportStore
+	app.GuestStore
 	app.NotificationStore
 	app.SiteUserStore
 	app.PortalStore
