@@ -132,11 +132,7 @@ type SalesRow struct {
 	Period           string
 	PlanID, PlanName string
 	Currency         string
-	Sales            int
-	SalesAmount      int64
-	Voids            int
-	VoidAmount       int64
-	Net              int64
+	Tally
 }
 
 // SalesReport adds ledger entries up per period, plan and currency, in
@@ -153,12 +149,7 @@ func SalesReport(r ReportRange, entries []LedgerEntry) []SalesRow {
 			row = &SalesRow{Period: key[0], PlanID: e.PlanID, PlanName: e.PlanName, Currency: e.Currency}
 			rows[key] = row
 		}
-		if e.Kind == LedgerVoid {
-			row.Voids, row.VoidAmount = row.Voids+1, row.VoidAmount+e.Amount
-		} else {
-			row.Sales, row.SalesAmount = row.Sales+1, row.SalesAmount+e.Amount
-		}
-		row.Net = row.SalesAmount - row.VoidAmount
+		row.Add(e)
 	}
 	out := make([]SalesRow, 0, len(rows))
 	for _, row := range rows {

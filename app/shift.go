@@ -39,25 +39,38 @@ type Shift struct {
 // Open reports whether the shift is still open.
 func (s Shift) Open() bool { return s.ClosedAt == nil }
 
+// Tally counts sales and voids (amounts in one currency's minor units).
+type Tally struct {
+	Sales       int
+	SalesAmount int64
+	Voids       int
+	VoidAmount  int64
+}
+
+// Add counts one ledger entry.
+func (t *Tally) Add(e LedgerEntry) {
+	if e.Kind == LedgerVoid {
+		t.Voids, t.VoidAmount = t.Voids+1, t.VoidAmount+e.Amount
+		return
+	}
+	t.Sales, t.SalesAmount = t.Sales+1, t.SalesAmount+e.Amount
+}
+
+// Net is what the sales brought in, less what voids gave back.
+func (t Tally) Net() int64 { return t.SalesAmount - t.VoidAmount }
+
 // ZLine is one plan's sales and voids in a Z-report.
 type ZLine struct {
 	PlanID, PlanName string
 	Currency         string
-	Sales            int
-	SalesAmount      int64
-	Voids            int
-	VoidAmount       int64
+	Tally
 }
 
 // ZTotal is one currency's totals in a Z-report, with the cash expected
 // in the drawer (float plus sales minus voids) and, once closed, counted.
 type ZTotal struct {
-	Currency     string
-	Sales        int
-	SalesAmount  int64
-	Voids        int
-	VoidAmount   int64
-	Net          int64
+	Currency string
+	Tally
 	ExpectedCash int64
 	CountedCash  *int64
 	Difference   *int64 // counted minus expected

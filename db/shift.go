@@ -190,12 +190,8 @@ func shiftReport(ctx context.Context, tx *sql.Tx, s app.Shift) (app.ZReport, err
 			l = &app.ZLine{PlanID: e.PlanID, PlanName: e.PlanName, Currency: e.Currency}
 			lines[key] = l
 		}
-		t := total(e.Currency)
-		if e.Kind == app.LedgerVoid {
-			l.Voids, l.VoidAmount, t.Voids, t.VoidAmount = l.Voids+1, l.VoidAmount+e.Amount, t.Voids+1, t.VoidAmount+e.Amount
-		} else {
-			l.Sales, l.SalesAmount, t.Sales, t.SalesAmount = l.Sales+1, l.SalesAmount+e.Amount, t.Sales+1, t.SalesAmount+e.Amount
-		}
+		l.Add(e)
+		total(e.Currency).Add(e)
 		return nil
 	}, s.ID)
 	if err != nil {
@@ -214,8 +210,7 @@ func shiftReport(ctx context.Context, tx *sql.Tx, s app.Shift) (app.ZReport, err
 		return cmp.Or(cmp.Compare(a.PlanName, b.PlanName), cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Currency, b.Currency))
 	})
 	for _, t := range totals {
-		t.Net = t.SalesAmount - t.VoidAmount
-		t.ExpectedCash = t.Net
+		t.ExpectedCash = t.Net()
 		if t.Currency == s.Currency {
 			t.ExpectedCash += s.OpeningFloat
 		}

@@ -24,15 +24,12 @@ type reportHead struct {
 }
 
 type salesRowJSON struct {
-	Period      string `json:"period"`
-	PlanID      string `json:"plan_id"`
-	PlanName    string `json:"plan_name"`
-	Currency    string `json:"currency"`
-	Sales       int    `json:"sales"`
-	SalesAmount int64  `json:"sales_amount"`
-	Voids       int    `json:"voids"`
-	VoidAmount  int64  `json:"void_amount"`
-	Net         int64  `json:"net"`
+	Period   string `json:"period"`
+	PlanID   string `json:"plan_id"`
+	PlanName string `json:"plan_name"`
+	Currency string `json:"currency"`
+	tallyJSON
+	Net int64 `json:"net"`
 }
 
 type salesReportJSON struct {
@@ -90,14 +87,15 @@ func (s *Server) salesReport(w http.ResponseWriter, r *http.Request, _ httproute
 		for _, x := range rows {
 			_ = cw.Write([]string{x.Period, x.PlanID, csvCell(x.PlanName), x.Currency, strconv.Itoa(x.Sales),
 				strconv.FormatInt(x.SalesAmount, 10), strconv.Itoa(x.Voids), strconv.FormatInt(x.VoidAmount, 10),
-				strconv.FormatInt(x.Net, 10)})
+				strconv.FormatInt(x.Net(), 10)})
 		}
 		cw.Flush()
 		return
 	}
 	out := salesReportJSON{reportHead: head, Rows: make([]salesRowJSON, len(rows))}
 	for i, x := range rows {
-		out.Rows[i] = salesRowJSON(x)
+		out.Rows[i] = salesRowJSON{Period: x.Period, PlanID: x.PlanID, PlanName: x.PlanName, Currency: x.Currency,
+			tallyJSON: tallyToJSON(x.Tally), Net: x.Net()}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

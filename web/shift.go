@@ -45,22 +45,28 @@ type shiftReportJSON struct {
 	LastSeq  *int64       `json:"last_seq"`
 }
 
+// tallyJSON is an app.Tally: sales and voids, counts and amounts.
+type tallyJSON struct {
+	Sales       int   `json:"sales"`
+	SalesAmount int64 `json:"sales_amount"`
+	Voids       int   `json:"voids"`
+	VoidAmount  int64 `json:"void_amount"`
+}
+
+func tallyToJSON(t app.Tally) tallyJSON {
+	return tallyJSON{Sales: t.Sales, SalesAmount: t.SalesAmount, Voids: t.Voids, VoidAmount: t.VoidAmount}
+}
+
 type zLineJSON struct {
-	PlanID      string `json:"plan_id"`
-	PlanName    string `json:"plan_name"`
-	Currency    string `json:"currency"`
-	Sales       int    `json:"sales"`
-	SalesAmount int64  `json:"sales_amount"`
-	Voids       int    `json:"voids"`
-	VoidAmount  int64  `json:"void_amount"`
+	PlanID   string `json:"plan_id"`
+	PlanName string `json:"plan_name"`
+	Currency string `json:"currency"`
+	tallyJSON
 }
 
 type zTotalJSON struct {
-	Currency     string `json:"currency"`
-	Sales        int    `json:"sales"`
-	SalesAmount  int64  `json:"sales_amount"`
-	Voids        int    `json:"voids"`
-	VoidAmount   int64  `json:"void_amount"`
+	Currency string `json:"currency"`
+	tallyJSON
 	Net          int64  `json:"net"`
 	ExpectedCash int64  `json:"expected_cash"`
 	CountedCash  *int64 `json:"counted_cash"`
@@ -78,12 +84,11 @@ func shiftReportToJSON(rep app.ZReport) shiftReportJSON {
 		out.FirstSeq, out.LastSeq = &first, &last
 	}
 	for i, l := range rep.Lines {
-		out.Lines[i] = zLineJSON{PlanID: l.PlanID, PlanName: l.PlanName, Currency: l.Currency, Sales: l.Sales,
-			SalesAmount: l.SalesAmount, Voids: l.Voids, VoidAmount: l.VoidAmount}
+		out.Lines[i] = zLineJSON{PlanID: l.PlanID, PlanName: l.PlanName, Currency: l.Currency, tallyJSON: tallyToJSON(l.Tally)}
 	}
 	for i, t := range rep.Totals {
-		out.Totals[i] = zTotalJSON{Currency: t.Currency, Sales: t.Sales, SalesAmount: t.SalesAmount, Voids: t.Voids,
-			VoidAmount: t.VoidAmount, Net: t.Net, ExpectedCash: t.ExpectedCash, CountedCash: t.CountedCash, Difference: t.Difference}
+		out.Totals[i] = zTotalJSON{Currency: t.Currency, tallyJSON: tallyToJSON(t.Tally), Net: t.Net(),
+			ExpectedCash: t.ExpectedCash, CountedCash: t.CountedCash, Difference: t.Difference}
 	}
 	return out
 }
