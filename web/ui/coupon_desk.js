@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { h, nextId } from "./dom.js";
-import { confirmDialog, toast, input, field } from "./kit.js";
+import { confirmDialog, ask, toast, input, field } from "./kit.js";
 import { dateTime, duration } from "./format.js";
 import { startPrint } from "./print_job.js";
 
@@ -25,23 +25,6 @@ export async function printOne(ctx, inst, { minutes, note = "", plan = "" } = {}
   const made = await api.post(coupons(inst), body);
   startPrint(ctx, { instance: inst, coupon_ids: [made[0].id], autoprint: true });
   return made[0];
-}
-
-/**
- * ask shows a dialog whose extra part holds a form control; Enter in a text
- * or number field confirms (the dialog's first button is Cancel).
- */
-function ask(opts, focus) {
-  const shown = confirmDialog({ danger: false, ...opts });
-  const form = focus.closest("form");
-  form.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && ev.target.matches("input[type=text], input[type=number]")) {
-      ev.preventDefault();
-      form.querySelector('button[value="ok"]').click();
-    }
-  });
-  focus.focus();
-  return shown;
 }
 
 /** editNote asks for a coupon's note and saves it; resolves to the updated coupon, or null when cancelled. */

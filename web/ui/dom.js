@@ -75,6 +75,8 @@ const ICONS = {
   copy: ["M9 9h11v11H9z", "M5 15H4V4h11v1"],
   download: ["M12 4v11", "M7 10l5 5 5-5", "M5 20h14"],
   back: ["M15 6l-6 6 6 6"],
+  cash: ["M3 6h18v12H3z", "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z", "M6 9v.01M18 15v.01"],
+  chart: ["M4 4v16h16", "M8 16v-4M12 16V8M16 16v-6"],
 };
 
 /** fill replaces el's children; like h, it skips null/false and flattens arrays. */

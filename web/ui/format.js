@@ -143,13 +143,56 @@ export function fractionDigits(currency) {
 /** money: a price in minor units as "€8.00" in locale lang (the browser's when undefined); "Free" for 0. */
 export function money(minor, currency, lang) {
   if (!minor) return "Free";
+  return amount(minor, currency, { lang });
+}
+
+/**
+ * amount: minor units of currency as "€8.00" ("€0.00" for 0) in locale lang
+ * (the browser's when undefined); signed: "+€9.00" and "−€2.00".
+ */
+export function amount(minor, currency, { lang, signed } = {}) {
+  minor = Number(minor) || 0;
   if (!currency) return String(minor);
   const major = minor / 10 ** fractionDigits(currency);
   try {
-    return new Intl.NumberFormat(lang, { style: "currency", currency }).format(major);
+    return new Intl.NumberFormat(lang, { style: "currency", currency, signDisplay: signed ? "exceptZero" : "auto" })
+      .format(major);
   } catch {
     return `${major} ${currency}`;
   }
+}
+
+/**
+ * parseAmount reads an amount typed in currency's main unit ("8.00") as
+ * minor units: {minor}, or {error} in words ("EUR prices have at most 2
+ * decimal places", with noun) when it has more decimals than the currency;
+ * "" is 0.
+ */
+export function parseAmount(text, currency, noun = "amounts") {
+  const digits = fractionDigits(currency || "EUR");
+  const value = text === "" ? 0 : Number(text) * 10 ** digits;
+  const minor = Math.round(value);
+  if (!Number.isFinite(value) || value < 0) return { error: "Enter an amount such as 8.00." };
+  if (Math.abs(value - minor) > 1e-6) {
+    const places = digits ? `at most ${digits} decimal ${digits === 1 ? "place" : "places"}` : "no decimals";
+    return { error: `${currency || "This currency"} ${noun} have ${places}.` };
+  }
+  return { minor };
+}
+
+/** majorUnits shows minor units as the number a person types: 5000 EUR → "50.00"; "" for 0. */
+export function majorUnits(minor, currency) {
+  const digits = fractionDigits(currency || "EUR");
+  return minor ? (minor / 10 ** digits).toFixed(digits) : "";
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+/** clock: "14:02" for a time today, else the date and time. */
+export function clock(iso, now = new Date()) {
+  const d = parse(iso);
+  if (!d) return "";
+  return d.toDateString() === now.toDateString() ? timeFmt.format(d) : dateTimeFmt.format(d);
 }
 
 const unitFmt = (lang, unit, n) =>
@@ -165,4 +208,29 @@ export function dataSize(mb, lang) {
 export function speed(kbps, lang) {
   if (kbps === null || kbps === undefined) return "Unlimited";
   return kbps >= 1000 ? unitFmt(lang, "megabit-per-second", kbps / 1000) : unitFmt(lang, "kilobit-per-second", kbps);
+}
+
+const PERIOD_FORMATS = {
+  day: [{ month: "short", day: "numeric" }, { weekday: "short", day: "numeric", month: "short", year: "numeric" }],
+  week: [{ month: "short", day: "numeric" }, { day: "numeric", month: "short", year: "numeric" }],
+  month: [{ month: "short" }, { month: "long", year: "numeric" }],
+};
+
+/**
+ * periodName words a report's period (2026-03-04, the Monday 2026-03-02
+ * of a week, 2026-03, or the hour 09) for groupBy (day, week, month,
+ * hour_of_day): "Wed, 4 Mar 2026", "Week of 2 Mar 2026", "March 2026",
+ * "09:00–10:00"; short: "4 Mar", "2 Mar", "Mar", "09".
+ */
+export function periodName(period, groupBy, short) {
+  if (groupBy === "hour_of_day") {
+    const next = String((Number(period) + 1) % 24).padStart(2, "0");
+    return short ? period : `${period}:00–${next}:00`;
+  }
+  const [y, m, d] = period.split("-").map(Number);
+  const formats = PERIOD_FORMATS[groupBy];
+  if (!formats || !y || !m) return period;
+  const text = new Intl.DateTimeFormat(undefined, { ...formats[short ? 0 : 1], timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d || 1)));
+  return groupBy === "week" && !short ? `Week of ${text}` : text;
 }

@@ -246,19 +246,23 @@ export function toast(message, tone = "good") {
 /**
  * confirmDialog asks before something that cannot be undone. Resolves to
  * false (cancelled) or true; with extra (e.g. a checkbox) the caller reads
- * its state after.
+ * its state after. check(form), when given, runs on confirm: false keeps
+ * the dialog open (check shows why, e.g. with checkForm).
  */
-export function confirmDialog({ title, body, confirm = "Delete", danger = true, extra }) {
+export function confirmDialog({ title, body, confirm = "Delete", danger = true, extra, check }) {
   return new Promise((resolve) => {
     const titleId = nextId("dlg");
     const ok = button(confirm, null, { kind: danger ? "danger" : "primary", type: "submit", attrs: { value: "ok" } });
     const cancel = button("Cancel", null, { type: "submit", attrs: { value: "cancel", formnovalidate: true } });
-    const dlg = h("dialog", { class: "dialog", "aria-labelledby": titleId },
-      h("form", { method: "dialog" },
-        h("h2", { id: titleId, text: title }),
-        body ? h("p", { text: body }) : null,
-        extra || null,
-        h("div", { class: "dialog-actions" }, cancel, ok)));
+    const form = h("form", { method: "dialog", novalidate: !!check },
+      h("h2", { id: titleId, text: title }),
+      body ? h("p", { text: body }) : null,
+      extra || null,
+      h("div", { class: "dialog-actions" }, cancel, ok));
+    form.addEventListener("submit", (ev) => {
+      if (check && ev.submitter === ok && !check(form)) ev.preventDefault();
+    });
+    const dlg = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
     dlg.addEventListener("close", () => {
       resolve(dlg.returnValue === "ok");
       dlg.remove();
@@ -267,6 +271,24 @@ export function confirmDialog({ title, body, confirm = "Delete", danger = true, 
     dlg.showModal();
     cancel.focus();
   });
+}
+
+/**
+ * ask is a confirmDialog (not dangerous) whose extra part holds form
+ * controls: focus gets the focus, and Enter in a text or number field
+ * confirms (the dialog's first button is Cancel).
+ */
+export function ask(opts, focus) {
+  const shown = confirmDialog({ danger: false, ...opts });
+  const form = focus.closest("form");
+  form.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && ev.target.matches("input[type=text], input[type=number]")) {
+      ev.preventDefault();
+      form.querySelector('button[value="ok"]').click();
+    }
+  });
+  focus.focus();
+  return shown;
 }
 
 /** copyText copies to the clipboard; false when the browser refuses. */

@@ -7,7 +7,7 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, button, field, input, unitField, durationField, errorBox, showFormError, busy, toast, checkForm }
   from "../../kit.js";
-import { fractionDigits } from "../../format.js";
+import { parseAmount, majorUnits } from "../../format.js";
 
 const YEAR = 525600; // minutes: the longest session and code validity
 
@@ -67,7 +67,6 @@ function controls(p) {
   const mbps = (kbps) => (kbps === null ? "" : String(kbps / 1000));
   const num = (name, value, props) => input({ type: "number", name, value, step: "any", inputmode: "decimal",
     ...props });
-  const digits = fractionDigits(p.currency || "EUR");
   return {
     name: input({ name: "name", value: p.name, required: true, maxlength: 64, autocomplete: "off",
       placeholder: "1 day, 2 GB" }),
@@ -82,7 +81,7 @@ function controls(p) {
       value: p.data_limit_mb === null ? "" : String(gb ? p.data_limit_mb / 1000 : p.data_limit_mb) },
     [["GB", "GB"], ["MB", "MB"]], gb || p.data_limit_mb === null ? "GB" : "MB",
     { hint: "Up and down together. Empty for unlimited." }),
-    price: num("price", p.price ? (p.price / 10 ** digits).toFixed(digits) : "", { min: 0, placeholder: "0.00" }),
+    price: num("price", majorUnits(p.price, p.currency), { min: 0, placeholder: "0.00" }),
     currency: input({ name: "currency", value: p.currency || "", maxlength: 3, pattern: "[A-Za-z]{3}",
       autocomplete: "off", spellcheck: "false", autocapitalize: "characters", placeholder: "EUR", class: "currency" }),
   };
@@ -100,13 +99,8 @@ function readBody(c) {
   if (mb !== null && mb < 1) {
     return { error: { param: "data_limit_mb", message: "Enter at least 1 MB, or leave it empty for unlimited." } };
   }
-  const digits = fractionDigits(currency || "EUR");
-  const amount = c.price.value === "" ? 0 : Number(c.price.value) * 10 ** digits;
-  const price = Math.round(amount);
-  if (Math.abs(amount - price) > 1e-6) {
-    const places = digits ? `at most ${digits} decimal ${digits === 1 ? "place" : "places"}` : "no decimals";
-    return { error: { param: "price", message: `${currency || "This currency"} prices have ${places}.` } };
-  }
+  const { minor: price, error } = parseAmount(c.price.value, currency, "prices");
+  if (error) return { error: { param: "price", message: error } };
   if (price > 0 && !currency) {
     return { error: { param: "currency", message: "Enter the currency of the price, e.g. EUR." } };
   }

@@ -65,8 +65,12 @@ export function savedLayout() {
   return LAYOUTS.some((l) => l.id === layout) ? layout : "a4";
 }
 
-/** layoutChooser is the Layout radio group; a choice is remembered, then passed to onPick. */
-export function layoutChooser(layout, onPick) {
+/**
+ * layoutChooser is the Layout radio group; a choice is remembered, then
+ * passed to onPick. details (optional) words a layout's line under its
+ * name for what is printed (by layout id), instead of the cards'.
+ */
+export function layoutChooser(layout, onPick, details = {}) {
   const group = nextId("layout");
   return h("fieldset", { class: "layout-choice" }, h("legend", { text: "Layout" }),
     LAYOUTS.map((l) => {
@@ -77,6 +81,6 @@ export function layoutChooser(layout, onPick) {
         onPick(l.id);
       });
       return h("div", { class: "layout-option" }, r,
-        h("label", { for: id }, h("strong", { text: l.label }), h("span", { text: l.detail })));
+        h("label", { for: id }, h("strong", { text: l.label }), h("span", { text: details[l.id] || l.detail })));
     }));
 }
