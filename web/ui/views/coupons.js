@@ -1,8 +1,8 @@
 // coupons.js: generate coupons (or sell one: make it and print it in one
-// click, by plan), find them by code or note, see them by status and plan,
-// look after one (note, more time, a new device, revoke), export CSV and
-// print cards (the batch just made in one click, or a selection). The
-// parts are in coupons/.
+// click, by plan, in the clerk's shift), find them by code or note, see
+// them by status and plan, look after one (note, more time, a new device,
+// revoke, which voids a sale), export CSV and print cards (the batch just
+// made in one click, or a selection). The parts are in coupons/.
 
 import { add } from "../dom.js";
 import { page, panel, emptyState } from "../kit.js";
@@ -10,10 +10,12 @@ import { couponInstances, pickInstance, instancePicker } from "../instance_picke
 import { generateForm } from "./coupons/generate.js";
 import { couponList } from "./coupons/list.js";
 import { scheduledBatches } from "./coupons/batches.js";
+import { shiftBar, firstShift } from "./coupons/shift.js";
 import { loadPlans } from "../plans.js";
 
 export async function coupons(ctx) {
-  const [me, plans] = await Promise.all([ctx.refreshMe(), loadPlans(ctx)]); // the page shows at once, whole
+  // The page shows at once, whole.
+  const [me, plans, first] = await Promise.all([ctx.refreshMe(), loadPlans(ctx), firstShift(ctx)]);
   const list = couponInstances(me);
   const p = page(ctx.isDesk ? "Generate and print coupons" : "Coupons", {
     lead: "Make Wi-Fi codes for guests, print them as cards or slips, and see which are used.",
@@ -26,6 +28,9 @@ export async function coupons(ctx) {
     return;
   }
   const state = { instId: pickInstance(list, ctx.params.get("instance")), plans };
+  const venue = () => (list.find((i) => i.id === state.instId) || {}).name || "";
+  const shift = shiftBar(ctx, state, { first, venue });
+  state.onRevoked = () => shift?.load(); // a void changes the shift's takings
   const codes = couponList(ctx, state);
   const form = generateForm(ctx, state, (made) => codes.select(made.map((c) => c.id)));
   const batches = scheduledBatches(ctx, state);
@@ -36,7 +41,7 @@ export async function coupons(ctx) {
     codes.load();
     batches.load();
   }, { hint: "Codes work only on the Wi-Fi of this portal's sites." });
-  add(p.body, picker, panel("New codes", form.el), batches.el, panel("Codes", ...codes.parts));
+  add(p.body, shift?.el, picker, panel("New codes", form.el), batches.el, panel("Codes", ...codes.parts));
   await codes.load();
   batches.load();
 }

@@ -1,11 +1,13 @@
 // list.js: the coupons page's "Codes" panel: the codes of one portal by
 // status, plan and search, a page at a time, selected for printing or
-// revoking, and exported as CSV.
+// revoking (a sold code's sale is then voided), and exported as CSV.
 
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { loading, button, errorBox, busy, confirmDialog, toast } from "../../kit.js";
 import { startPrint } from "../../print_job.js";
+import { amount } from "../../format.js";
+import { priceOf } from "../../plans.js";
 import { statusFilter, searchBox, planFilter } from "./filters.js";
 import { couponTable, rowActions } from "./table.js";
 
@@ -115,29 +117,67 @@ function listActions(ctx, state, err, revoke) {
   return { el: h("div", { class: "list-actions" }, info, printSel, revokeSel, csvBtn), sync };
 }
 
-/** revokeMany revokes the valid codes among ids, after asking, then reloads the list. */
+/**
+ * revokeMany revokes the valid codes among ids, after asking, then reloads
+ * the list. Revoking a sold code (one with a price, still unused) voids
+ * its sale, which the dialog says with the amount; a void the caller may
+ * not make (403) is shown in the API's words.
+ */
 async function revokeMany(state, ids, err, reload) {
   const codes = state.rows.filter((c) => ids.includes(c.id) && c.status === "valid");
   if (!codes.length) return;
+  const sold = codes.filter((c) => c.price > 0);
+  const one = codes.length === 1;
   const ok = await confirmDialog({
-    title: codes.length === 1 ? `Revoke ${codes[0].code}?` : `Revoke ${codes.length} codes?`,
-    body: "A revoked code stops working at once, and a guest using it is disconnected. This cannot be undone.",
-    confirm: "Revoke",
+    title: one ? `Revoke ${codes[0].code}${sold.length ? " and void its sale" : ""}?` : `Revoke ${codes.length} codes?`,
+    body: voidWords(state, codes, sold) + "A revoked code stops working at once, and a guest using it is disconnected. "
+      + "This cannot be undone.",
+    confirm: sold.length ? "Revoke and void" : "Revoke",
   });
   if (!ok) return;
-  let failed = 0;
-  let last;
+  const failures = [];
   for (const c of codes) {
     try {
       await api.del(`${couponsPath(state)}/${api.seg(c.id)}`);
       state.selected.delete(c.id);
     } catch (e) {
-      failed++;
-      last = e;
       if (e.status === 401) return;
+      failures.push(e);
     }
   }
-  if (failed) err.show(last, `${failed} of ${codes.length} could not be revoked.`);
-  else toast(codes.length === 1 ? `${codes[0].code} revoked.` : `${codes.length} codes revoked.`);
-  reload();
+  if (sold.length && failures.length < codes.length) state.onRevoked?.();
+  await reload(); // first, as a reload clears the error box
+  if (failures.length) {
+    err.show(failures[failures.length - 1], one ? `${codes[0].code} could not be revoked.`
+      : `${failures.length} of ${codes.length} could not be revoked.`);
+    err.el.scrollIntoView({ block: "nearest" });
+  } else if (one) {
+    const c = codes[0];
+    toast(sold.length ? `${c.code} revoked: its sale of ${priceOf(c)} is voided.` : `${c.code} revoked.`);
+  } else {
+    const voids = sold.length ? `, ${sold.length} ${sold.length === 1 ? "sale" : "sales"} voided.` : ".";
+    toast(`${codes.length} codes revoked${voids}`);
+  }
+}
+
+/**
+ * voidWords says which sales revoking codes voids: "ABCD23 was sold for
+ * €8.00 (1 day). Revoking it voids that sale: …"; "" when none was sold.
+ */
+function voidWords(state, codes, sold) {
+  if (!sold.length) return "";
+  const plan = (c) => {
+    const p = state.plans.find((x) => x.id === c.plan_id);
+    return p ? ` (${p.name})` : "";
+  };
+  if (codes.length === 1) {
+    const c = sold[0];
+    return `${c.code} was sold for ${priceOf(c)}${plan(c)}. Revoking it voids that sale: the sales ledger records the `
+      + "void and the amount comes off the takings. ";
+  }
+  const byCurrency = new Map();
+  for (const c of sold) byCurrency.set(c.currency, (byCurrency.get(c.currency) || 0) + c.price);
+  const total = [...byCurrency].map(([cur, n]) => amount(n, cur)).join(" + ");
+  return `${sold.length} of them ${sold.length === 1 ? "was" : "were"} sold (${total}). Revoking voids `
+    + `${sold.length === 1 ? "that sale" : "those sales"} in the sales ledger. `;
 }
