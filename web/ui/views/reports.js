@@ -1,0 +1,86 @@
+// reports.js: the Reports view for operators and admins: sales by plan and
+// the guest Wi-Fi's use (codes made, used and expired, guests online at
+// the peak, data used) per day, week or month of a date range, in a time
+// zone (the browser's by default); each table also as a CSV download. The
+// tables are in reports/tables.js.
+
+import * as api from "../api.js";
+import { h, fill, add } from "../dom.js";
+import { page, panel, button, field, input, select, errorBox, showFormError, checkForm, busy, loading }
+  from "../kit.js";
+import { browserZone } from "../format.js";
+import { salesTable, usageTable } from "./reports/tables.js";
+
+const GROUPS = [["day", "Day"], ["week", "Week"], ["month", "Month"]];
+
+/** isoDay is a local date as YYYY-MM-DD, days from today. */
+function isoDay(days = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export async function reports(ctx) {
+  const p = page("Reports", {
+    lead: "Sales by plan and the use of the guest Wi-Fi per day, week or month, in the time zone you choose.",
+  });
+  add(ctx.main, p.el);
+  const f = reportForm(ctx.params);
+  const salesBox = h("div", null, loading());
+  const usageBox = h("div", null, loading());
+  const csv = (name) => {
+    const btn = button("Download CSV", () => busy(btn, "Downloading…", async () => {
+      const q = f.query();
+      try {
+        await api.download(`/captive/reports/${name}?${q}`, `${name}-${q.get("from")}-${q.get("to")}.csv`, "text/csv");
+      } catch (e) {
+        f.fail(e);
+      }
+    }), { iconName: "download", small: true, attrs: { "aria-label": `Download the ${name} report as CSV` } });
+    return btn;
+  };
+  const head = (title, name) => h("div", { class: "panel-head" }, h("h2", { text: title }), csv(name));
+  add(p.body, panel(null, f.form), h("section", { class: "panel" }, head("Sales", "sales"), salesBox),
+    h("section", { class: "panel" }, head("Use", "usage"), usageBox));
+
+  async function load() {
+    const q = f.query();
+    history.replaceState(null, "", "#/reports?" + q);
+    const [sales, usage] = await Promise.allSettled([api.get("/captive/reports/sales?" + q),
+      api.get("/captive/reports/usage?" + q)]);
+    for (const [box, res, show] of [[salesBox, sales, salesTable], [usageBox, usage, usageTable]]) {
+      if (res.status === "fulfilled") fill(box, show(res.value));
+      else box.replaceChildren();
+    }
+    const failed = [sales, usage].find((r) => r.status === "rejected");
+    if (failed && failed.reason.status !== 401) f.fail(failed.reason);
+  }
+  f.onShow(load);
+  await load();
+}
+
+/** reportForm: from, to, group_by and tz, first from the URL. query() is the API query; fail(err) shows an error. */
+function reportForm(params) {
+  const err = errorBox();
+  const from = input({ type: "date", name: "from", required: true, value: params.get("from") || isoDay(-29) });
+  const to = input({ type: "date", name: "to", required: true, value: params.get("to") || isoDay() });
+  const group = select("group_by", GROUPS, params.get("group_by") || "day");
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const tz = input({ name: "tz", value: params.get("tz") || browserZone(), list: "report-zones", autocomplete: "off",
+    spellcheck: "false", required: true });
+  const show = button("Show report", null, { kind: "primary", type: "submit" });
+  const form = h("form", { class: "form", novalidate: true }, err.el,
+    h("div", { class: "report-fields" }, field("From", from), field("To", to), field("Per", group),
+      field("Time zone", tz, { hint: "Days start at midnight here." })),
+    h("div", { class: "form-actions" }, show),
+    h("datalist", { id: "report-zones" }, zones.map((z) => h("option", { value: z }))));
+  const query = () => new URLSearchParams({ from: from.value, to: to.value, group_by: group.value,
+    tz: tz.value.trim() });
+  const fail = (e) => showFormError(form, err, e);
+  const onShow = (load) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!checkForm(form, err)) return;
+    await busy(show, "Loading…", load);
+  });
+  return { form, query, fail, onShow };
+}

@@ -1,0 +1,143 @@
+// ledger.js: the sales ledger in a panel: its entries in order, 50 at a
+// time, filtered by kind, clerk and dates (or one shift's entries), the
+// CSV export of every entry the filters select, and "Verify ledger", which
+// recomputes the hash chain and names the first entry that breaks it.
+
+import * as api from "../../api.js";
+import { h, fill } from "../../dom.js";
+import { panel, table, badge, button, field, input, select, errorBox, showFormError, busy, loading }
+  from "../../kit.js";
+import { amount, dateTime } from "../../format.js";
+
+const PAGE = 50;
+
+/** dayStart is local midnight at the start of day (YYYY-MM-DD), plus days, as RFC 3339. */
+function dayStart(day, days = 0) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d + days).toISOString();
+}
+
+/** ledgerQuery is the API query of filter f (and shift): kind, actor, since, until, shift. */
+function ledgerQuery(f, shift) {
+  const q = new URLSearchParams();
+  if (f.kind) q.set("kind", f.kind);
+  if (f.actor) q.set("actor", f.actor);
+  if (f.from) q.set("since", dayStart(f.from));
+  if (f.to) q.set("until", dayStart(f.to, 1));
+  if (shift) q.set("shift", shift);
+  return q;
+}
+
+/**
+ * ledgerPanel is the ledger's panel; with shift, only that shift's entries
+ * (no filters, no shift column). load() shows the first page.
+ */
+export function ledgerPanel(ctx, { shift } = {}) {
+  const err = errorBox();
+  const box = h("div", { class: "ledger-entries" }, loading());
+  const pager = h("div", { class: "pager" });
+  const state = { filter: {}, starts: [0] }; // starts: the "after" of each page so far
+  const filters = shift ? null : filterForm(err, (f) => { state.filter = f; state.starts = [0]; load(); });
+
+  async function load() {
+    err.clear();
+    const q = ledgerQuery(state.filter, shift);
+    q.set("after", String(state.starts[state.starts.length - 1]));
+    q.set("limit", String(PAGE + 1));
+    let rows;
+    try {
+      rows = await api.get("/captive/ledger?" + q);
+    } catch (e) {
+      box.replaceChildren();
+      pager.replaceChildren();
+      if (e.status === 401) return;
+      if (filters && e.param) showFormError(filters.form, err, e);
+      else err.show(e, "The ledger could not be loaded.");
+      return;
+    }
+    const more = rows.length > PAGE;
+    rows = rows.slice(0, PAGE);
+    fill(box, table(columns(!shift), rows, { caption: "Sales ledger",
+      empty: shift ? "No sales in this shift." : "No entries match. Every sale of a priced plan is entered here." }));
+    const page = state.starts.length;
+    const prev = page > 1 ? button("Previous page", () => { state.starts.pop(); load(); }, { kind: "ghost" }) : null;
+    const next = more ? button("Next page", () => { state.starts.push(rows[rows.length - 1].seq); load(); },
+      { kind: "ghost" }) : null;
+    fill(pager, rows.length ? h("span", { class: "muted small", role: "status",
+      text: `Entries #${rows[0].seq} to #${rows[rows.length - 1].seq} · page ${page}` }) : null, prev, next);
+  }
+
+  const csv = button("Export CSV", () => busy(csv, "Exporting…", async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    try {
+      await api.download("/captive/ledger?" + ledgerQuery(state.filter, shift), `ledger-${day}.csv`, "text/csv");
+    } catch (e) {
+      err.show(e, "The CSV could not be exported.");
+    }
+  }), { iconName: "download" });
+  const checked = h("div", { class: "verify-result" });
+  const verify = shift ? null : button("Verify ledger", () => busy(verify, "Verifying…", async () => {
+    try {
+      fill(checked, verdict(await api.get("/captive/ledger/verify")));
+    } catch (e) {
+      if (e.status !== 401) fill(checked, h("div", { class: "alert alert-error", role: "alert", text: e.message }));
+    }
+  }), { iconName: "shield" });
+  const head = h("div", { class: "list-head" }, filters ? filters.form : h("span"),
+    h("div", { class: "list-actions" }, csv, verify));
+  return { el: panel(shift ? "Entries of this shift" : "Sales ledger", head, checked, err.el, box, pager), load };
+}
+
+/** filterForm: kind, clerk and dates; onApply(filter) runs on Show. */
+function filterForm(err, onApply) {
+  const kind = select("kind", [["", "Sales and voids"], ["sale", "Sales"], ["void", "Voids"]], "");
+  const actor = input({ name: "actor", autocomplete: "off", spellcheck: "false", placeholder: "Name" });
+  const from = input({ type: "date", name: "since" });
+  const to = input({ type: "date", name: "until" });
+  const form = h("form", { class: "ledger-filters", novalidate: true },
+    field("Kind", kind), field("Clerk", actor), field("From", from), field("To", to),
+    button("Show", null, { type: "submit" }));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (from.value && to.value && to.value < from.value) {
+      showFormError(form, err, { param: "until", message: "The last day comes before the first." });
+      return;
+    }
+    onApply({ kind: kind.value, actor: actor.value.trim(), from: from.value, to: to.value });
+  });
+  return { form };
+}
+
+/** columns of the ledger table; withShift adds a link to each entry's shift. */
+function columns(withShift) {
+  const cols = [
+    { label: "#", className: "num", cell: (e) => String(e.seq) },
+    { label: "Time", cell: (e) => dateTime(e.at) },
+    { label: "Clerk", cell: (e) => e.actor_name },
+    { label: "Kind", cell: (e) => (e.kind === "void" ? badge("void", "bad") : badge("sale", "good")) },
+    { label: "Code", cell: (e) => h("span", { class: "code", text: e.code }) },
+    { label: "Plan", cell: (e) => e.plan_name },
+    { label: "Amount", className: "num", cell: (e) => amount(e.kind === "void" ? -e.amount : e.amount, e.currency) },
+  ];
+  if (withShift) {
+    cols.push({ label: "Shift", cell: (e) => (e.shift_id
+      ? h("a", { href: "#/sales/" + encodeURIComponent(e.shift_id), text: "Report",
+        "aria-label": `Report of the shift of entry ${e.seq}` })
+      : h("span", { class: "muted", text: "none" })) });
+  }
+  return cols;
+}
+
+/** verdict words the answer of GET /captive/ledger/verify. */
+function verdict(c) {
+  const n = `${c.entries} ${c.entries === 1 ? "entry" : "entries"}`;
+  const hash = h("p", { class: "small" }, "Head hash: ", h("code", { class: "hash", text: c.head }));
+  if (c.ok) {
+    return h("div", { class: "alert alert-good", role: "status" },
+      h("p", null, h("strong", { text: "The ledger is intact." }), ` ${n}, each chained to the one before.`), hash);
+  }
+  return h("div", { class: "alert alert-error", role: "alert" },
+    h("p", null,
+      h("strong", { text: `The ledger was changed: entry #${c.first_bad_seq} is the first that does not match.` }),
+      ` ${n} checked. An entry was edited, removed or put in behind gatehouse's back.`), hash);
+}
