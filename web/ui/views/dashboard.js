@@ -1,12 +1,17 @@
-// dashboard.js: the numbers at a glance (sites, guests, coupons), the codes
-// left per portal with "Print one" to sell a voucher in one click, the next
-// schedule run, and the routers (state, RouterOS version, CPU load, uptime).
+// dashboard.js: the numbers at a glance (sites, guests, coupons), charts
+// of sales and use for those who may read reports (dashboard/charts.js),
+// the codes left per portal with "Print one" to sell a voucher in one
+// click, the next schedule run, and the routers (state, RouterOS version,
+// CPU load, uptime).
 
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, busy } from "../kit.js";
-import { relative, dateTime, dateTimeIn, shortDuration } from "../format.js";
+import { relative, dateTime, dateTimeIn, shortDuration, browserZone } from "../format.js";
 import { printOne } from "../coupon_desk.js";
+import { dashboardCharts } from "./dashboard/charts.js";
+
+const CHART_EVERY = 5; // the charts are redrawn every fifth refresh (5 minutes)
 
 export async function dashboard(ctx) {
   const p = page("Dashboard", {
@@ -19,12 +24,15 @@ export async function dashboard(ctx) {
   const sitesBox = h("div", null, loading());
   const refreshed = h("p", { class: "muted small" });
   const portalsBox = h("div", null, loading());
-  add(p.body, stats, refreshed, ctx.can("coupons.list") ? panel("Codes left", portalsBox) : null,
+  const charts = ctx.can("reports.read") ? dashboardCharts() : null;
+  add(p.body, stats, refreshed, charts?.el, ctx.can("coupons.list") ? panel("Codes left", portalsBox) : null,
     ctx.can("sites.read") ? panel("Sites", sitesBox) : null);
 
-  async function load() {
+  async function load(withCharts = true) {
+    if (charts && withCharts) charts.load();
+    const tz = browserZone(); // "today" is the day at the desk, not on the server
     const [dash, sites] = await Promise.allSettled([
-      api.get("/captive/dashboard" + browserZone()),
+      api.get("/captive/dashboard" + (tz ? "?tz=" + encodeURIComponent(tz) : "")),
       ctx.can("sites.read") ? api.get("/captive/sites") : Promise.resolve([]),
     ]);
     if (dash.status === "fulfilled") {
@@ -52,9 +60,10 @@ export async function dashboard(ctx) {
       fill(sitesBox, h("div", { class: "alert alert-error", role: "alert", text: sites.reason.message }));
     }
   }
-  p.head.querySelector(".page-actions")?.prepend(button("Refresh", load, { iconName: "refresh" }));
+  p.head.querySelector(".page-actions")?.prepend(button("Refresh", () => load(), { iconName: "refresh" }));
   await load();
-  const timer = setInterval(() => { if (!document.hidden) load().catch(() => {}); }, 60000);
+  let ticks = 0;
+  const timer = setInterval(() => { if (!document.hidden) load(++ticks % CHART_EVERY === 0).catch(() => {}); }, 60000);
   return () => clearInterval(timer);
 }
 
@@ -115,14 +124,3 @@ function nextRun(n) {
 }
 
 const rank = (s) => ({ offline: 0, unknown: 1, online: 2 })[s.status?.state] ?? 1;
-
-/** browserZone is "?tz=<the browser's IANA time zone>", so that "today" is
- * the day at the desk, not on the server; "" when the browser cannot say. */
-function browserZone() {
-  try {
-    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    return tz ? "?tz=" + encodeURIComponent(tz) : "";
-  } catch {
-    return "";
-  }
-}
