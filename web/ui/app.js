@@ -12,6 +12,9 @@ import { instances, instanceDetail } from "./views/instances.js";
 import { coupons } from "./views/coupons.js";
 import { plans } from "./views/plans.js";
 import { printView } from "./views/print.js";
+import { sales, shiftDetail } from "./views/sales.js";
+import { reports } from "./views/reports.js";
+import { printShiftView } from "./views/print_shift.js";
 import { schedules } from "./views/schedules.js";
 import { guests } from "./views/guests.js";
 import { tokens } from "./views/tokens.js";
@@ -27,6 +30,9 @@ const ROUTES = [
   { path: "coupons", label: "Coupons", deskLabel: "Generate and print coupons", icon: "ticket", need: ["coupons.list"],
     view: coupons },
   { path: "plans", label: "Plans", icon: "tag", need: ["plans.read"], view: plans },
+  { path: "sales", label: "Sales", icon: "cash", need: ["shifts.read", "ledger.read"], view: sales,
+    sub: { "*": shiftDetail } },
+  { path: "reports", label: "Reports", icon: "chart", need: ["reports.read"], view: reports },
   { path: "guests", label: "Guests online", icon: "users", need: ["site_users.list"], view: guests },
   { path: "sites", label: "Sites", icon: "router", need: ["sites.read"], view: sites,
     sub: { new: siteForm, "*": siteDetail } },
@@ -37,6 +43,7 @@ const ROUTES = [
   { path: "integrations", label: "Sign-in providers", icon: "shield", need: ["integrations.read"], view: integrations },
   { path: "tokens", label: "API tokens", icon: "key", need: ["tokens.manage"], view: tokens },
   { path: "print", label: "Print coupons", need: ["coupons.list"], view: printView, hidden: true },
+  { path: "print-shift", label: "Print shift report", need: ["shifts.use"], view: printShiftView, hidden: true },
 ];
 
 const ROLE_NAMES = { admin: "Admin", operator: "Operator", frontdesk: "Front desk" };
