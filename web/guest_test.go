@@ -48,14 +48,20 @@ func TestGuestConsentAccessErasure(t *testing.T) {
 	}
 	// New terms: the next login names them; the old text is kept.
 	wantStatus(t, e.admin(http.MethodPut, "/captive/instances/"+inst, map[string]any{"terms_text": "Be kind. No spam."}), http.StatusOK)
-	logout := func() {
+	logout := func() { // the phone logs out, and a pass records it
 		for _, a := range fake.Rows("/ip/hotspot/active") {
 			fake.RemoveRow("/ip/hotspot/active", a[".id"])
+		}
+		if _, err := e.reconciler.Sync(t.Context(), site); err != nil {
+			t.Fatal(err)
 		}
 	}
 	logout()
 	if body := login(); !strings.Contains(body, "You are online") {
 		t.Fatalf("second login: %s", body)
+	}
+	if _, err := e.reconciler.Sync(t.Context(), site); err != nil { // the router reports the second session
+		t.Fatal(err)
 	}
 	e.admin(http.MethodGet, "/captive/instances/"+inst+"/consents?mac="+url.QueryEscape(mac), nil).json(t, &consents)
 	if len(consents) != 2 || consents[1]["terms_hash"] == first {

@@ -60,6 +60,11 @@ func TestPortalMovesCodeToNewDevice(t *testing.T) {
 		if len(s) != 1 || s[0]["mac-address"] != mac {
 			t.Fatalf("after move %d the router's sessions = %v, want only %s's", i+1, s, mac)
 		}
+		// The lock follows at the latest with the next pass (one may be
+		// under way with the lock from before).
+		if _, err := e.reconciler.Sync(t.Context(), site); err != nil {
+			t.Fatal(err)
+		}
 		for _, u := range fake.Rows("/ip/hotspot/user") {
 			if u["name"] == code && u["mac-address"] != mac {
 				t.Errorf("after move %d the user is locked to %s, want %s", i+1, u["mac-address"], mac)
