@@ -16,7 +16,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // IANA zones for coupon schedules, even where the OS has none
 
@@ -117,23 +119,83 @@ func cmdConfig(fs *flag.FlagSet) action {
 	}
 }
 
-// cmdVersion is "gatehouse version".
+// cmdVersion is "gatehouse version": the version, then the commit, its
+// time and the toolchain, as far as the build recorded them.
 func cmdVersion(*flag.FlagSet) action {
 	return func(_ context.Context, c console, _ []string) error {
-		_, err := fmt.Fprintln(c.stdout, "gatehouse", buildVersion())
+		bi, _ := debug.ReadBuildInfo()
+		_, err := io.WriteString(c.stdout, readBuild(bi, version).String())
 		return err
 	}
 }
 
-// buildVersion is the -ldflags version, or the module version, or "dev".
+// buildVersion is the version /healthz, the log and "gatehouse version"
+// report: the -ldflags version, or the main module's version (go build
+// takes it from the VCS tag or commit, with +dirty for a modified tree),
+// or "dev".
 func buildVersion() string {
-	if version != "" {
-		return version
+	bi, _ := debug.ReadBuildInfo()
+	return readBuild(bi, version).version
+}
+
+// buildDetails is what a binary knows of its build.
+type buildDetails struct {
+	version  string
+	commit   string // vcs.revision, "" when built without VCS stamping
+	time     string // vcs.time: the commit's time (builds are reproducible, so no build clock is stamped)
+	modified bool   // vcs.modified: the tree had changes not committed
+	goVer    string
+	platform string
+}
+
+// readBuild reads bi (nil when the binary has no build info); an -ldflags
+// version, when set, wins over the module version.
+func readBuild(bi *debug.BuildInfo, ldflagsVersion string) buildDetails {
+	d := buildDetails{version: ldflagsVersion, goVer: runtime.Version(), platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi != nil {
+		if d.version == "" && bi.Main.Version != "(devel)" {
+			d.version = bi.Main.Version
+		}
+		if bi.GoVersion != "" {
+			d.goVer = bi.GoVersion
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				d.commit = s.Value
+			case "vcs.time":
+				d.time = s.Value
+			case "vcs.modified":
+				d.modified = s.Value == "true"
+			case "GOARM":
+				d.platform += "/v" + s.Value
+			}
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if d.version == "" {
+		d.version = "dev"
 	}
-	return "dev"
+	return d
+}
+
+// String is the text of "gatehouse version".
+func (d buildDetails) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "gatehouse %s\n", d.version)
+	if d.commit == "" {
+		b.WriteString("commit: unknown (built without VCS information)\n")
+	} else {
+		mod := ""
+		if d.modified {
+			mod = " (modified)"
+		}
+		fmt.Fprintf(&b, "commit: %s%s\n", d.commit, mod)
+	}
+	if d.time != "" {
+		fmt.Fprintf(&b, "commit time: %s\n", d.time)
+	}
+	fmt.Fprintf(&b, "go: %s %s\n", d.goVer, d.platform)
+	return b.String()
 }
 
 // openStore opens the store named by the configuration for a CLI command.
