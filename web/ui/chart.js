@@ -79,13 +79,16 @@ const every = (count, space, chars) => Math.max(1, Math.ceil((count * (chars * C
 function chartBox(draw, key) {
   const plot = h("div", { class: "chart-plot" });
   let drawn = 0;
-  new ResizeObserver(() => {
+  // The drawing waits for the next frame: drawn inside the observer, a
+  // chart that changes the page's height (a scroll bar comes or goes)
+  // makes the browser report "ResizeObserver loop completed" as an error.
+  new ResizeObserver(() => requestAnimationFrame(() => {
     const width = Math.floor(plot.clientWidth);
     if (width > 0 && width !== drawn) {
       drawn = width;
       plot.replaceChildren(draw(width));
     }
-  }).observe(plot);
+  })).observe(plot);
   return h("figure", { class: "chart" }, plot, key);
 }
 
