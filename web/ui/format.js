@@ -54,6 +54,19 @@ export function dateTimeIn(iso, tz) {
   return `${text} ${zoneName(d, tz)}`;
 }
 
+/** isoDay is a local date as YYYY-MM-DD, days from today. */
+export function isoDay(days = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** dayStart is local midnight at the start of day (YYYY-MM-DD), plus days, as RFC 3339. */
+export function dayStart(day, days = 0) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d + days).toISOString();
+}
+
 /** relative: "5 minutes ago", "in 2 hours". */
 export function relative(iso, now = Date.now()) {
   const d = parse(iso);
@@ -233,4 +246,13 @@ export function periodName(period, groupBy, short) {
   const text = new Intl.DateTimeFormat(undefined, { ...formats[short ? 0 : 1], timeZone: "UTC" })
     .format(new Date(Date.UTC(y, m - 1, d || 1)));
   return groupBy === "week" && !short ? `Week of ${text}` : text;
+}
+
+/** language: a language code in words, in the browser's language: "en" → "English"; the code when unknown. */
+export function language(code) {
+  try {
+    return new Intl.DisplayNames(undefined, { type: "language" }).of(code) || code;
+  } catch {
+    return code || "";
+  }
 }

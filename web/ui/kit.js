@@ -247,13 +247,17 @@ export function toast(message, tone = "good") {
  * confirmDialog asks before something that cannot be undone. Resolves to
  * false (cancelled) or true; with extra (e.g. a checkbox) the caller reads
  * its state after. check(form), when given, runs on confirm: false keeps
- * the dialog open (check shows why, e.g. with checkForm).
+ * the dialog open (check shows why, e.g. with checkForm). confirm null
+ * leaves only the cancel button (labelled cancel): a dialog that shows
+ * something. wide makes room for a table or a long text.
  */
-export function confirmDialog({ title, body, confirm = "Delete", danger = true, extra, check }) {
+export function confirmDialog({ title, body, confirm = "Delete", cancel: cancelLabel = "Cancel", danger = true, extra,
+  check, wide }) {
   return new Promise((resolve) => {
     const titleId = nextId("dlg");
-    const ok = button(confirm, null, { kind: danger ? "danger" : "primary", type: "submit", attrs: { value: "ok" } });
-    const cancel = button("Cancel", null, { type: "submit", attrs: { value: "cancel", formnovalidate: true } });
+    const ok = confirm === null ? null
+      : button(confirm, null, { kind: danger ? "danger" : "primary", type: "submit", attrs: { value: "ok" } });
+    const cancel = button(cancelLabel, null, { type: "submit", attrs: { value: "cancel", formnovalidate: true } });
     const form = h("form", { method: "dialog", novalidate: !!check },
       h("h2", { id: titleId, text: title }),
       body ? h("p", { text: body }) : null,
@@ -262,7 +266,7 @@ export function confirmDialog({ title, body, confirm = "Delete", danger = true, 
     form.addEventListener("submit", (ev) => {
       if (check && ev.submitter === ok && !check(form)) ev.preventDefault();
     });
-    const dlg = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
+    const dlg = h("dialog", { class: ["dialog", wide && "dialog-wide"], "aria-labelledby": titleId }, form);
     dlg.addEventListener("close", () => {
       resolve(dlg.returnValue === "ok");
       dlg.remove();

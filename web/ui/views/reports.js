@@ -8,17 +8,10 @@ import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, button, field, input, select, errorBox, showFormError, checkForm, busy, loading }
   from "../kit.js";
-import { browserZone } from "../format.js";
+import { browserZone, isoDay } from "../format.js";
 import { salesTable, usageTable } from "./reports/tables.js";
 
 const GROUPS = [["day", "Day"], ["week", "Week"], ["month", "Month"]];
-
-/** isoDay is a local date as YYYY-MM-DD, days from today. */
-function isoDay(days = 0) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
 
 export async function reports(ctx) {
   const p = page("Reports", {

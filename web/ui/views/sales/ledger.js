@@ -7,15 +7,9 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, table, badge, button, field, input, select, errorBox, showFormError, busy, loading }
   from "../../kit.js";
-import { amount, dateTime } from "../../format.js";
+import { amount, dateTime, dayStart } from "../../format.js";
 
 const PAGE = 50;
-
-/** dayStart is local midnight at the start of day (YYYY-MM-DD), plus days, as RFC 3339. */
-function dayStart(day, days = 0) {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(y, m - 1, d + days).toISOString();
-}
 
 /** ledgerQuery is the API query of filter f (and shift): kind, actor, since, until, shift. */
 function ledgerQuery(f, shift) {
