@@ -17,6 +17,7 @@ import { reports } from "./views/reports.js";
 import { printShiftView } from "./views/print_shift.js";
 import { schedules } from "./views/schedules.js";
 import { guests } from "./views/guests.js";
+import { guestData } from "./views/guest_data.js";
 import { tokens } from "./views/tokens.js";
 import { notificationGroups } from "./views/notifications.js";
 import { integrations } from "./views/integrations.js";
@@ -34,6 +35,7 @@ const ROUTES = [
     sub: { "*": shiftDetail } },
   { path: "reports", label: "Reports", icon: "chart", need: ["reports.read"], view: reports },
   { path: "guests", label: "Guests online", icon: "users", need: ["site_users.list"], view: guests },
+  { path: "guest-data", label: "Guest data", icon: "person", need: ["guests.manage"], view: guestData },
   { path: "sites", label: "Sites", icon: "router", need: ["sites.read"], view: sites,
     sub: { new: siteForm, "*": siteDetail } },
   { path: "instances", label: "Portals", icon: "portal", need: ["instances.read"], view: instances,

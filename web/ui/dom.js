@@ -77,6 +77,8 @@ const ICONS = {
   back: ["M15 6l-6 6 6 6"],
   cash: ["M3 6h18v12H3z", "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z", "M6 9v.01M18 15v.01"],
   chart: ["M4 4v16h16", "M8 16v-4M12 16V8M16 16v-6"],
+  person: ["M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M4 21a8 8 0 0 1 16 0"],
+  search: ["M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z", "M20 20l-4-4"],
 };
 
 /** fill replaces el's children; like h, it skips null/false and flattens arrays. */

@@ -1,11 +1,12 @@
 // guest_list.js: the guests online at one site, refreshed every 30 seconds,
-// with a Disconnect button for roles that may end sessions. The Guests page
-// and a site's page show it.
+// with a Disconnect button for roles that may end sessions, the data a
+// code has left and the devices it moved from. The Guests page and a
+// site's page show it.
 
 import * as api from "./api.js";
 import { h, nextId, fill } from "./dom.js";
 import { table, loading, button, errorBox, confirmDialog, toast } from "./kit.js";
-import { dateTime, relative, timeLeft, bytes } from "./format.js";
+import { dateTime, relative, timeLeft, bytes, dataSize, clock } from "./format.js";
 
 /**
  * guestList draws the active guests of a site into box and refreshes every
@@ -23,8 +24,10 @@ export function guestList(ctx, siteId, box) {
     try {
       const list = await api.get(`/captive/sites/${api.seg(siteId)}/users?active=true`);
       err.clear();
+      const opened = [...rows.querySelectorAll("details.moves[open]")].map((d) => d.dataset.user);
       fill(rows, table(columns(Date.now(), kick), list,
         { empty: "Nobody is online at this site right now.", caption: "Guests online" }));
+      for (const d of rows.querySelectorAll("details.moves")) d.open = opened.includes(d.dataset.user);
       const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       updated.textContent = `${list.length} online · checked ${time}`;
     } catch (e) {
@@ -55,18 +58,42 @@ export function guestList(ctx, siteId, box) {
 function columns(now, kick) {
   return [
     { label: "Guest", cell: (u) => h("div", null, h("span", { class: "mono strong", text: u.username }),
-      u.identity ? h("div", { class: "muted small", text: u.identity }) : null) },
+      u.identity ? h("div", { class: "muted small", text: u.identity }) : null, moves(u, now)) },
     { label: "IP address", cell: (u) => h("span", { class: "mono", text: u.ip_address || "—" }) },
     { label: "MAC address", cell: (u) => h("span", { class: "mono", text: u.mac_address || "—" }) },
     { label: "Signed in", cell: (u) => u.login_at
       ? h("span", { title: dateTime(u.login_at), text: relative(u.login_at, now) }) : "—" },
     { label: "Time left", cell: (u) => u.expires_at ? timeLeft(u.expires_at, now) : "no limit" },
-    // bytes_in is what the router received from the guest: the guest's upload.
-    { label: "Data", cell: (u) => h("span", { title: "Uploaded by the guest · downloaded by the guest",
-      text: `↑ ${bytes(u.bytes_in)} up · ↓ ${bytes(u.bytes_out)} down` }) },
+    { label: "Data", cell: (u) => h("div", null, dataUsed(u),
+      u.data_left_mb !== null && u.data_left_mb !== undefined
+        ? h("div", { class: "muted small", text: `${dataSize(u.data_left_mb)} left` }) : null) },
     kick ? { label: "", className: "col-actions", cell: (u) => button("Disconnect", () => kick(u),
       { kind: "danger", small: true, attrs: { "aria-label": `Disconnect ${u.username}` } }) } : null,
   ].filter(Boolean);
+}
+
+/** dataUsed words what a guest's session moved. bytes_in is what the router received from the guest: the upload. */
+export function dataUsed(u) {
+  return h("span", { title: "Uploaded by the guest · downloaded by the guest",
+    text: `↑ ${bytes(u.bytes_in)} up · ↓ ${bytes(u.bytes_out)} down` });
+}
+
+/**
+ * moves says that u's code moved here from other devices (a phone's
+ * private MAC address changed): "Moved from another device 2× today",
+ * which opens the list of the devices before (each MAC and when the code
+ * left it).
+ */
+function moves(u, now) {
+  const list = u.device_moves || [];
+  if (!list.length) return null;
+  const today = new Date(now).toDateString();
+  const n = list.filter((m) => new Date(m.at).toDateString() === today).length;
+  const words = n === list.length ? `${n}× today` : `${list.length}× since ${dateTime(list[0].at)}`;
+  return h("details", { class: "moves small", data: { user: u.id } },
+    h("summary", { text: `Moved from another device ${words}` }),
+    h("ul", null, list.map((m) => h("li", { title: `Moved to ${m.to_mac}` },
+      h("span", { class: "mono", text: m.from_mac }), h("span", { class: "muted", text: ` until ${clock(m.at, new Date(now))}` })))));
 }
 
 /** confirmKick asks before disconnecting u: null to keep the guest, else whether to cancel the coupon too. */

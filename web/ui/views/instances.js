@@ -1,6 +1,6 @@
 // instances.js: portals (the API's instances): list, create, edit every
-// field, the look (theme editor, see theme.js), login.html downloads and
-// delete.
+// field, the look (theme editor, see theme.js), login.html downloads, the
+// consent receipts and delete.
 
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
@@ -9,6 +9,7 @@ import { page, panel, table, loading, button, linkButton, errorBox, busy, confir
 import { duration } from "../format.js";
 import { themeEditor } from "./instances/theme.js";
 import { detailsForm } from "./instances/details_form.js";
+import { consentsPanel } from "./instances/consents.js";
 
 export async function instances(ctx) {
   const manage = ctx.can("instances.manage");
@@ -65,6 +66,7 @@ export async function instanceDetail(ctx) {
   let cleanup = () => {};
   if (manage || inst.preview_url) cleanup = themeEditor(ctx, inst, p.body, manage) || cleanup;
   if (inst.sites.length) add(p.body, routerFile(inst, sites));
+  if (ctx.can("guests.manage")) add(p.body, consentsPanel(inst, sites));
   if (manage) add(p.body, deletePanel(ctx, inst));
   return cleanup;
 }
