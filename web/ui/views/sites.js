@@ -1,5 +1,6 @@
 // sites.js: the routers (sites): list, add/edit, test connection (sync),
-// delete, and per site its walled garden and guests online.
+// sync now after a dry run, delete, and per site its drift, walled garden
+// and guests online.
 
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
@@ -10,6 +11,7 @@ import { walledGarden } from "./sites/walled_garden.js";
 import { guestList } from "../guest_list.js";
 import { setupChecklist } from "./sites/setup.js";
 import { siteForm } from "./sites/form.js";
+import { syncNow, driftNote } from "./sites/sync.js";
 
 export { siteForm };
 
@@ -82,19 +84,19 @@ export async function siteDetail(ctx) {
 function connection(ctx, p, id, site) {
   const statusBox = h("div");
   const result = h("div", { role: "status", class: "sync-result" });
-  const draw = () => drawStatus(p, statusBox, site.current);
+  const draw = () => drawStatus(ctx, p, statusBox, site.current);
   const reload = async () => {
     try {
       site.current = await api.get("/captive/sites/" + api.seg(id));
       draw();
     } catch { /* keep the old status */ }
   };
-  const syncBtn = ctx.can("sites.sync")
-    ? button("Test connection", null, { kind: "primary", iconName: "refresh" }) : null;
-  syncBtn?.addEventListener("click", () => busy(syncBtn, "Testing…", async () => {
+  // sync runs fn (a pass, or a dry run and a pass) and shows what it did; fn resolves to null when cancelled.
+  const sync = (btn, label, fn) => busy(btn, label, async () => {
     result.replaceChildren();
     try {
-      const r = await api.post("/captive/sites/" + api.seg(id) + "/sync");
+      const r = await fn();
+      if (!r) return;
       site.current = await api.get("/captive/sites/" + api.seg(id));
       draw();
       fill(result, syncWords(r, site.current));
@@ -103,12 +105,18 @@ function connection(ctx, p, id, site) {
       fill(result, h("div", { class: "alert alert-error", role: "alert" },
         h("strong", { text: "The router could not be reached. " }), e.message));
     }
-  }));
+  });
+  const may = ctx.can("sites.sync");
+  const testBtn = may ? button("Test connection", () => sync(testBtn, "Testing…",
+    () => api.post("/captive/sites/" + api.seg(id) + "/sync")), { kind: "primary", iconName: "refresh" }) : null;
+  const syncBtn = may ? button("Sync now", () => sync(syncBtn, "Comparing…", () => syncNow(id)),
+    { iconName: "refresh" }) : null;
   draw();
-  return { panel: panel("Connection", statusBox, h("div", { class: "form-actions" }, syncBtn), result), draw, reload };
+  return { panel: panel("Connection", statusBox, h("div", { class: "form-actions" }, testBtn, syncBtn), result),
+    draw, reload };
 }
 
-function drawStatus(p, box, site) {
+function drawStatus(ctx, p, box, site) {
   const st = site.status || {};
   const since = (at) => at ? `${relative(at)} (${dateTime(at)})` : "never";
   p.head.querySelector("h1").replaceChildren(site.name, " ", stateBadge(st.state || "unknown"));
@@ -120,6 +128,7 @@ function drawStatus(p, box, site) {
       fact("RouterOS", st.routeros_version || "—"),
       fact("Last contact", since(st.last_seen_at)),
       fact("Last sync", since(st.last_sync_at))),
+    driftNote(site, ctx.can("audit.read")),
     st.last_error
       ? h("div", { class: "alert alert-error" }, h("strong", { text: "Last error: " }), st.last_error) : null);
 }

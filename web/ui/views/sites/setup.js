@@ -5,6 +5,7 @@
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { badge, button, busy, loading, toast } from "../../kit.js";
+import { syncNow } from "./sync.js";
 
 const TITLES = {
   api: "API reachable and logged in",
@@ -57,7 +58,7 @@ export function setupChecklist(ctx, id, box, onChange) {
             h("strong", { text: TITLES[s.id] || s.id })),
           h("p", { class: "setup-detail", text: s.detail }),
           fixBox(s),
-          stepActions(base, s, act)))));
+          stepActions(id, s, act)))));
   }
 
   fill(box, loading());
@@ -65,8 +66,12 @@ export function setupChecklist(ctx, id, box, onChange) {
   return load;
 }
 
-/** stepActions are the buttons that fix a step; act(btn, label, fn) runs one and reads the list again. */
-function stepActions(base, step, act) {
+/**
+ * stepActions are the buttons that fix a step of site id; act(btn, label,
+ * fn) runs one and reads the list again. Sync now shows a dry run first.
+ */
+function stepActions(id, step, act) {
+  const base = "/captive/sites/" + api.seg(id);
   const out = [];
   if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
     const b = button("Install login page", () => act(b, "Installing…", async () => {
@@ -83,9 +88,9 @@ function stepActions(base, step, act) {
     out.push(b);
   }
   if (step.id === "walled_garden" && !step.ok) {
-    const b = button("Sync now", () => act(b, "Syncing…", async () => {
-      await api.post(base + "/sync");
-      return "Router synced.";
+    const b = button("Sync now", () => act(b, "Comparing…", async () => {
+      const r = await syncNow(id);
+      return r ? "Router synced." : "";
     }), { kind: "primary", small: true, iconName: "refresh" });
     out.push(b);
   }
