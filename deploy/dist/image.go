@@ -12,6 +12,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -212,7 +213,25 @@ func writeImages(out string, bins []binary, m imageMeta) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tars, lp.AppendIndex(index, layout.WithAnnotations(map[string]string{
+	if err := lp.AppendIndex(index, layout.WithAnnotations(map[string]string{
 		"org.opencontainers.image.ref.name": tag.TagStr(),
-	}))
+	})); err != nil {
+		return nil, err
+	}
+	return tars, readableByAll(dir)
+}
+
+// readableByAll gives the layout the modes of any other release file
+// (go-containerregistry writes some blobs 0600 and index.json 0755).
+func readableByAll(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o644)
+		if d.IsDir() {
+			mode = 0o755
+		}
+		return os.Chmod(path, mode)
+	})
 }
