@@ -12,8 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/VictoriaMetrics/metrics"
 
 	"gatehouse/app"
 	"gatehouse/db"
@@ -138,18 +137,19 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 	notifier := notify.New(notify.Config{SMTP: smtp, Links: links, AllowPrivateWebhooks: cfg.Notify.AllowPrivateWebhooks}, store, logger)
 	rcfg := routeros.Config{DialTimeout: cfg.RouterOS.DialTimeout.Duration, CommandTimeout: cfg.RouterOS.CommandTimeout.Duration,
 		Conns: cfg.RouterOS.Connections, Logger: logger}
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics, err := scheduler.NewMetrics(registry, store)
+	// One set for /metrics: the HTTP metrics and the scheduler's (the
+	// handler adds the Go runtime and process metrics).
+	metricSet := metrics.NewSet()
+	schedMetrics, err := scheduler.NewMetrics(metricSet, store, logger)
 	if err != nil {
 		return nil, err
 	}
-	reconciler := scheduler.NewReconciler(store, metrics.Dialer(func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) }),
+	reconciler := scheduler.NewReconciler(store, schedMetrics.Dialer(func(site app.Site) scheduler.Router { return routeros.NewRouter(site, rcfg) }),
 		scheduler.ReconcilerConfig{Interval: cfg.RouterOS.SyncInterval.Duration, PortalHost: portalHost(cfg.Server.BaseURL)}, logger)
 	// A schedule run tells the notifier (e-mails, webhooks) and the
 	// routers (new coupons to push).
 	sched := scheduler.New(store, kickers{notifier, reconciler}, scheduler.Config{Retention: cfg.Coupons.Retention.Duration,
-		AuditRetention: cfg.Audit.Retention.Duration, GuestRetention: cfg.Guests.Retention.Duration, Metrics: metrics}, logger)
+		AuditRetention: cfg.Audit.Retention.Duration, GuestRetention: cfg.Guests.Retention.Duration, Metrics: schedMetrics}, logger)
 	srv, err := web.New(web.Config{
 		BaseURL:  cfg.Server.BaseURL,
 		TokenKey: tokenKey,
@@ -161,7 +161,7 @@ func wire(ctx context.Context, cfg Config, store *db.DB, logger *slog.Logger) (*
 		DeviceMovesPerDay:    movesPerDay(cfg.Portal.DeviceMovesPerDay),
 		OAuth: web.OAuthEndpoints{GoogleIssuer: cfg.OAuth.GoogleIssuer, AzureAuthority: cfg.OAuth.AzureAuthority,
 			GitHubAuthURL: cfg.OAuth.GitHubAuthURL, GitHubTokenURL: cfg.OAuth.GitHubTokenURL, GitHubAPIURL: cfg.OAuth.GitHubAPIURL},
-	}, web.Deps{Store: store, Metrics: registry, Routers: reconciler, Runner: sched}, logger)
+	}, web.Deps{Store: store, Metrics: metricSet, Routers: reconciler, Runner: sched}, logger)
 	if err != nil {
 		return nil, err
 	}

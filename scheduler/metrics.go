@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/VictoriaMetrics/metrics"
 
 	"gatehouse/app"
 )
@@ -27,46 +31,79 @@ const scrapeTimeout = 5 * time.Second
 // each before the site ever enters that state.
 var siteStates = []string{app.SiteUnknown, app.SiteOnline, app.SiteOffline}
 
+// The scheduler's metrics. The exposition carries no help texts, so each
+// one's meaning is said here (and in README, "Watching it").
+const (
+	// metricPushDuration (histogram, label site): time to push a site's
+	// desired state to its router in a reconcile pass.
+	metricPushDuration = "gatehouse_router_push_duration_seconds"
+	// metricPushErrors (counter, label site): reconcile passes that failed
+	// at the router: unreachable, a command refused or timed out, or
+	// changes refused.
+	metricPushErrors = "gatehouse_router_push_errors_total"
+	// metricRuns (counter): coupon schedule runs that generated a batch
+	// (timed, caught up or run now).
+	metricRuns = "gatehouse_schedule_runs_total"
+	// metricRunFailures (counter): coupon schedule runs that failed.
+	metricRunFailures = "gatehouse_schedule_failures_total"
+
+	// Read from the store at scrape time:
+
+	// metricSiteState (gauge, labels site and state): 1 for the site's
+	// current router state (unknown, online, offline), 0 for the others.
+	metricSiteState = "gatehouse_site_state"
+	// metricReconcileLag (gauge, label site): seconds since the site's
+	// router was last fully in step (since the site was created, if never).
+	metricReconcileLag = "gatehouse_reconcile_lag_seconds"
+	// metricDrift (counter, label site): items of gatehouse's that someone
+	// else changed or removed on the site's router, found and repaired by
+	// a pass.
+	metricDrift = "gatehouse_router_drift_total"
+	// metricCouponsIssued (gauge): coupons held by the store, issued and
+	// not yet purged after retention.
+	metricCouponsIssued = "gatehouse_coupons_issued"
+	// metricCouponsRedeemed (gauge): coupons held by the store that were
+	// redeemed.
+	metricCouponsRedeemed = "gatehouse_coupons_redeemed"
+)
+
+// pushBuckets are the upper bounds (le) of gatehouse_router_push_duration_seconds.
+var pushBuckets = []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+
 // Metrics records the work of the schedules and of the reconciler for
 // Prometheus, and reads site and coupon figures from the store at scrape
-// time. Package main makes one with its registry and hands it to New (in
+// time. Package main makes one with its set and hands it to New (in
 // Config) and to NewReconciler (through Dialer). A nil *Metrics records
 // nothing.
 type Metrics struct {
-	pushDuration *prometheus.HistogramVec
-	pushErrors   *prometheus.CounterVec
-	runs         prometheus.Counter
-	runFailures  prometheus.Counter
+	set         *metrics.Set
+	store       MetricsStore
+	logger      *slog.Logger
+	now         func() time.Time
+	runs        *metrics.Counter
+	runFailures *metrics.Counter
 }
 
-// NewMetrics makes the scheduler's metrics and registers them, with a
-// collector that reads store at every scrape, on reg. It fails when reg
-// already holds metrics of the same names.
-func NewMetrics(reg prometheus.Registerer, store MetricsStore) (*Metrics, error) {
-	m := &Metrics{
-		pushDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "gatehouse_router_push_duration_seconds",
-			Help:    "Time to push a site's desired state to its router in a reconcile pass.",
-			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-		}, []string{"site"}),
-		pushErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "gatehouse_router_push_errors_total",
-			Help: "Reconcile passes that failed at the router: unreachable, a command refused or timed out, or changes refused.",
-		}, []string{"site"}),
-		runs: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "gatehouse_schedule_runs_total",
-			Help: "Coupon schedule runs that generated a batch (timed, caught up or run now).",
-		}),
-		runFailures: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "gatehouse_schedule_failures_total",
-			Help: "Coupon schedule runs that failed.",
-		}),
-	}
-	for _, c := range []prometheus.Collector{m.pushDuration, m.pushErrors, m.runs, m.runFailures, newStoreCollector(store)} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register scheduler metrics: %w", err)
+// NewMetrics makes the scheduler's metrics on set, with a writer that
+// reads store at every scrape; a store that cannot be read is logged and
+// costs its own figures only. It fails when set already holds the
+// scheduler's metrics.
+func NewMetrics(set *metrics.Set, store MetricsStore, logger *slog.Logger) (*Metrics, error) {
+	for _, name := range set.ListMetricNames() {
+		family, _, _ := strings.Cut(name, "{")
+		if slices.Contains([]string{metricPushDuration, metricPushErrors, metricRuns, metricRunFailures}, family) {
+			return nil, fmt.Errorf("register scheduler metrics: %s is already registered", family)
 		}
 	}
+	m := &Metrics{
+		set:         set,
+		store:       store,
+		logger:      logger.With("component", "metrics"),
+		now:         time.Now,
+		runs:        set.NewCounter(metricRuns),
+		runFailures: set.NewCounter(metricRunFailures),
+	}
+	set.RegisterMetricsWriter(m.writeStore)
 	return m, nil
 }
 
@@ -90,8 +127,10 @@ func (m *Metrics) Dialer(dial Dialer) Dialer {
 	}
 	return func(site app.Site) Router {
 		// Both series exist from the start, so that rates work at once.
-		return &meteredRouter{Router: dial(site), duration: m.pushDuration.WithLabelValues(site.ID),
-			errors: m.pushErrors.WithLabelValues(site.ID)}
+		labels := siteLabel(site.ID)
+		return &meteredRouter{Router: dial(site),
+			duration: m.set.GetOrCreatePrometheusHistogramExt(metricPushDuration+"{"+labels+"}", pushBuckets),
+			errors:   m.set.GetOrCreateCounter(metricPushErrors + "{" + labels + "}")}
 	}
 }
 
@@ -103,8 +142,8 @@ var errRefused = errors.New("changes refused")
 // Calls cut short by shutdown or an abandoned request are not failures.
 type meteredRouter struct {
 	Router
-	duration prometheus.Observer
-	errors   prometheus.Counter
+	duration *metrics.PrometheusHistogram
+	errors   *metrics.Counter
 }
 
 func (r *meteredRouter) Info(ctx context.Context) (app.RouterInfo, error) {
@@ -123,7 +162,7 @@ func (r *meteredRouter) Reconcile(ctx context.Context, want app.RouterState) (ap
 	start := time.Now()
 	res, err := r.Router.Reconcile(ctx, want)
 	if ctx.Err() == nil {
-		r.duration.Observe(time.Since(start).Seconds())
+		r.duration.UpdateDuration(start)
 	}
 	if err == nil && len(res.Errors) > 0 {
 		r.count(ctx, errRefused)
@@ -140,75 +179,64 @@ func (r *meteredRouter) count(ctx context.Context, err error) {
 	}
 }
 
-// storeCollector reads the sites and the coupon totals at scrape time:
-// the database is the truth (it outlives restarts and is shared by every
-// gatehouse process on it), and deleted sites drop out by themselves.
-type storeCollector struct {
-	store    MetricsStore
-	now      func() time.Time
-	state    *prometheus.Desc
-	lag      *prometheus.Desc
-	drift    *prometheus.Desc
-	issued   *prometheus.Desc
-	redeemed *prometheus.Desc
-}
-
-func newStoreCollector(store MetricsStore) *storeCollector {
-	return &storeCollector{
-		store: store,
-		now:   time.Now,
-		state: prometheus.NewDesc("gatehouse_site_state",
-			"1 for the site's current router state (unknown, online, offline), 0 for the others.", []string{"site", "state"}, nil),
-		lag: prometheus.NewDesc("gatehouse_reconcile_lag_seconds",
-			"Seconds since the site's router was last fully in step (since the site was created, if never).", []string{"site"}, nil),
-		drift: prometheus.NewDesc("gatehouse_router_drift_total",
-			"Items of gatehouse's that someone else changed or removed on the site's router, found and repaired by a pass.", []string{"site"}, nil),
-		issued: prometheus.NewDesc("gatehouse_coupons_issued",
-			"Coupons held by the store: issued and not yet purged after retention.", nil, nil),
-		redeemed: prometheus.NewDesc("gatehouse_coupons_redeemed",
-			"Coupons held by the store that were redeemed.", nil, nil),
-	}
-}
-
-// Describe implements prometheus.Collector.
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.state
-	ch <- c.lag
-	ch <- c.drift
-	ch <- c.issued
-	ch <- c.redeemed
-}
-
-// Collect implements prometheus.Collector. A store that cannot be read
-// yields invalid metrics: the scrape reports the error and serves the rest.
-func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+// writeStore writes the figures read from the store at scrape time: the
+// database is the truth (it outlives restarts and is shared by every
+// gatehouse process on it), and deleted sites drop out by themselves. A
+// read that fails is logged and leaves out its own figures only; the
+// rest of the scrape is served.
+func (m *Metrics) writeStore(w io.Writer) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	if issued, redeemed, err := c.store.CouponTotals(ctx); err != nil {
-		ch <- prometheus.NewInvalidMetric(c.issued, err)
+	if issued, redeemed, err := m.store.CouponTotals(ctx); err != nil {
+		m.logger.Warn("scrape: read coupon totals", "err", err)
 	} else {
-		ch <- prometheus.MustNewConstMetric(c.issued, prometheus.GaugeValue, float64(issued))
-		ch <- prometheus.MustNewConstMetric(c.redeemed, prometheus.GaugeValue, float64(redeemed))
+		metrics.WriteGaugeUint64(w, metricCouponsIssued, uint64(max(issued, 0)))
+		metrics.WriteGaugeUint64(w, metricCouponsRedeemed, uint64(max(redeemed, 0)))
 	}
-	sites, err := c.store.ListSites(ctx)
+	sites, err := m.store.ListSites(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(c.state, err)
+		m.logger.Warn("scrape: list sites", "err", err)
 		return
 	}
-	now := c.now()
+	if len(sites) == 0 {
+		return
+	}
+	// One family after the other, its type line once: the text format
+	// wants each family's samples together.
+	metrics.WriteMetadataIfNeeded(w, metricSiteState, "gauge")
 	for _, site := range sites {
 		for _, st := range siteStates {
-			v := 0.0
+			v := 0
 			if site.Status.State == st {
 				v = 1
 			}
-			ch <- prometheus.MustNewConstMetric(c.state, prometheus.GaugeValue, v, site.ID, st)
+			fmt.Fprintf(w, "%s{%s,state=%s} %d\n", metricSiteState, siteLabel(site.ID), quoteLabel(st), v)
 		}
+	}
+	now := m.now()
+	metrics.WriteMetadataIfNeeded(w, metricReconcileLag, "gauge")
+	for _, site := range sites {
 		synced := site.CreatedAt
 		if site.Status.LastSyncAt != nil {
 			synced = *site.Status.LastSyncAt
 		}
-		ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, max(now.Sub(synced).Seconds(), 0), site.ID)
-		ch <- prometheus.MustNewConstMetric(c.drift, prometheus.CounterValue, float64(site.Status.DriftCount), site.ID)
+		fmt.Fprintf(w, "%s{%s} %g\n", metricReconcileLag, siteLabel(site.ID), max(now.Sub(synced).Seconds(), 0))
 	}
+	metrics.WriteMetadataIfNeeded(w, metricDrift, "counter")
+	for _, site := range sites {
+		fmt.Fprintf(w, "%s{%s} %d\n", metricDrift, siteLabel(site.ID), max(site.Status.DriftCount, 0))
+	}
+}
+
+// siteLabel is the site="<id>" label of a series.
+func siteLabel(id string) string {
+	return "site=" + quoteLabel(id)
+}
+
+// labelEscaper escapes a label value as the text exposition wants.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// quoteLabel is a label value in double quotes, escaped.
+func quoteLabel(v string) string {
+	return `"` + labelEscaper.Replace(v) + `"`
 }

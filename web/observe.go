@@ -1,18 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"context"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/julienschmidt/httprouter"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gatehouse/app"
 )
@@ -35,44 +33,64 @@ const readyTimeout = 2 * time.Second
 // cannot make a series per path they try.
 const unmatchedRoute = "unmatched"
 
+// The HTTP metrics. The exposition carries no help texts, so each one's
+// meaning is said here (and in README, "Watching it").
+const (
+	// metricRequests (counter, labels code, method, route): HTTP requests
+	// by method, route pattern and status code.
+	metricRequests = "gatehouse_http_requests_total"
+	// metricDuration (histogram, labels method, route): time to answer
+	// HTTP requests, by method and route pattern.
+	metricDuration = "gatehouse_http_request_duration_seconds"
+)
+
+// durationBuckets are the upper bounds (le) of
+// gatehouse_http_request_duration_seconds: Prometheus' default buckets.
+var durationBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
 // observer holds the HTTP metrics and serves /metrics.
 type observer struct {
-	requests    *prometheus.CounterVec
-	duration    *prometheus.HistogramVec
-	handler     http.Handler // the Prometheus exposition of the registry
+	set         *metrics.Set // what /metrics writes, before the process metrics
 	allowRemote bool
 }
 
-// newObserver registers the HTTP metrics on reg; nil reg means a
-// registry of the server's own, holding only those.
-func newObserver(reg *prometheus.Registry, allowRemote bool, logger *slog.Logger) (*observer, error) {
-	if reg == nil {
-		reg = prometheus.NewRegistry()
+// newObserver counts the HTTP metrics on set; nil set means a set of the
+// server's own. Two servers on one set count into the same series.
+func newObserver(set *metrics.Set, allowRemote bool) *observer {
+	if set == nil {
+		set = metrics.NewSet()
 	}
-	o := &observer{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "gatehouse_http_requests_total",
-			Help: "HTTP requests by method, route pattern and status code.",
-		}, []string{"method", "route", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "gatehouse_http_request_duration_seconds",
-			Help:    "Time to answer HTTP requests, by method and route pattern.",
-			Buckets: prometheus.DefBuckets,
-		}, []string{"method", "route"}),
-		allowRemote: allowRemote,
-	}
-	for _, c := range []prometheus.Collector{o.requests, o.duration} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("web: register metrics: %w", err)
-		}
-	}
-	o.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		// A collector that fails (the store is down) costs its own
-		// figures only; the error is logged.
-		ErrorHandling: promhttp.ContinueOnError,
-		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	})
-	return o, nil
+	// TYPE lines, so that scrapers know counters from gauges; the setting
+	// is the package's, for every set.
+	metrics.ExposeMetadata(true)
+	return &observer{set: set, allowRemote: allowRemote}
+}
+
+// count records one answered request.
+func (o *observer) count(method, route string, status int, took time.Duration) {
+	m, r := `method=`+quoteLabel(method), `route=`+quoteLabel(route)
+	o.set.GetOrCreateCounter(metricRequests + `{code="` + strconv.Itoa(status) + `",` + m + `,` + r + `}`).Inc()
+	o.set.GetOrCreatePrometheusHistogramExt(metricDuration+`{`+m+`,`+r+`}`, durationBuckets).Update(took.Seconds())
+}
+
+// write writes the Prometheus text exposition: the set (the HTTP metrics,
+// and whatever else main registered on it: the scheduler's, the figures
+// read from the store), then the Go runtime and process metrics.
+func (o *observer) write(w http.ResponseWriter) {
+	var buf bytes.Buffer
+	o.set.WritePrometheus(&buf)
+	metrics.WriteProcessMetrics(&buf)
+	metrics.WriteFDMetrics(&buf)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+// labelEscaper escapes a label value as the text exposition wants.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// quoteLabel is a label value in double quotes, escaped.
+func quoteLabel(v string) string {
+	return `"` + labelEscaper.Replace(v) + `"`
 }
 
 // observe is the metrics middleware: it counts and times every request,
@@ -91,8 +109,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				status = http.StatusInternalServerError // panicked: recoverPanics answers 500
 			}
 			method, route := methodLabel(r.Method), routes.match(r.Method, r.URL.Path)
-			s.obs.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-			s.obs.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+			s.obs.count(method, route, status, time.Since(start))
 		}()
 		next.ServeHTTP(rec, r)
 		done = true
@@ -267,7 +284,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request, _ httprouter.Pa
 			Message: "metrics are served to loopback clients only; see [metrics] allow_remote"})
 		return
 	}
-	s.obs.handler.ServeHTTP(w, r)
+	s.obs.write(w)
 }
 
 // isLoopback reports whether a connection's remote address (host:port) is

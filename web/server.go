@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/julienschmidt/httprouter"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"gatehouse/app"
 )
@@ -61,9 +61,10 @@ type Deps struct {
 	// Runner runs coupon schedules ("run now") and learns of schedule
 	// changes.
 	Runner ScheduleRunner
-	// Metrics is the registry /metrics serves and the HTTP metrics are
-	// registered on; nil means a registry of the server's own.
-	Metrics *prometheus.Registry
+	// Metrics is the set /metrics writes (followed by the Go runtime and
+	// process metrics) and the HTTP metrics are counted on; nil means a
+	// set of the server's own.
+	Metrics *metrics.Set
 }
 
 // ScheduleRunner is what the HTTP layer needs of the scheduler.
@@ -182,11 +183,7 @@ func New(cfg Config, deps Deps, logger *slog.Logger) (*Server, error) {
 	s.cardSheets = make(chan struct{}, 1)
 	s.secureCookies = strings.HasPrefix(cfg.BaseURL, "https://")
 	s.loopbackBase = app.IsLoopbackURL(cfg.BaseURL) && !cfg.AllowLoopbackBaseURL
-	obs, err := newObserver(deps.Metrics, cfg.MetricsAllowRemote, s.logger)
-	if err != nil {
-		return nil, err
-	}
-	s.obs = obs
+	s.obs = newObserver(deps.Metrics, cfg.MetricsAllowRemote)
 	router := httprouter.New()
 	router.RedirectTrailingSlash = false
 	router.RedirectFixedPath = false // "/a/../b" is not found, not redirected: ids never hold "/"
