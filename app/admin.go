@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"regexp"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -30,6 +31,21 @@ type Admin struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	LastLoginAt *time.Time
+	// Lang is the admin page's language the account chose ("" follows
+	// the browser).
+	Lang string
+}
+
+// AdminLanguages are the languages of the admin page.
+var AdminLanguages = []string{"en", "es", "fr", "de", "pt"}
+
+// CheckAdminLang validates an account's language: one of AdminLanguages,
+// or "" to follow the browser. EInvalid (param lang) otherwise.
+func CheckAdminLang(lang string) error {
+	if lang == "" || slices.Contains(AdminLanguages, lang) {
+		return nil
+	}
+	return Invalid("lang", ReasonParameterInvalid, "lang must be one of en, es, fr, de, pt, or empty to follow the browser")
 }
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
@@ -83,4 +99,10 @@ type AdminStore interface {
 	// StartSession records a sign-in of the account and returns its new
 	// session token record, valid for ttl.
 	StartSession(ctx context.Context, adminID string, ttl time.Duration) (Token, error)
+	// AdminLang returns the account's language ("" when it never chose).
+	// ENotFound for an unknown account.
+	AdminLang(ctx context.Context, adminID string) (string, error)
+	// SetAdminLang stores the account's language (CheckAdminLang:
+	// EInvalid). ENotFound for an unknown account.
+	SetAdminLang(ctx context.Context, adminID, lang string) error
 }

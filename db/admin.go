@@ -11,7 +11,7 @@ import (
 
 var _ app.AdminStore = (*DB)(nil)
 
-const adminColumns = `id, username, role, created_at, updated_at, last_login_at`
+const adminColumns = `id, username, role, created_at, updated_at, last_login_at, lang`
 
 // CreateAdmin stores a new admin account. EInvalid for a bad user name or
 // role; EConflict when the user name is taken, whatever its case.
@@ -155,7 +155,7 @@ func scanAdmin(sc scanner) (app.Admin, error) {
 		created, updated int64
 		lastLogin        sql.NullInt64
 	)
-	if err := sc.Scan(&a.ID, &a.Username, &role, &created, &updated, &lastLogin); err != nil {
+	if err := sc.Scan(&a.ID, &a.Username, &role, &created, &updated, &lastLogin, &a.Lang); err != nil {
 		return app.Admin{}, err
 	}
 	a.Role = app.Role(role)
@@ -175,3 +175,30 @@ func (e extraScanner) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.
 // scanWith returns a scanner that also fills extra from the columns after
 // the ones the caller scans.
 func scanWith(sc scanner, extra ...any) scanner { return extraScanner{sc, extra} }
+
+// AdminLang implements app.AdminStore.
+func (db *DB) AdminLang(ctx context.Context, adminID string) (string, error) {
+	var lang string
+	err := db.read(ctx, "read admin language", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT lang FROM admins WHERE id = ?`, adminID).Scan(&lang)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.NotFound("admin", adminID)
+		}
+		return err
+	})
+	return lang, err
+}
+
+// SetAdminLang implements app.AdminStore.
+func (db *DB) SetAdminLang(ctx context.Context, adminID, lang string) error {
+	if err := app.CheckAdminLang(lang); err != nil {
+		return err
+	}
+	return db.write(ctx, "set admin language", func(tx *sql.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `UPDATE admins SET lang = ?, updated_at = ? WHERE id = ?`, lang, micros(now), adminID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "admin", adminID)
+	})
+}

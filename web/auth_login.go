@@ -282,6 +282,40 @@ type meJSON struct {
 	// Warnings are setup problems the admin page shows until they are
 	// fixed (extension).
 	Warnings []warningJSON `json:"warnings"`
+	// Lang is the admin page's language the account chose; "" follows
+	// the browser (always "" for an API token).
+	Lang string `json:"lang"`
+}
+
+// meLangRequest is the body of PUT /auth/me.
+type meLangRequest struct {
+	Lang optional[string] `json:"lang"`
+}
+
+// setMe serves PUT /auth/me: a signed-in account keeps its admin page
+// language ({"lang":"de"}, or "" to follow the browser again); the answer
+// is GET /auth/me's. An API token has no account to keep it: 400.
+func (s *Server) setMe(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+	var req meLangRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	caller, _ := principalFrom(r.Context())
+	switch {
+	case !req.Lang.given():
+		s.writeError(w, r, app.Missing("lang"))
+		return
+	case caller.AdminID == "":
+		s.writeError(w, r, app.Invalid("lang", app.ReasonParameterInvalid,
+			"an API token has no account to keep a language; sign in to the admin page"))
+		return
+	}
+	if err := s.store.SetAdminLang(r.Context(), caller.AdminID, req.Lang.value); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.me(w, r, p)
 }
 
 type meInstanceJSON struct {
@@ -306,6 +340,12 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, _ httprouter.Params)
 		Actions: []string{}, Instances: []meInstanceJSON{}, Sites: []meSiteJSON{}, Warnings: s.setupWarnings()}
 	if p.Session {
 		out.Kind = "session"
+		lang, err := s.store.AdminLang(r.Context(), p.AdminID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out.Lang = lang
 	}
 	for _, a := range p.Role.Allowed() {
 		out.Actions = append(out.Actions, string(a))

@@ -247,7 +247,7 @@ func TestPasswordChangeAndDeleteEndSessions(t *testing.T) {
 // plans, run its own shift, see who is online and disconnect a guest, and
 // its own session.
 var frontdeskMay = map[string]bool{
-	"GET /auth/me": true, "POST /auth/logout": true,
+	"GET /auth/me": true, "PUT /auth/me": true, "POST /auth/logout": true,
 	"PUT /captive/instances/{instanceId}/coupons/{couponId}":                         true,
 	"DELETE /captive/instances/{instanceId}/coupons/{couponId}":                      true,
 	"POST /captive/instances/{instanceId}/coupon-actions/{couponId}/extend":          true,
@@ -588,5 +588,32 @@ func TestLoginHashingQueueIsBounded(t *testing.T) {
 		if r := <-results; r.status != http.StatusUnauthorized {
 			t.Fatalf("queued sign-in: %d %s, want 401", r.status, r.body)
 		}
+	}
+}
+
+// An account keeps its admin page language across sign-ins; an API token
+// has no account to keep one.
+func TestAccountLanguage(t *testing.T) {
+	e := newEnv(t, "")
+	pw := e.createAdmin("lena", app.RoleFrontdesk)
+	s := e.session("lena", pw)
+	if me := e.call(http.MethodGet, "/auth/me", s, nil).object(t); me["lang"] != "" {
+		t.Fatalf("a new account's lang = %v, want empty", me["lang"])
+	}
+	r := e.call(http.MethodPut, "/auth/me", s, map[string]any{"lang": "de"})
+	wantStatus(t, r, http.StatusOK)
+	if r.object(t)["lang"] != "de" {
+		t.Fatalf("PUT /auth/me = %s", r.body)
+	}
+	again := e.session("lena", pw)
+	if me := e.call(http.MethodGet, "/auth/me", again, nil).object(t); me["lang"] != "de" {
+		t.Errorf("after a new sign-in lang = %v, want de", me["lang"])
+	}
+	wantError(t, e.call(http.MethodPut, "/auth/me", s, map[string]any{"lang": "xx"}), http.StatusBadRequest, "parameter_invalid", "lang")
+	wantError(t, e.call(http.MethodPut, "/auth/me", s, map[string]any{}), http.StatusBadRequest, "parameter_missing", "lang")
+	wantError(t, e.admin(http.MethodPut, "/auth/me", map[string]any{"lang": "fr"}), http.StatusBadRequest, "parameter_invalid", "lang")
+	wantStatus(t, e.call(http.MethodPut, "/auth/me", s, map[string]any{"lang": ""}), http.StatusOK)
+	if me := e.call(http.MethodGet, "/auth/me", s, nil).object(t); me["lang"] != "" {
+		t.Errorf("after clearing lang = %v", me["lang"])
 	}
 }

@@ -37,6 +37,7 @@ func (s *Server) routes() []route {
 		{method: post, path: "/auth/login", handle: s.login, bodyLimit: loginBodyLimit},
 		{method: post, path: "/auth/logout", action: app.ActSession, handle: s.logout},
 		{method: get, path: "/auth/me", action: app.ActSession, handle: s.me},
+		{method: put, path: "/auth/me", action: app.ActSession, handle: s.setMe},
 		{method: get, path: "/captive/dashboard", action: app.ActReadDashboard, handle: s.dashboard},
 
 		{method: get, path: "/captive/instances", action: app.ActReadInstances, handle: s.listInstances},
