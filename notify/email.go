@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
-	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -168,13 +167,12 @@ func (p *pass) message(ctx context.Context, d app.Delivery) (*mail.Msg, error) {
 	}
 	now := p.n.cfg.Now()
 	link := p.n.cfg.Links.CouponListURL(d.ScheduleID)
-	const when = "Mon 2 Jan 2006 15:04 MST"
-	var b strings.Builder
-	fmt.Fprintf(&b, "The coupon schedule %s made %s on %s.\n\n", name, coupons(d.Count), d.RanAt.In(loc).Format(when))
-	fmt.Fprintf(&b, "See and print its valid coupons here:\n\n%s\n\n", link)
-	fmt.Fprintf(&b, "The link works for %d hours, until %s; anyone who has it can see the coupons.\n",
-		int(app.CouponLinkTTL/time.Hour), now.Add(app.CouponLinkTTL).In(loc).Format(when))
-	b.WriteString("\n-- \nSent by gatehouse because this address is in a notification group of the schedule.\n")
+	lang := "en"
+	if in, err := p.n.store.Instance(ctx, d.InstanceID); err == nil {
+		lang = in.Locale
+	}
+	words := newEmailWords(lang)
+	body := words.body(name, d.Count, d.RanAt.In(loc), link, int(app.CouponLinkTTL/time.Hour), now.Add(app.CouponLinkTTL).In(loc))
 
 	m := mail.NewMsg()
 	if err := m.From(p.n.cfg.SMTP.From); err != nil {
@@ -183,24 +181,12 @@ func (p *pass) message(ctx context.Context, d app.Delivery) (*mail.Msg, error) {
 	if err := m.To(d.Target); err != nil {
 		return nil, fmt.Errorf("bad address: %w", err)
 	}
-	subject := "New coupons"
-	if s.Name != "" {
-		subject += ": " + s.Name
-	}
-	m.Subject(fmt.Sprintf("%s (%d)", subject, d.Count))
+	m.Subject(words.subject(s.Name, d.Count))
 	m.SetDateWithValue(now)
 	m.SetMessageID()
 	m.SetUserAgent("gatehouse")
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 	m.SetGenHeader(mail.Header(HeaderDelivery), d.ID)
-	m.SetBodyString(mail.TypeTextPlain, b.String())
+	m.SetBodyString(mail.TypeTextPlain, body)
 	return m, nil
-}
-
-// coupons is "1 new coupon" or "n new coupons".
-func coupons(n int) string {
-	if n == 1 {
-		return "1 new coupon"
-	}
-	return fmt.Sprintf("%d new coupons", n)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/http"
@@ -289,6 +290,36 @@ func TestSMTPConfig(t *testing.T) {
 	for _, s := range []string{fmt.Sprint(valid), fmt.Sprintf("%+v", valid), logs.String()} {
 		if strings.Contains(s, "pw-s3cret") || !strings.Contains(s, "mail.example.com") {
 			t.Errorf("dump %q: want the host and no password", s)
+		}
+	}
+}
+
+// The e-mail speaks the instance's language: German words, German date
+// and number forms, the German word order.
+func TestEmailInTheInstanceLanguage(t *testing.T) {
+	ms := newMailServer(t, nil, "", "")
+	f := newFixture(t, func(c *notify.Config) {
+		c.SMTP = notify.SMTPConfig{Host: ms.host, Port: ms.port, From: "wifi@example.com", TLS: notify.SMTPNone}
+	})
+	f.store.mu.Lock()
+	f.store.locales[instanceID] = "de"
+	f.store.mu.Unlock()
+	d := delivery("d-de", app.ChannelEmail, "rezeption@example.com")
+	d.Count = 1200
+	f.store.add(d)
+	f.pass(t)
+	msgs := ms.got()
+	if len(msgs) != 1 {
+		t.Fatalf("messages: got %d, want 1", len(msgs))
+	}
+	m, body := readMail(t, msgs[0])
+	if got, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil || got != "Neue Codes: Daily passes (1.200)" {
+		t.Errorf("Subject: got %q (%v)", got, err)
+	}
+	for _, want := range []string{`Der Code-Zeitplan "Daily passes" hat am 29.10.2025 07:59 CET 1.200 neue Codes erstellt.`,
+		"Der Link gilt 24 Stunden, bis 30.10.2025 08:00 CET", "Benachrichtigungsgruppe"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
 }

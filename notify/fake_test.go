@@ -20,6 +20,7 @@ type fakeStore struct {
 	mu         sync.Mutex
 	deliveries []*app.Delivery
 	groups     map[string]app.NotificationGroup
+	locales    map[string]string // instance id → locale
 	schedules  map[string]app.Schedule
 	outcomes   []outcome
 }
@@ -33,7 +34,7 @@ type outcome struct {
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{groups: map[string]app.NotificationGroup{}, schedules: map[string]app.Schedule{}}
+	return &fakeStore{groups: map[string]app.NotificationGroup{}, schedules: map[string]app.Schedule{}, locales: map[string]string{}}
 }
 
 func (s *fakeStore) add(d app.Delivery) {
@@ -132,6 +133,14 @@ func (s *fakeStore) Schedule(_ context.Context, instanceID, id string) (app.Sche
 		return app.Schedule{}, app.NotFound("schedule", id)
 	}
 	return sc, nil
+}
+
+// Instance answers the instance's locale: the one set with locale, else
+// English.
+func (s *fakeStore) Instance(_ context.Context, id string) (app.Instance, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return app.Instance{ID: id, Locale: s.locales[id]}, nil
 }
 
 // clock is a settable time source.

@@ -60,7 +60,8 @@ const recordTimeout = 5 * time.Second
 
 // Store is the part of the database the notifier calls: the outbox and the
 // groups' webhook secrets, cut from app.NotificationStore, and a schedule's
-// name and time zone for e-mails, cut from app.ScheduleStore. The methods'
+// name and time zone and an instance's locale for e-mails, cut from
+// app.ScheduleStore and app.InstanceStore. The methods'
 // contracts are written there. Package db implements it.
 type Store interface {
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]app.Delivery, error)
@@ -68,6 +69,7 @@ type Store interface {
 	DeliveryFailed(ctx context.Context, id string, at time.Time, errText string, next time.Time) error
 	NotificationGroup(ctx context.Context, id string) (app.NotificationGroup, error)
 	Schedule(ctx context.Context, instanceID, id string) (app.Schedule, error)
+	Instance(ctx context.Context, id string) (app.Instance, error)
 }
 
 // Config is how the notifier sends.
