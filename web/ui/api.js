@@ -2,6 +2,8 @@
 // carries the bearer token kept in sessionStorage (closing the tab signs
 // out); every failure becomes an ApiError with a message a person can read.
 
+import { t } from "./i18n.js";
+
 const TOKEN_KEY = "gatehouse.token";
 
 /** ApiError is a failed API call: the HTTP status and the Error JSON. */
@@ -24,15 +26,15 @@ function wordError(status, body) {
   }
   switch (status) {
     case 0:
-      return "Could not reach gatehouse. Check the network connection and try again.";
+      return t("api.unreachable");
     case 401:
-      return msg || "Your session ended, sign in again.";
+      return msg || t("api.session_ended");
     case 403:
-      return msg ? "Not allowed: " + msg : "Your role may not do this.";
+      return msg ? t("api.not_allowed", { message: msg }) : t("api.forbidden");
     case 503:
-      return msg ? "Not available right now: " + msg : "This part of gatehouse is not available right now.";
+      return msg ? t("api.unavailable_now", { message: msg }) : t("api.unavailable");
   }
-  return msg || `The server answered ${status}. Try again.`;
+  return msg || t("api.status", { status });
 }
 
 let sessionEnded = () => {};

@@ -5,6 +5,8 @@
 import * as api from "./api.js";
 import { h, icon, fill, add } from "./dom.js";
 import { page, toast } from "./kit.js";
+import { t } from "./i18n.js";
+import { startLanguage, accountLanguage, saveLanguage, languageSelect } from "./lang_switch.js";
 import { signIn } from "./views/signin.js";
 import { dashboard } from "./views/dashboard.js";
 import { sites, siteDetail, siteForm } from "./views/sites.js";
@@ -23,32 +25,35 @@ import { notificationGroups } from "./views/notifications.js";
 import { integrations } from "./views/integrations.js";
 
 /**
- * ROUTES: path (first hash segment), nav label, the actions a role needs,
- * and the view. A view is (ctx) => optional cleanup function.
+ * ROUTES: path (first hash segment), nav label (its key in the
+ * catalogues, i18n/), the actions a role needs, and the view. A view is (ctx) => optional cleanup function.
  */
 const ROUTES = [
-  { path: "dashboard", label: "Dashboard", icon: "dashboard", need: ["dashboard.read"], view: dashboard },
-  { path: "coupons", label: "Coupons", deskLabel: "Generate and print coupons", icon: "ticket", need: ["coupons.list"],
+  { path: "dashboard", label: "nav.dashboard", icon: "dashboard", need: ["dashboard.read"], view: dashboard },
+  { path: "coupons", label: "nav.coupons", deskLabel: "nav.coupons_desk", icon: "ticket", need: ["coupons.list"],
     view: coupons },
-  { path: "plans", label: "Plans", icon: "tag", need: ["plans.read"], view: plans },
-  { path: "sales", label: "Sales", icon: "cash", need: ["shifts.read", "ledger.read"], view: sales,
+  { path: "plans", label: "nav.plans", icon: "tag", need: ["plans.read"], view: plans },
+  { path: "sales", label: "nav.sales", icon: "cash", need: ["shifts.read", "ledger.read"], view: sales,
     sub: { "*": shiftDetail } },
-  { path: "reports", label: "Reports", icon: "chart", need: ["reports.read"], view: reports },
-  { path: "guests", label: "Guests online", icon: "users", need: ["site_users.list"], view: guests },
-  { path: "guest-data", label: "Guest data", icon: "person", need: ["guests.manage"], view: guestData },
-  { path: "sites", label: "Sites", icon: "router", need: ["sites.read"], view: sites,
+  { path: "reports", label: "nav.reports", icon: "chart", need: ["reports.read"], view: reports },
+  { path: "guests", label: "nav.guests", icon: "users", need: ["site_users.list"], view: guests },
+  { path: "guest-data", label: "nav.guest_data", icon: "person", need: ["guests.manage"], view: guestData },
+  { path: "sites", label: "nav.sites", icon: "router", need: ["sites.read"], view: sites,
     sub: { new: siteForm, "*": siteDetail } },
-  { path: "instances", label: "Portals", icon: "portal", need: ["instances.read"], view: instances,
+  { path: "instances", label: "nav.instances", icon: "portal", need: ["instances.read"], view: instances,
     sub: { "*": instanceDetail } },
-  { path: "schedules", label: "Schedules", icon: "clock", need: ["schedules.read", "instances.read"], view: schedules },
-  { path: "notifications", label: "Notifications", icon: "bell", need: ["schedules.manage"], view: notificationGroups },
-  { path: "integrations", label: "Sign-in providers", icon: "shield", need: ["integrations.read"], view: integrations },
-  { path: "tokens", label: "API tokens", icon: "key", need: ["tokens.manage"], view: tokens },
-  { path: "print", label: "Print coupons", need: ["coupons.list"], view: printView, hidden: true },
-  { path: "print-shift", label: "Print shift report", need: ["shifts.use"], view: printShiftView, hidden: true },
+  { path: "schedules", label: "nav.schedules", icon: "clock", need: ["schedules.read", "instances.read"], view: schedules },
+  { path: "notifications", label: "nav.notifications", icon: "bell", need: ["schedules.manage"], view: notificationGroups },
+  { path: "integrations", label: "nav.integrations", icon: "shield", need: ["integrations.read"], view: integrations },
+  { path: "tokens", label: "nav.tokens", icon: "key", need: ["tokens.manage"], view: tokens },
+  { path: "print", label: "nav.print", need: ["coupons.list"], view: printView, hidden: true },
+  { path: "print-shift", label: "nav.print_shift", need: ["shifts.use"], view: printShiftView, hidden: true },
 ];
 
-const ROLE_NAMES = { admin: "Admin", operator: "Operator", frontdesk: "Front desk" };
+/** ROLE_NAMES: the roles' names by their keys in the catalogues. */
+const ROLE_NAMES = { admin: () => t("role.admin"), operator: () => t("role.operator"),
+  frontdesk: () => t("role.frontdesk") };
+const roleName = (role) => (ROLE_NAMES[role] ? ROLE_NAMES[role]() : role);
 
 const state = { me: null, cleanup: null, notice: "" };
 let renders = 0; // counts view renders, to drop the cleanup of a page left while loading
@@ -89,13 +94,13 @@ function shell() {
   const app = document.getElementById("app");
   const menuBtn = h("button",
     { type: "button", class: "btn btn-ghost menu-btn", "aria-expanded": "false", "aria-controls": "nav" },
-    icon("menu"), h("span", { text: "Menu" }));
-  const nav = h("nav", { id: "nav", class: "nav", "aria-label": "Main" },
+    icon("menu"), h("span", { text: t("shell.menu") }));
+  const nav = h("nav", { id: "nav", class: "nav", "aria-label": t("shell.nav_label") },
     h("ul", null, ROUTES.filter((r) => !r.hidden && allowed(r)).map((r) =>
       h("li", null, h("a", { href: "#/" + r.path, data: { route: r.path } }, icon(r.icon),
-        h("span", { text: isDesk() && r.deskLabel ? r.deskLabel : r.label }))))),
+        h("span", { text: t(isDesk() && r.deskLabel ? r.deskLabel : r.label) }))))),
     h("p", { class: "nav-user",
-      text: `Signed in as ${state.me.username} (${ROLE_NAMES[state.me.role] || state.me.role})` }));
+      text: t("shell.signed_in_as", { user: state.me.username, role: roleName(state.me.role) }) }));
   menuBtn.addEventListener("click", () => {
     const open = menuBtn.getAttribute("aria-expanded") !== "true";
     menuBtn.setAttribute("aria-expanded", String(open));
@@ -108,18 +113,18 @@ function shell() {
     }
   });
   const signOutBtn = h("button", { type: "button", class: "btn btn-ghost", on: { click: signOut } },
-    icon("logout"), h("span", { text: "Sign out" }));
+    icon("logout"), h("span", { class: "sign-out-label", text: t("shell.sign_out") }));
   const top = h("header", { class: "topbar" },
     menuBtn,
     h("a", { class: "brand", href: "#" + homePath() },
       h("img", { src: "/ui/logo.svg", alt: "", width: 28, height: 28 }), h("span", { text: "gatehouse" })),
     h("div", { class: "user" },
       h("span", { class: "user-name" }, h("strong", { text: state.me.username }),
-        h("span", { class: "role", text: ROLE_NAMES[state.me.role] || state.me.role })),
-      signOutBtn));
+        h("span", { class: "role", text: roleName(state.me.role) })),
+      languageSelect(switchLanguage), signOutBtn));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
   const toMain = (ev) => { ev.preventDefault(); main.focus(); };
-  const skip = h("a", { class: "skip", href: "#main", on: { click: toMain } }, "Skip to content");
+  const skip = h("a", { class: "skip", href: "#main", on: { click: toMain } }, t("shell.skip"));
   fill(app, skip, top, setupBanner(state.me.warnings), h("div", { class: "layout" }, nav, main));
   return main;
 }
@@ -127,10 +132,11 @@ function shell() {
 /** setupBanner shows the setup problems /auth/me reports (a loopback base_url) on every page until they are fixed. */
 function setupBanner(warnings) {
   if (!warnings || !warnings.length) return null;
-  return h("div", { class: "setup-banner", role: "region", "aria-label": "Setup problems" },
+  return h("div", { class: "setup-banner", role: "region", "aria-label": t("shell.setup_problems") },
     warnings.map((w) => h("div", { class: "alert alert-warn", role: "alert", data: { warning: w.code } },
-      h("strong", { text: "Setup problem: " }), w.message,
-      w.setting ? h("p", { class: "small" }, "Setting to change: ", h("code", { text: w.setting })) : null)));
+      h("strong", { text: t("shell.setup_problem") + " " }), w.message,
+      w.setting ? h("p", { class: "small" }, t("shell.setting_to_change") + " ", h("code", { text: w.setting }))
+        : null)));
 }
 
 /** render shows the view for the current hash. */
@@ -155,15 +161,15 @@ async function render() {
   let view = route && route.view;
   if (route && segments.length > 1 && route.sub) view = route.sub[segments[1]] || route.sub["*"];
   if (!route) {
-    notFound(root, "There is no page at this address.");
+    notFound(root, t("shell.no_page"));
     return;
   }
   if (!allowed(route)) {
-    notFound(root, "This page is not available for your role.", "Not available");
-    document.title = "Not available · gatehouse";
+    notFound(root, t("shell.not_for_role"), t("shell.not_available"));
+    document.title = `${t("shell.not_available")} · gatehouse`;
     return;
   }
-  document.title = `${route.label} · gatehouse`;
+  document.title = `${t(route.label)} · gatehouse`;
   const ctx = { main: root, segments, params, me: state.me, can, navigate, refreshMe, isDesk: isDesk() };
   await showView(view, ctx);
 }
@@ -184,6 +190,7 @@ async function loadMe() {
   if (state.me) return true;
   try {
     state.me = await api.get("/auth/me");
+    if (accountLanguage(state.me)) document.getElementById("app").replaceChildren(); // the shell anew, in its words
     return true;
   } catch (err) {
     if (err.status !== 401) showSignIn(err.message);
@@ -209,7 +216,7 @@ async function showView(view, ctx) {
   } catch (err) {
     if (err && err.status === 401) return;
     fill(root, h("div", { class: "alert alert-error", role: "alert" },
-      h("strong", { text: "This page could not be loaded. " }), err && err.message ? err.message : String(err)));
+      h("strong", { text: t("shell.load_failed") + " " }), err && err.message ? err.message : String(err)));
   }
   if (seq !== renders || !root.isConnected) {
     if (cleanup) cleanup(); // another page was opened meanwhile
@@ -220,10 +227,10 @@ async function showView(view, ctx) {
   if (h1 && !root.contains(document.activeElement)) h1.focus({ preventScroll: true });
 }
 
-function notFound(root, text, title = "Page not found") {
+function notFound(root, text, title = t("shell.page_not_found")) {
   const p = page(title);
   add(p.body, h("div", { class: "panel notice-panel" }, h("p", { class: "not-available", text }),
-    h("p", null, h("a", { href: "#" + homePath(), text: "Go to the start page" }))));
+    h("p", null, h("a", { href: "#" + homePath(), text: t("shell.go_start") }))));
   fill(root, p.el);
   p.el.querySelector("h1").focus();
 }
@@ -236,9 +243,10 @@ async function refreshMe() {
 
 function showSignIn(notice) {
   state.me = null;
-  document.title = "Sign in · gatehouse";
+  document.title = `${t("signin.title")} · gatehouse`;
   signIn(document.getElementById("app"), {
     notice: notice || state.notice,
+    language: () => showSignIn(notice),
     async done(token) {
       api.setToken(token);
       state.notice = "";
@@ -259,7 +267,7 @@ async function signOut() {
   }
   api.clearToken();
   state.me = null;
-  state.notice = "You are signed out.";
+  state.notice = t("shell.signed_out");
   history.replaceState(null, "", "#/");
   render();
 }
@@ -267,7 +275,7 @@ async function signOut() {
 api.onSessionEnd(() => {
   api.clearToken();
   state.me = null;
-  state.notice = "Your session ended, sign in again.";
+  state.notice = t("api.session_ended");
   if (state.cleanup) {
     try {
       state.cleanup();
@@ -282,11 +290,26 @@ api.onSessionEnd(() => {
 window.addEventListener("hashchange", () => {
   if (location.hash.startsWith("#/") || location.hash === "" || location.hash === "#") render();
 });
-window.addEventListener("error", (ev) => toast("Something went wrong on this page: " + ev.message, "bad"));
+window.addEventListener("error", (ev) => toast(t("shell.page_error", { message: ev.message }), "bad"));
 window.addEventListener("unhandledrejection", (ev) => {
   const r = ev.reason;
   if (r && r.status === 401) return;
-  toast(r && r.message ? r.message : "Something went wrong.", "bad");
+  toast(r && r.message ? r.message : t("shell.went_wrong"), "bad");
 });
 
+/**
+ * switchLanguage makes code the page's language, kept for the account (or
+ * in this browser), and draws the shell and the view anew in its words.
+ */
+async function switchLanguage(code) {
+  try {
+    state.me = await saveLanguage(state.me, code);
+  } catch (err) {
+    if (err.status !== 401) toast(t("shell.lang_not_saved", { message: err.message }), "bad");
+  }
+  document.getElementById("app").replaceChildren();
+  render();
+}
+
+startLanguage();
 render();

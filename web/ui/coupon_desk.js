@@ -7,6 +7,7 @@ import { h, nextId } from "./dom.js";
 import { confirmDialog, ask, toast, input, field } from "./kit.js";
 import { dateTime, duration } from "./format.js";
 import { startPrint } from "./print_job.js";
+import { t } from "./i18n.js";
 
 const coupons = (inst) => `/captive/instances/${api.seg(inst)}/coupons`;
 const actions = (inst, c) => `/captive/instances/${api.seg(inst)}/coupon-actions/${api.seg(c.id)}`;
@@ -30,16 +31,17 @@ export async function printOne(ctx, inst, { minutes, note = "", plan = "" } = {}
 /** editNote asks for a coupon's note and saves it; resolves to the updated coupon, or null when cancelled. */
 export async function editNote(inst, c) {
   const box = input({ name: "note", value: c.note || "", maxlength: 200, autocomplete: "off", spellcheck: "false" });
-  const extra = field("Note", box,
-    { hint: "A room number or the guest's name, up to 200 characters. Leave empty to remove it." });
-  if (!(await ask({ title: `Note for ${c.code}`, confirm: "Save note", extra }, box))) return null;
+  const extra = field(t("row.note"), box, { hint: t("desk.note_hint") });
+  if (!(await ask({ title: t("desk.note_title", { code: c.code }), confirm: t("desk.note_save"), extra }, box))) {
+    return null;
+  }
   const updated = await api.put(`${coupons(inst)}/${api.seg(c.id)}`, { note: box.value.trim() });
-  toast(updated.note ? `Note saved for ${c.code}.` : `Note removed from ${c.code}.`);
+  toast(updated.note ? t("desk.note_saved", { code: c.code }) : t("desk.note_removed", { code: c.code }));
   return updated;
 }
 
 /** EXTENSIONS: the quick choices of extendCoupon, in minutes. */
-const EXTENSIONS = [[60, "1 hour"], [1440, "1 day"]];
+const EXTENSIONS = [60, 1440];
 
 /**
  * extendCoupon asks how much time to add to a coupon and adds it; resolves
@@ -48,7 +50,7 @@ const EXTENSIONS = [[60, "1 hour"], [1440, "1 day"]];
 export async function extendCoupon(inst, c) {
   const group = nextId("ext");
   const custom = input({ type: "number", name: "minutes", min: 1, max: 525600, step: 1, value: "30",
-    inputmode: "numeric", "aria-label": "Other: minutes" });
+    inputmode: "numeric", "aria-label": t("desk.other_minutes") });
   const choice = (value, label) => {
     const id = nextId();
     return h("div", { class: "ext-option" },
@@ -58,23 +60,23 @@ export async function extendCoupon(inst, c) {
   const otherId = nextId();
   const other = h("div", { class: "ext-option" },
     h("input", { type: "radio", name: group, id: otherId, value: "other" }),
-    h("label", { for: otherId, text: "Other:" }), custom, h("span", { text: "minutes" }));
+    h("label", { for: otherId, text: t("desk.other") }), custom, h("span", { text: t("kit.unit.minutes") }));
   custom.addEventListener("focus", () => { other.querySelector("input").checked = true; });
-  const extra = h("fieldset", { class: "ext-choice" }, h("legend", { text: "Add" }),
-    EXTENSIONS.map(([v, l]) => choice(v, l)), other);
+  const extra = h("fieldset", { class: "ext-choice" }, h("legend", { text: t("desk.add") }),
+    EXTENSIONS.map((v) => choice(v, duration(v * 60))), other);
   const what = c.status === "redeemed"
-    ? `The guest's session now ends ${dateTime(c.session_ends_at)}. It ends that much later; `
-      + "if the router ends the session at the old time, the guest signs in again with the same code."
+    ? t("desk.extend_session", { time: dateTime(c.session_ends_at) })
     : c.status === "expired"
-      ? "This code has expired unused. It works again for that long from now."
-      : `The code can now be used until ${dateTime(c.expires_at)}. It stays usable that much longer.`;
-  const ok = await ask({ title: `More time for ${c.code}`, body: what, confirm: "Add time", extra },
+      ? t("desk.extend_expired")
+      : t("desk.extend_valid", { time: dateTime(c.expires_at) });
+  const ok = await ask({ title: t("desk.extend_title", { code: c.code }), body: what, confirm: t("desk.extend_confirm"),
+    extra },
     extra.querySelector("input"));
   if (!ok) return null;
   const picked = extra.querySelector("input[type=radio]:checked").value;
   const minutes = picked === "other" ? Math.round(Number(custom.value)) : Number(picked);
   const updated = await api.post(`${actions(inst, c)}/extend`, { minutes });
-  toast(`${duration(minutes * 60)} added to ${c.code}.`);
+  toast(t("desk.extended", { time: duration(minutes * 60), code: c.code }));
   return updated;
 }
 
@@ -84,13 +86,13 @@ export async function extendCoupon(inst, c) {
  */
 export async function releaseCoupon(inst, c) {
   const ok = await confirmDialog({
-    title: `Free ${c.code} for a new device?`,
-    body: `The device ${c.redeemed_mac || "using it"} is logged out now. The next device that signs in with this code `
-      + `gets the rest of the session (until ${dateTime(c.session_ends_at)}) and is then the only one that can use it.`,
-    confirm: "Free the code", danger: false,
+    title: t("desk.release_title", { code: c.code }),
+    body: t(c.redeemed_mac ? "desk.release_body_mac" : "desk.release_body",
+      { mac: c.redeemed_mac, time: dateTime(c.session_ends_at) }),
+    confirm: t("desk.release_confirm"), danger: false,
   });
   if (!ok) return null;
   const updated = await api.post(`${actions(inst, c)}/release`);
-  toast(`${c.code} can be used on a new device.`);
+  toast(t("desk.released", { code: c.code }));
   return updated;
 }

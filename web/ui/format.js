@@ -1,8 +1,27 @@
-// format.js: dates, durations and sizes in words, in the browser's locale
-// and time zone (the API speaks UTC).
+// format.js: dates, durations, numbers, money and sizes in words, in the
+// page's language (i18n.js: its locale()) and the browser's time zone (the
+// API speaks UTC).
 
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const relFmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+import { t, tn, tIn, locale } from "./i18n.js";
+
+const formats = new Map(); // Intl formatters by kind, locale and options, made once
+
+/** cached makes a formatter of class Kind once per locale and options. */
+function cached(Kind, loc, options) {
+  const key = `${Kind.name}|${loc}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Kind(loc, options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
+const dateTimeFmt = () => cached(Intl.DateTimeFormat, locale(), { dateStyle: "medium", timeStyle: "short" });
+const relFmt = () => cached(Intl.RelativeTimeFormat, locale(), { numeric: "auto" });
+
+/** number: n in the page's locale ("1,234", "1.234"). */
+export const number = (n) => cached(Intl.NumberFormat, locale(), {}).format(Number(n) || 0);
 
 function parse(iso) {
   if (!iso) return null;
@@ -13,7 +32,7 @@ function parse(iso) {
 /** dateTime: "12 Mar 2025, 14:05"; "" for no date. */
 export function dateTime(iso) {
   const d = parse(iso);
-  return d ? dateTimeFmt.format(d) : "";
+  return d ? dateTimeFmt().format(d) : "";
 }
 
 /** browserZone is the browser's IANA time zone, or "" when it cannot say. */
@@ -28,7 +47,7 @@ export function browserZone() {
 /** zoneName: the short name of time zone tz at the date ("CET", "GMT+9"); tz itself if unknown. */
 export function zoneName(d, tz) {
   try {
-    const part = new Intl.DateTimeFormat(undefined, { timeZone: tz || undefined, timeZoneName: "short" })
+    const part = new Intl.DateTimeFormat(locale(), { timeZone: tz || undefined, timeZoneName: "short" })
       .formatToParts(d).find((p) => p.type === "timeZoneName");
     return part ? part.value : tz;
   } catch {
@@ -46,9 +65,9 @@ export function dateTimeIn(iso, tz) {
   let text;
   try {
     const format = { dateStyle: "medium", timeStyle: "short", timeZone: tz || undefined };
-    text = new Intl.DateTimeFormat(undefined, format).format(d);
+    text = new Intl.DateTimeFormat(locale(), format).format(d);
   } catch {
-    text = dateTimeFmt.format(d);
+    text = dateTimeFmt().format(d);
     tz = "";
   }
   return `${text} ${zoneName(d, tz)}`;
@@ -73,13 +92,12 @@ export function relative(iso, now = Date.now()) {
   if (!d) return "";
   const s = Math.round((d.getTime() - now) / 1000);
   const abs = Math.abs(s);
-  if (abs < 45) return relFmt.format(0, "second");
-  if (abs < 3600) return relFmt.format(Math.round(s / 60), "minute");
-  if (abs < 86400) return relFmt.format(Math.round(s / 3600), "hour");
-  return relFmt.format(Math.round(s / 86400), "day");
+  if (abs < 45) return relFmt().format(0, "second");
+  if (abs < 3600) return relFmt().format(Math.round(s / 60), "minute");
+  if (abs < 86400) return relFmt().format(Math.round(s / 3600), "hour");
+  return relFmt().format(Math.round(s / 86400), "day");
 }
 
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /** duration: seconds in words, at most two units: "3 hours", "1 day 6 hours", "45 minutes". */
 export function duration(seconds) {
@@ -88,10 +106,10 @@ export function duration(seconds) {
   const hr = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const parts = [];
-  if (d) parts.push(plural(d, "day", "days"));
-  if (hr) parts.push(plural(hr, "hour", "hours"));
-  if (m && !d) parts.push(plural(m, "minute", "minutes"));
-  if (!parts.length) return seconds < 60 && seconds > 0 ? plural(seconds, "second", "seconds") : "0 minutes";
+  if (d) parts.push(tn("unit.days", d));
+  if (hr) parts.push(tn("unit.hours", hr));
+  if (m && !d) parts.push(tn("unit.minutes", m));
+  if (!parts.length) return tn(seconds < 60 && seconds > 0 ? "unit.seconds" : "unit.minutes", seconds < 60 ? seconds : 0);
   return parts.slice(0, 2).join(" ");
 }
 
@@ -101,9 +119,9 @@ export function shortDuration(seconds) {
   const d = Math.floor(seconds / 86400);
   const hr = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  if (d) return `${d} d ${hr} h`;
-  if (hr) return `${hr} h ${String(m).padStart(2, "0")} min`;
-  return `${m} min`;
+  if (d) return t("unit.d_h", { d, h: hr });
+  if (hr) return t("unit.h_min", { h: hr, min: String(m).padStart(2, "0") });
+  return t("unit.min", { min: m });
 }
 
 /** timeLeft: until iso, short, or "ended". */
@@ -111,7 +129,7 @@ export function timeLeft(iso, now = Date.now()) {
   const d = parse(iso);
   if (!d) return "";
   const s = (d.getTime() - now) / 1000;
-  return s <= 0 ? "ended" : shortDuration(s);
+  return s <= 0 ? t("format.ended") : shortDuration(s);
 }
 
 /** bytes: "1.2 MB". */
@@ -123,7 +141,9 @@ export function bytes(n) {
     n /= 1000;
     i++;
   }
-  return `${i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
+  const digits = i === 0 ? 0 : n < 10 ? 1 : 0;
+  const shown = cached(Intl.NumberFormat, locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${shown.format(n)} ${units[i]}`;
 }
 
 /** unitsOf splits seconds into the largest whole unit: {value, unit}. */
@@ -147,29 +167,29 @@ export function secondsOf(value, unit) {
  */
 export function fractionDigits(currency) {
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
   } catch {
     return 2;
   }
 }
 
-/** money: a price in minor units as "€8.00" in locale lang (the browser's when undefined); "Free" for 0. */
+/** money: a price in minor units as "€8.00" in locale lang (the page's when undefined); "Free" for 0. */
 export function money(minor, currency, lang) {
-  if (!minor) return "Free";
+  if (!minor) return lang ? tIn(lang, "format.free") : t("format.free");
   return amount(minor, currency, { lang });
 }
 
 /**
  * amount: minor units of currency as "€8.00" ("€0.00" for 0) in locale lang
- * (the browser's when undefined); signed: "+€9.00" and "−€2.00".
+ * (the page's when undefined); signed: "+€9.00" and "−€2.00".
  */
 export function amount(minor, currency, { lang, signed } = {}) {
   minor = Number(minor) || 0;
   if (!currency) return String(minor);
   const major = minor / 10 ** fractionDigits(currency);
   try {
-    return new Intl.NumberFormat(lang, { style: "currency", currency, signDisplay: signed ? "exceptZero" : "auto" })
-      .format(major);
+    return cached(Intl.NumberFormat, lang || locale(),
+      { style: "currency", currency, signDisplay: signed ? "exceptZero" : "auto" }).format(major);
   } catch {
     return `${major} ${currency}`;
   }
@@ -177,18 +197,19 @@ export function amount(minor, currency, { lang, signed } = {}) {
 
 /**
  * parseAmount reads an amount typed in currency's main unit ("8.00") as
- * minor units: {minor}, or {error} in words ("EUR prices have at most 2
- * decimal places", with noun) when it has more decimals than the currency;
- * "" is 0.
+ * minor units: {minor}, or {error} in words ("EUR amounts have at most 2
+ * decimal places"; prices: for prices) when it has more decimals than the
+ * currency; "" is 0.
  */
-export function parseAmount(text, currency, noun = "amounts") {
+export function parseAmount(text, currency, { prices } = {}) {
   const digits = fractionDigits(currency || "EUR");
   const value = text === "" ? 0 : Number(text) * 10 ** digits;
   const minor = Math.round(value);
-  if (!Number.isFinite(value) || value < 0) return { error: "Enter an amount such as 8.00." };
+  if (!Number.isFinite(value) || value < 0) return { error: t("format.amount_example") };
   if (Math.abs(value - minor) > 1e-6) {
-    const places = digits ? `at most ${digits} decimal ${digits === 1 ? "place" : "places"}` : "no decimals";
-    return { error: `${currency || "This currency"} ${noun} have ${places}.` };
+    const cur = currency || t("format.this_currency");
+    if (!digits) return { error: t(prices ? "format.prices_no_decimals" : "format.amounts_no_decimals", { currency: cur }) };
+    return { error: tn(prices ? "format.prices_decimals" : "format.amounts_decimals", digits, { currency: cur }) };
   }
   return { minor };
 }
@@ -199,27 +220,29 @@ export function majorUnits(minor, currency) {
   return minor ? (minor / 10 ** digits).toFixed(digits) : "";
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const timeFmt = () => cached(Intl.DateTimeFormat, locale(), { timeStyle: "short" });
 
 /** clock: "14:02" for a time today, else the date and time. */
 export function clock(iso, now = new Date()) {
   const d = parse(iso);
   if (!d) return "";
-  return d.toDateString() === now.toDateString() ? timeFmt.format(d) : dateTimeFmt.format(d);
+  return d.toDateString() === now.toDateString() ? timeFmt().format(d) : dateTimeFmt().format(d);
 }
 
 const unitFmt = (lang, unit, n) =>
-  new Intl.NumberFormat(lang, { style: "unit", unit, maximumFractionDigits: 2 }).format(n);
+  cached(Intl.NumberFormat, lang || locale(), { style: "unit", unit, maximumFractionDigits: 2 }).format(n);
 
-/** dataSize: MB of 1,000,000 bytes as "500 MB" or "2 GB"; "Unlimited" for null. */
+const unlimited = (lang) => (lang ? tIn(lang, "format.unlimited") : t("format.unlimited"));
+
+/** dataSize: MB of 1,000,000 bytes as "500 MB" or "2 GB" (in locale lang, else the page's); "Unlimited" for null. */
 export function dataSize(mb, lang) {
-  if (mb === null || mb === undefined) return "Unlimited";
+  if (mb === null || mb === undefined) return unlimited(lang);
   return mb >= 1000 ? unitFmt(lang, "gigabyte", mb / 1000) : unitFmt(lang, "megabyte", mb);
 }
 
-/** speed: kbit/s as "10 Mb/s" or "512 kb/s"; "Unlimited" for null. */
+/** speed: kbit/s as "10 Mb/s" or "512 kb/s" (in locale lang, else the page's); "Unlimited" for null. */
 export function speed(kbps, lang) {
-  if (kbps === null || kbps === undefined) return "Unlimited";
+  if (kbps === null || kbps === undefined) return unlimited(lang);
   return kbps >= 1000 ? unitFmt(lang, "megabit-per-second", kbps / 1000) : unitFmt(lang, "kilobit-per-second", kbps);
 }
 
@@ -243,15 +266,15 @@ export function periodName(period, groupBy, short) {
   const [y, m, d] = period.split("-").map(Number);
   const formats = PERIOD_FORMATS[groupBy];
   if (!formats || !y || !m) return period;
-  const text = new Intl.DateTimeFormat(undefined, { ...formats[short ? 0 : 1], timeZone: "UTC" })
+  const text = new Intl.DateTimeFormat(locale(), { ...formats[short ? 0 : 1], timeZone: "UTC" })
     .format(new Date(Date.UTC(y, m - 1, d || 1)));
-  return groupBy === "week" && !short ? `Week of ${text}` : text;
+  return groupBy === "week" && !short ? t("format.week_of", { date: text }) : text;
 }
 
-/** language: a language code in words, in the browser's language: "en" → "English"; the code when unknown. */
+/** language: a language code in words, in the page's language: "en" → "English"; the code when unknown. */
 export function language(code) {
   try {
-    return new Intl.DisplayNames(undefined, { type: "language" }).of(code) || code;
+    return new Intl.DisplayNames(locale(), { type: "language" }).of(code) || code;
   } catch {
     return code || "";
   }

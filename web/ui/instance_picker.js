@@ -4,6 +4,7 @@
 
 import { h } from "./dom.js";
 import { select, field } from "./kit.js";
+import { t } from "./i18n.js";
 
 const INSTANCE_KEY = "gatehouse.instance";
 
@@ -30,5 +31,5 @@ export function instancePicker(list, id, route, onChange, { hint } = {}) {
     history.replaceState(null, "", `#/${route}?instance=` + encodeURIComponent(picker.value));
     onChange(picker.value);
   });
-  return list.length > 1 ? h("div", { class: "toolbar" }, field("Portal", picker, { hint })) : null;
+  return list.length > 1 ? h("div", { class: "toolbar" }, field(t("picker.portal"), picker, { hint })) : null;
 }

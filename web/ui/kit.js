@@ -4,6 +4,7 @@
 
 import { h, nextId, icon, fill, add } from "./dom.js";
 import { unitsOf, secondsOf } from "./format.js";
+import { t } from "./i18n.js";
 
 /** page is a view's frame: a heading (focused on navigation), an optional lead and actions. */
 export function page(title, { lead, actions, back } = {}) {
@@ -83,7 +84,7 @@ export function checkbox(name, label, checked, { hint } = {}) {
  */
 export function unitField(label, props, units, unit, { hint } = {}) {
   const num = input({ type: "number", step: "any", inputmode: "decimal", ...props });
-  const unitSel = select(props.name + "_unit", units, unit, { "aria-label": label + " unit" });
+  const unitSel = select(props.name + "_unit", units, unit, { "aria-label": t("kit.unit_of", { label }) });
   const f = field(label, num, { hint });
   wrapControl(num, h("div", { class: "with-unit" }), unitSel);
   return { el: f, input: num, unit: unitSel };
@@ -97,7 +98,7 @@ export function unitField(label, props, units, unit, { hint } = {}) {
 export function durationField(label, name, seconds, { units = ["minutes", "hours", "days"], hint, min, max } = {}) {
   const { value, unit } = unitsOf(seconds || 0, [...units].reverse());
   const u = unitField(label, { name, min: 1, value: seconds ? String(value) : "", required: true },
-    units.map((x) => [x, x]), unit, { hint });
+    units.map((x) => [x, t("kit.unit." + x)]), unit, { hint });
   const num = u.input;
   const unitSel = u.unit;
   const read = () => (num.value === "" ? NaN : secondsOf(num.value, unitSel.value));
@@ -110,7 +111,7 @@ export function durationField(label, name, seconds, { units = ["minutes", "hours
   if (min || max) {
     const check = () => {
       const s = read();
-      num.setCustomValidity(!isNaN(s) && ((min && s < min) || (max && s > max)) ? hint || "Out of range" : "");
+      num.setCustomValidity(!isNaN(s) && ((min && s < min) || (max && s > max)) ? hint || t("kit.out_of_range") : "");
     };
     num.addEventListener("input", check);
     unitSel.addEventListener("change", check);
@@ -144,7 +145,7 @@ export function showFormError(form, box, err) {
   const line = ctl ? ctl.closest(".field")?.querySelector(".field-error") : null;
   if (ctl && line) {
     const label = ctl.closest(".field").querySelector("label")?.textContent || err.param;
-    box.show({ message: `Not saved: see the message under “${label}”.` });
+    box.show({ message: t("kit.not_saved_see", { label }) });
     ctl.setAttribute("aria-invalid", "true");
     line.textContent = err.message;
     line.hidden = false;
@@ -207,13 +208,17 @@ const STATE_TONE = {
   online: "good", offline: "bad", unknown: "neutral", valid: "good", redeemed: "info", expired: "neutral",
   revoked: "bad", delivered: "good", failed: "bad", pending: "warn",
 };
-export const stateBadge = (state) => badge(state, STATE_TONE[state] || "neutral");
+/** stateBadge: a state in words ("valid", "online", …; a state the page does not know as it is). */
+export const stateBadge = (state) => {
+  const word = t("status." + state);
+  return badge(word === "status." + state ? state : word, STATE_TONE[state] || "neutral");
+};
 
 /**
  * table renders rows as a table that becomes stacked cards on a phone.
  * columns: [{label, cell: (row) => node|string, className}].
  */
-export function table(columns, rows, { empty = "Nothing here yet.", caption, rowClass } = {}) {
+export function table(columns, rows, { empty = t("kit.nothing_here"), caption, rowClass } = {}) {
   if (!rows.length) return h("p", { class: "empty", text: empty });
   return h("div", { class: "table-wrap" },
     h("table", { class: "table" },
@@ -225,7 +230,7 @@ export function table(columns, rows, { empty = "Nothing here yet.", caption, row
 }
 
 /** loading is a placeholder while data comes. */
-export const loading = (what = "Loading…") => h("p", { class: "loading", role: "status", text: what });
+export const loading = (what = t("kit.loading")) => h("p", { class: "loading", role: "status", text: what });
 
 /** empty is a calm "nothing here" block with an optional action. */
 export const emptyState = (text, action) => h("div", { class: "empty-state" }, h("p", { text }), action || null);
@@ -251,8 +256,8 @@ export function toast(message, tone = "good") {
  * leaves only the cancel button (labelled cancel): a dialog that shows
  * something. wide makes room for a table or a long text.
  */
-export function confirmDialog({ title, body, confirm = "Delete", cancel: cancelLabel = "Cancel", danger = true, extra,
-  check, wide }) {
+export function confirmDialog({ title, body, confirm = t("kit.delete"), cancel: cancelLabel = t("kit.cancel"),
+  danger = true, extra, check, wide }) {
   return new Promise((resolve) => {
     const titleId = nextId("dlg");
     const ok = confirm === null ? null
@@ -312,13 +317,13 @@ export async function copyText(text) {
 export function copyBox(label, text) {
   const out = h("input", { type: "text", readOnly: true, value: text, class: "mono", spellcheck: "false" });
   const status = h("span", { class: "copy-status", role: "status" });
-  const btn = button("Copy", async () => {
+  const btn = button(t("kit.copy"), async () => {
     if (await copyText(text)) {
-      status.textContent = "Copied.";
+      status.textContent = t("kit.copied");
     } else {
       out.focus();
       out.select();
-      status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy.";
+      status.textContent = t("kit.copy_selected");
     }
   }, { iconName: "copy" });
   out.addEventListener("focus", () => out.select());

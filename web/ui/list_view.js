@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { fill } from "./dom.js";
 import { confirmDialog, toast } from "./kit.js";
+import { t } from "./i18n.js";
 
 /**
  * listLoader returns load(): it gets path and fills box with show(list),
@@ -34,13 +35,13 @@ export function listLoader(path, box, err, { failed, empty, show }) {
  * a 409 in the words conflict, when given.
  */
 export async function confirmDelete(path, name, { body, deleted, done, err, conflict }) {
-  if (!(await confirmDialog({ title: `Delete “${name}”?`, body }))) return;
+  if (!(await confirmDialog({ title: t("list.delete_title", { name }), body }))) return;
   try {
     await api.del(path);
     toast(deleted);
     done();
   } catch (e) {
-    err.show(e.status === 409 && conflict ? { message: conflict } : e, `“${name}” could not be deleted.`);
+    err.show(e.status === 409 && conflict ? { message: conflict } : e, t("list.not_deleted", { name }));
     err.el.scrollIntoView({ block: "nearest" });
   }
 }

@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { select, field } from "./kit.js";
 import { money } from "./format.js";
+import { t } from "./i18n.js";
 
 /** loadPlans is every plan, oldest first; [] when the role may not read them or they cannot be loaded. */
 export async function loadPlans(ctx) {
@@ -29,11 +30,11 @@ export const planLine = (p) => `${p.name} · ${priceOf(p)}`;
  * it (which the user may change). plan() is the plan chosen, or null.
  */
 export function planPicker(plans, value, { valid, hint, name = "plan_id" } = {}) {
-  const sel = select(name, [["", "No plan"], ...plans.map((p) => [p.id, planLine(p)])], value || "");
+  const sel = select(name, [["", t("planpage.no_plan")], ...plans.map((p) => [p.id, planLine(p)])], value || "");
   const plan = () => plans.find((p) => p.id === sel.value) || null;
   sel.addEventListener("change", () => {
     const p = plan();
     if (p && valid) valid.set(p.valid_minutes * 60);
   });
-  return { el: field("Plan", sel, { hint }), select: sel, plan };
+  return { el: field(t("table.plan"), sel, { hint }), select: sel, plan };
 }

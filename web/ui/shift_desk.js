@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import { h } from "./dom.js";
 import { ask, input, field, errorBox, checkForm, showFormError, toast } from "./kit.js";
 import { amount, parseAmount, majorUnits } from "./format.js";
+import { t } from "./i18n.js";
 
 /** shiftPath is the API path of shift id. */
 export const shiftPath = (id) => "/captive/shifts/" + api.seg(id);
@@ -37,8 +38,8 @@ export async function openShift(currency) {
   const cur = input({ name: "currency", value: currency || "", maxlength: 3, pattern: "[A-Za-z]{3}",
     autocomplete: "off", spellcheck: "false", autocapitalize: "characters", placeholder: "EUR", class: "currency" });
   const extra = h("div", { class: "dialog-fields" }, err.el,
-    field("Opening float", float, { hint: "The cash in the drawer now, e.g. 50.00. Empty for none." }),
-    field("Currency", cur, { hint: "Three letters, e.g. EUR." }));
+    field(t("shiftdesk.float"), float, { hint: t("shiftdesk.float_hint") }),
+    field(t("shiftdesk.currency"), cur, { hint: t("shiftdesk.currency_hint") }));
   let body;
   const check = (form) => {
     if (!checkForm(form, err)) return false;
@@ -46,17 +47,17 @@ export async function openShift(currency) {
     const { minor, error } = parseAmount(float.value, code);
     if (error || (minor > 0 && !code)) {
       showFormError(form, err, error ? { param: "opening_float", message: error }
-        : { param: "currency", message: "Enter the currency of the float, e.g. EUR." });
+        : { param: "currency", message: t("shiftdesk.currency_needed") });
       return false;
     }
     body = code ? { opening_float: minor, currency: code } : { opening_float: 0 };
     return true;
   };
-  const ok = await ask({ title: "Open your shift", confirm: "Open shift", extra, check,
-    body: "Your sales go into your shift until you close it with the cash counted." }, float);
+  const ok = await ask({ title: t("shiftdesk.open_title"), confirm: t("shift.open"), extra, check,
+    body: t("shiftdesk.open_body") }, float);
   if (!ok) return null;
   const rep = await api.post("/captive/shifts", body);
-  toast("Shift opened.");
+  toast(t("shiftdesk.opened"));
   return rep;
 }
 
@@ -67,37 +68,38 @@ export async function openShift(currency) {
  */
 export async function closeShift(rep) {
   const err = errorBox();
-  const counts = rep.totals.map((t) => ({ t, input: money("counted_" + t.currency,
-    { required: true, placeholder: majorUnits(t.expected_cash, t.currency) || "0.00" }) }));
+  const counts = rep.totals.map((x) => ({ x, input: money("counted_" + x.currency,
+    { required: true, placeholder: majorUnits(x.expected_cash, x.currency) || "0.00" }) }));
   const extra = h("div", { class: "dialog-fields" }, err.el,
-    counts.length ? counts.map(({ t, input: box }) => field(`Cash counted (${t.currency})`, box,
-      { hint: `Expected in the drawer: ${amount(t.expected_cash, t.currency)}` + expectedFrom(t, rep.shift) }))
-      : h("p", { text: "Nothing was sold in this shift and there was no float: there is no cash to count." }));
+    counts.length ? counts.map(({ x, input: box }) => field(t("shiftdesk.counted", { currency: x.currency }), box,
+      { hint: t("shiftdesk.expected", { amount: amount(x.expected_cash, x.currency) }) + expectedFrom(x, rep.shift) }))
+      : h("p", { text: t("shiftdesk.nothing_to_count") }));
   let counted;
   const check = (form) => {
     if (!checkForm(form, err)) return false;
     counted = {};
-    for (const { t, input: box } of counts) {
-      const { minor, error } = parseAmount(box.value, t.currency);
+    for (const { x, input: box } of counts) {
+      const { minor, error } = parseAmount(box.value, x.currency);
       if (error) {
         showFormError(form, err, { param: box.name, message: error });
         return false;
       }
-      counted[t.currency] = minor;
+      counted[x.currency] = minor;
     }
     return true;
   };
-  const ok = await ask({ title: "Close your shift", confirm: "Close shift", extra, check,
-    body: "Count the cash in the drawer. Closing is final: the shift's sales and voids become its Z-report." },
+  const ok = await ask({ title: t("shiftdesk.close_title"), confirm: t("shift.close"), extra, check,
+    body: t("shiftdesk.close_body") },
   counts.length ? counts[0].input : extra);
   if (!ok) return null;
   const z = await api.post(shiftPath(rep.shift.id) + "/close", { counted_cash: counted });
-  toast("Shift closed.");
+  toast(t("shiftdesk.closed"));
   return z;
 }
 
 /** expectedFrom says what the cash expected is made of: " (float €50.00 + net €10.00)". */
-function expectedFrom(t, shift) {
-  if (shift.currency !== t.currency || !shift.opening_float) return "";
-  return ` (float ${amount(shift.opening_float, t.currency)} + net ${amount(t.net, t.currency)})`;
+function expectedFrom(x, shift) {
+  if (shift.currency !== x.currency || !shift.opening_float) return "";
+  return " " + t("shiftdesk.expected_from",
+    { float: amount(shift.opening_float, x.currency), net: amount(x.net, x.currency) });
 }

@@ -7,6 +7,7 @@
 import { h } from "./dom.js";
 import { amount, dateTime } from "./format.js";
 import { couponInstances } from "./instance_picker.js";
+import { t, tn } from "./i18n.js";
 
 /** row is one "label … value" line of the report; tone marks the value. */
 const row = (label, value, tone) =>
@@ -14,7 +15,6 @@ const row = (label, value, tone) =>
 
 const rows = (...list) => h("dl", { class: "zr-rows" }, list);
 
-const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * zReport is report rep (GET /captive/shifts/{id}) as a document: a
@@ -28,47 +28,47 @@ export function zReport(rep, { venue } = {}) {
   return h("article", { class: "z-report", data: { kind: rep.kind } },
     h("header", { class: "zr-head" },
       venue ? h("p", { class: "zr-venue", text: venue }) : null,
-      h("h2", { class: "zr-title", text: closed ? "Z-report" : "X-report" }),
-      h("p", { class: "zr-sub", text: closed ? "End of shift" : "Shift still open: the totals so far" })),
-    rows(row("Clerk", s.actor_name),
-      row("Opened", dateTime(s.opened_at)),
-      closed ? row("Closed", dateTime(s.closed_at)) : null,
-      closed && s.closed_by !== s.actor_name ? row("Closed by", s.closed_by) : null),
-    h("section", { class: "zr-section" }, h("h3", { text: "Sales by plan" }),
+      h("h2", { class: "zr-title", text: closed ? t("zr.z") : t("zr.x") }),
+      h("p", { class: "zr-sub", text: closed ? t("zr.z_sub") : t("zr.x_sub") })),
+    rows(row(t("zr.clerk"), s.actor_name),
+      row(t("zr.opened"), dateTime(s.opened_at)),
+      closed ? row(t("zr.closed"), dateTime(s.closed_at)) : null,
+      closed && s.closed_by !== s.actor_name ? row(t("zr.closed_by"), s.closed_by) : null),
+    h("section", { class: "zr-section" }, h("h3", { text: t("zr.by_plan") }),
       rep.lines.length ? rep.lines.map((l) => planLines(l, currencies.size > 1))
-        : h("p", { class: "zr-none", text: "Nothing sold in this shift." })),
+        : h("p", { class: "zr-none", text: t("zr.nothing_sold") })),
     rep.totals.map((t) => totals(t, s, rep.totals.length > 1)),
     ledgerAnchor(rep),
-    h("p", { class: "zr-printed", text: `Printed ${dateTime(new Date().toISOString())}` }));
+    h("p", { class: "zr-printed", text: t("zr.printed", { time: dateTime(new Date().toISOString()) }) }));
 }
 
 /** planLines: a plan's sales and voids. */
 function planLines(l, withCurrency) {
   return h("div", { class: "zr-plan" },
     h("p", { class: "zr-plan-name", text: withCurrency ? `${l.plan_name} (${l.currency})` : l.plan_name }),
-    rows(row(`Sold ${l.sales}`, amount(l.sales_amount, l.currency)),
-      l.voids ? row(`Voided ${l.voids}`, amount(-l.void_amount, l.currency)) : null));
+    rows(row(t("zr.sold_n", { n: l.sales }), amount(l.sales_amount, l.currency)),
+      l.voids ? row(t("zr.voided_n", { n: l.voids }), amount(-l.void_amount, l.currency)) : null));
 }
 
 /** totals: one currency's sales, voids and net, and its cash expected, counted and the difference. */
-function totals(t, s, withCurrency) {
-  const cur = t.currency;
+function totals(x, s, withCurrency) {
+  const cur = x.currency;
   const float = s.currency === cur ? s.opening_float : 0;
   return h("section", { class: "zr-section zr-totals", data: { currency: cur } },
-    h("h3", { text: withCurrency ? `Totals in ${cur}` : "Totals" }),
-    rows(row(count(t.sales, "sale", "sales"), amount(t.sales_amount, cur)),
-      row(count(t.voids, "void", "voids"), amount(-t.void_amount, cur)),
-      row("Net", amount(t.net, cur), "strong"),
-      row("Opening float", amount(float, cur)),
-      row("Expected cash", amount(t.expected_cash, cur), "strong"),
-      t.counted_cash !== null ? row("Counted cash", amount(t.counted_cash, cur)) : null,
-      t.difference !== null ? row("Difference", difference(t.difference, cur), differenceTone(t.difference)) : null));
+    h("h3", { text: withCurrency ? t("zr.totals_in", { currency: cur }) : t("zr.totals") }),
+    rows(row(tn("zr.sales", x.sales), amount(x.sales_amount, cur)),
+      row(tn("zr.voids", x.voids), amount(-x.void_amount, cur)),
+      row(t("zr.net"), amount(x.net, cur), "strong"),
+      row(t("zr.float"), amount(float, cur)),
+      row(t("zr.expected"), amount(x.expected_cash, cur), "strong"),
+      x.counted_cash !== null ? row(t("zr.counted"), amount(x.counted_cash, cur)) : null,
+      x.difference !== null ? row(t("zr.difference"), difference(x.difference, cur), differenceTone(x.difference)) : null));
 }
 
 /** difference: "+€9.00 over", "−€2.00 short", "€0.00, exact". */
 export function difference(n, currency) {
-  if (!n) return `${amount(0, currency)}, exact`;
-  return `${amount(n, currency, { signed: true })} ${n > 0 ? "over" : "short"}`;
+  if (!n) return t("zr.exact", { amount: amount(0, currency) });
+  return t(n > 0 ? "zr.over" : "zr.short", { amount: amount(n, currency, { signed: true }) });
 }
 
 /** differenceTone: how a cash difference is marked (short is bad, over a warning). */
@@ -77,14 +77,14 @@ export const differenceTone = (n) => (!n ? "good" : n > 0 ? "warn" : "bad");
 /** ledgerAnchor: the shift's entries in the ledger and, once closed, the ledger's head then. */
 function ledgerAnchor(rep) {
   const s = rep.shift;
-  const range = rep.entries ? `, #${rep.first_seq} to #${rep.last_seq}` : "";
-  return h("section", { class: "zr-section zr-ledger" }, h("h3", { text: "Sales ledger" }),
-    rows(row("Entries", `${rep.entries}${range}`),
-      s.head_seq !== null ? row("Head at the close", `#${s.head_seq}`) : null),
+  const range = rep.entries ? ", " + t("zr.range", { first: rep.first_seq, last: rep.last_seq }) : "";
+  return h("section", { class: "zr-section zr-ledger" }, h("h3", { text: t("zr.ledger") }),
+    rows(row(t("zr.entries"), `${rep.entries}${range}`),
+      s.head_seq !== null ? row(t("zr.head_seq"), `#${s.head_seq}`) : null),
     s.head_hash
-      ? [h("p", { class: "zr-hash-label", text: "Head hash at the close" }),
+      ? [h("p", { class: "zr-hash-label", text: t("zr.head_hash") }),
         h("p", { class: "zr-hash", text: s.head_hash })]
-      : h("p", { class: "zr-none", text: "The head hash is printed once the shift is closed." }));
+      : h("p", { class: "zr-none", text: t("zr.hash_later") }));
 }
 
 /**

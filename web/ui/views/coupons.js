@@ -12,19 +12,16 @@ import { couponList } from "./coupons/list.js";
 import { scheduledBatches } from "./coupons/batches.js";
 import { shiftBar, firstShift } from "./coupons/shift.js";
 import { loadPlans } from "../plans.js";
+import { t } from "../i18n.js";
 
 export async function coupons(ctx) {
   // The page shows at once, whole.
   const [me, plans, first] = await Promise.all([ctx.refreshMe(), loadPlans(ctx), firstShift(ctx)]);
   const list = couponInstances(me);
-  const p = page(ctx.isDesk ? "Generate and print coupons" : "Coupons", {
-    lead: "Make Wi-Fi codes for guests, print them as cards or slips, and see which are used.",
-  });
+  const p = page(ctx.isDesk ? t("nav.coupons_desk") : t("nav.coupons"), { lead: t("couponpage.lead") });
   add(ctx.main, p.el);
   if (!list.length) {
-    add(p.body, emptyState(ctx.can("instances.manage")
-      ? "There is no coupon portal yet. Create one under Portals first."
-      : "There is no coupon portal yet. Ask your administrator to set one up."));
+    add(p.body, emptyState(ctx.can("instances.manage") ? t("couponpage.no_portal_create") : t("couponpage.no_portal_ask")));
     return;
   }
   const state = { instId: pickInstance(list, ctx.params.get("instance")), plans };
@@ -40,8 +37,9 @@ export async function coupons(ctx) {
     form.clear();
     codes.load();
     batches.load();
-  }, { hint: "Codes work only on the Wi-Fi of this portal's sites." });
-  add(p.body, shift?.el, picker, panel("New codes", form.el), batches.el, panel("Codes", ...codes.parts));
+  }, { hint: t("couponpage.portal_hint") });
+  add(p.body, shift?.el, picker, panel(t("couponpage.new_codes"), form.el), batches.el,
+    panel(t("couponpage.codes"), ...codes.parts));
   await codes.load();
   batches.load();
 }

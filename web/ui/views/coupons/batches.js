@@ -7,6 +7,7 @@ import { h, fill } from "../../dom.js";
 import { panel, button, busy } from "../../kit.js";
 import { relative } from "../../format.js";
 import { startPrint } from "../../print_job.js";
+import { t } from "../../i18n.js";
 
 /** scheduledBatches is the panel's box; load() fills it for the portal state.instId. */
 export function scheduledBatches(ctx, state) {
@@ -21,8 +22,8 @@ export function scheduledBatches(ctx, state) {
       return; // optional: the rest of the page works without it
     }
     if (!list.length) return;
-    fill(el, panel("Scheduled batches",
-      h("p", { class: "muted", text: "Codes made automatically. Print the latest batch of a schedule." }),
+    fill(el, panel(t("batches.title"),
+      h("p", { class: "muted", text: t("batches.lead") }),
       h("ul", { class: "batch-list" }, list.map((s) => batchItem(ctx, state, s)))));
   }
   return { el, load };
@@ -30,21 +31,21 @@ export function scheduledBatches(ctx, state) {
 
 function batchItem(ctx, state, s) {
   const err = h("span", { class: "error-text small", role: "status" });
-  const btn = button("Print latest batch", () => busy(btn, "Loading…", async () => {
+  const btn = button(t("batches.print_latest"), () => busy(btn, t("kit.loading"), async () => {
     err.textContent = "";
     const inst = api.seg(state.instId);
     try {
       const runs = await api.get(`/captive/instances/${inst}/coupon-schedules/${api.seg(s.id)}/runs?limit=1`);
-      if (!runs.length) err.textContent = "This schedule has not run yet.";
+      if (!runs.length) err.textContent = t("batches.not_run");
       else startPrint(ctx, { instance: state.instId, run_id: runs[0].id });
     } catch (e) {
       err.textContent = e.message;
     }
   }), { iconName: "print", small: true, attrs: { disabled: !s.last_run_at } });
   const last = s.last_run_at
-    ? `Last batch ${relative(s.last_run_at)}: ${s.tokens_generated_since_last_run} made, `
-      + `${s.tokens_available_since_last_run} unused`
-    : "Not run yet";
+    ? t("batches.last", { when: relative(s.last_run_at), made: s.tokens_generated_since_last_run,
+      unused: s.tokens_available_since_last_run })
+    : t("batches.not_run_short");
   return h("li", null, h("div", null, h("strong", { text: s.name }), h("div", { class: "muted small", text: last })),
     btn, err);
 }

@@ -10,6 +10,7 @@ import { startPrint } from "../../print_job.js";
 import { printOne } from "../../coupon_desk.js";
 import { planPicker } from "../../plans.js";
 import { sellButtons } from "./sell.js";
+import { t, tn } from "../../i18n.js";
 
 /**
  * generateForm is the form for the portal state.instId, offering
@@ -25,10 +26,10 @@ export function generateForm(ctx, state, onMade) {
     const n = Number(f.count.value);
     const minutes = Math.round(f.valid.read() / 60);
     if (!Number.isInteger(n) || n < 1 || n > 200) {
-      return f.fail({ message: "Choose between 1 and 200 codes.", param: "count" });
+      return f.fail({ message: t("generate.count_range"), param: "count" });
     }
-    if (!(minutes >= 1)) return f.fail({ message: "Enter how long the codes stay usable.", param: "minutes_valid" });
-    await busy(f.genBtn, "Generating…", async () => {
+    if (!(minutes >= 1)) return f.fail({ message: t("generate.need_validity"), param: "minutes_valid" });
+    await busy(f.genBtn, t("generate.busy"), async () => {
       try {
         const body = { count: n, note: f.note.value.trim(), ...validity(f, minutes) };
         const made = await api.post(`/captive/instances/${api.seg(state.instId)}/coupons`, body);
@@ -56,24 +57,24 @@ function validity(f, minutes) {
 function formFields(ctx, state) {
   const count = input({ type: "number", name: "count", min: 1, max: 200, value: "10", required: true,
     inputmode: "numeric" });
-  const valid = durationField("Must be used within", "minutes_valid", 86400,
-    { units: ["minutes", "hours", "days"], hint: "After this, an unused code stops working." });
+  const valid = durationField(t("generate.valid"), "minutes_valid", 86400,
+    { units: ["minutes", "hours", "days"], hint: t("generate.valid_hint") });
   const note = input({ name: "note", maxlength: 200, autocomplete: "off", spellcheck: "false" });
   const err = errorBox();
-  const genBtn = button("Generate", null, { kind: "primary", type: "submit", iconName: "plus" });
+  const genBtn = button(t("generate.submit"), null, { kind: "primary", type: "submit", iconName: "plus" });
   const oneBtn = ctx.can("coupons.create")
-    ? button("Print one", null, { iconName: "print", attrs: { "data-test": "print-one" } }) : null;
+    ? button(t("generate.print_one"), null, { iconName: "print", attrs: { "data-test": "print-one" } }) : null;
   const justMade = h("div", { role: "status" });
   const plan = state.plans.length
-    ? planPicker(state.plans, "", { valid, hint: "What the codes sell; its validity fills in below." }) : null;
+    ? planPicker(state.plans, "", { valid, hint: t("generate.plan_hint") }) : null;
   const fail = (e) => showFormError(form, err, e);
   const sell = sellButtons(ctx, state, { note: () => note.value.trim(), fail });
   const form = h("form", { class: "form", novalidate: true }, err.el, sell,
     h("div", { class: plan ? "grid-2" : "grid-3" },
       plan ? plan.el : null,
-      field("How many", count, { hint: "1 to 200 codes." }),
+      field(t("generate.count"), count, { hint: t("generate.count_hint") }),
       valid.el,
-      field("Note (optional)", note, { hint: "Room number or guest name; every new code carries it." })),
+      field(t("generate.note"), note, { hint: t("generate.note_hint") })),
     h("div", { class: "form-actions" }, genBtn, oneBtn), justMade);
   return { form, count, valid, note, plan, err, genBtn, oneBtn, justMade, fail };
 }
@@ -82,9 +83,9 @@ function formFields(ctx, state) {
 async function sellOne(ctx, state, f) {
   f.err.clear();
   const minutes = Math.round(f.valid.read() / 60);
-  if (!(minutes >= 1)) return f.fail({ message: "Enter how long the code stays usable.", param: "minutes_valid" });
+  if (!(minutes >= 1)) return f.fail({ message: t("generate.need_validity_one"), param: "minutes_valid" });
   const { plan_id: plan, minutes_valid: valid } = validity(f, minutes);
-  await busy(f.oneBtn, "Printing…", async () => {
+  await busy(f.oneBtn, t("generate.printing"), async () => {
     try {
       await printOne(ctx, state.instId, { minutes: valid, note: f.note.value.trim(), plan });
     } catch (e) {
@@ -97,13 +98,12 @@ async function sellOne(ctx, state, f) {
 function showMade(ctx, state, box, made) {
   const ids = made.map((c) => c.id);
   const instance = state.instId;
-  const printBtn = button(`Print these ${made.length}`, () => startPrint(ctx, { instance, coupon_ids: ids }),
+  const printBtn = button(tn("generate.print_these", made.length), () => startPrint(ctx, { instance, coupon_ids: ids }),
     { kind: "primary", iconName: "print" });
   printBtn.dataset.test = "print-batch";
-  const more = made.length > 12 ? h("span", { class: "muted", text: `and ${made.length - 12} more` }) : null;
+  const more = made.length > 12 ? h("span", { class: "muted", text: t("generate.and_more", { n: made.length - 12 }) }) : null;
   fill(box, h("div", { class: "alert alert-good made" },
-    h("p", null, h("strong", { text: `${made.length} new ${made.length === 1 ? "code" : "codes"} ready.` }),
-      " They are selected in the list below."),
+    h("p", null, h("strong", { text: tn("generate.ready", made.length) }), " " + t("generate.ready_selected")),
     h("div", { class: "made-codes" },
       made.slice(0, 12).map((c) => h("span", { class: "code-chip", text: c.code })), more),
     printBtn));

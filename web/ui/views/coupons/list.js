@@ -10,6 +10,7 @@ import { amount } from "../../format.js";
 import { priceOf } from "../../plans.js";
 import { statusFilter, searchBox, planFilter } from "./filters.js";
 import { couponTable, rowActions } from "./table.js";
+import { t, tn } from "../../i18n.js";
 
 const PAGE = 200;
 
@@ -52,7 +53,7 @@ export function couponList(ctx, state) {
       if (e.status === 401) return;
       state.rows = [];
       tableBox.replaceChildren();
-      err.show(e, "The coupons could not be loaded.");
+      err.show(e, t("list.coupons_not_loaded"));
       bar.sync();
       return;
     }
@@ -78,13 +79,13 @@ export function couponList(ctx, state) {
 function listBody(ctx, state, { onSelect, err, load, revoke, draw }) {
   const { rows, shown, query, status } = state;
   if (!rows.length) {
-    let none = status === "valid" ? "No unused codes. Generate some above." : "No codes with this status.";
-    if (state.plan) none = "No codes of this plan with this status.";
-    return [h("p", { class: "empty", text: query ? `No codes with this status match “${query}”.` : none })];
+    let none = status === "valid" ? t("list.none_valid") : t("list.none_status");
+    if (state.plan) none = t("list.none_plan");
+    return [h("p", { class: "empty", text: query ? t("list.none_match", { query }) : none })];
   }
   const actions = (c) => rowActions(ctx, state, c, { err, reload: load, revoke });
   const more = rows.length > shown
-    ? button(`Show ${Math.min(PAGE, rows.length - shown)} more of ${rows.length - shown}`,
+    ? button(t("list.show_more", { n: Math.min(PAGE, rows.length - shown), of: rows.length - shown }),
       () => { state.shown += PAGE; draw(); }, { kind: "ghost" })
     : null;
   return [couponTable(state, rows.slice(0, shown), { onSelect, actions }), more];
@@ -93,25 +94,25 @@ function listBody(ctx, state, { onSelect, err, load, revoke, draw }) {
 /** listActions: what to do with the selection (print, revoke), and the CSV export of the codes the filters show. */
 function listActions(ctx, state, err, revoke) {
   const { selected } = state;
-  const printSel = button("Print selected",
+  const printSel = button(t("list.print_selected"),
     () => startPrint(ctx, { instance: state.instId, coupon_ids: [...selected] }), { iconName: "print" });
   const revokeSel = ctx.can("coupons.revoke")
-    ? button("Revoke selected", () => revoke([...selected]), { kind: "danger" }) : null;
-  const csvBtn = button("Export CSV", () => busy(csvBtn, "Exporting…", async () => {
+    ? button(t("list.revoke_selected"), () => revoke([...selected]), { kind: "danger" }) : null;
+  const csvBtn = button(t("list.export_csv"), () => busy(csvBtn, t("list.exporting"), async () => {
     const file = `coupons-${state.status}-${new Date().toISOString().slice(0, 10)}.csv`;
     try {
       await api.download(couponsPath(state) + listQuery(state), file, "text/csv");
     } catch (e) {
-      err.show(e, "The CSV could not be exported.");
+      err.show(e, t("list.csv_failed"));
     }
   }), { iconName: "download" });
   const info = h("span", { class: "muted small", role: "status" });
   const sync = () => {
     const n = selected.size;
-    const hint = revokeSel ? "Select codes to print or revoke them." : "Select codes to print them.";
-    info.textContent = n ? `${n} selected` : hint;
+    const hint = revokeSel ? t("list.select_hint_revoke") : t("list.select_hint");
+    info.textContent = n ? tn("list.selected", n) : hint;
     printSel.disabled = !n;
-    printSel.querySelector("span").textContent = n ? `Print selected (${n})` : "Print selected";
+    printSel.querySelector("span").textContent = n ? t("list.print_selected_n", { n }) : t("list.print_selected");
     if (revokeSel) revokeSel.disabled = !state.rows.some((c) => selected.has(c.id) && c.status === "valid");
   };
   return { el: h("div", { class: "list-actions" }, info, printSel, revokeSel, csvBtn), sync };
@@ -129,10 +130,10 @@ async function revokeMany(state, ids, err, reload) {
   const sold = codes.filter((c) => c.price > 0);
   const one = codes.length === 1;
   const ok = await confirmDialog({
-    title: one ? `Revoke ${codes[0].code}${sold.length ? " and void its sale" : ""}?` : `Revoke ${codes.length} codes?`,
-    body: voidWords(state, codes, sold) + "A revoked code stops working at once, and a guest using it is disconnected. "
-      + "This cannot be undone.",
-    confirm: sold.length ? "Revoke and void" : "Revoke",
+    title: one ? t(sold.length ? "revoke.title_void" : "revoke.title", { code: codes[0].code })
+      : tn("revoke.title_n", codes.length),
+    body: voidWords(state, codes, sold) + t("revoke.body"),
+    confirm: sold.length ? t("revoke.confirm_void") : t("row.revoke"),
   });
   if (!ok) return;
   const failures = [];
@@ -148,15 +149,15 @@ async function revokeMany(state, ids, err, reload) {
   if (sold.length && failures.length < codes.length) state.onRevoked?.();
   await reload(); // first, as a reload clears the error box
   if (failures.length) {
-    err.show(failures[failures.length - 1], one ? `${codes[0].code} could not be revoked.`
-      : `${failures.length} of ${codes.length} could not be revoked.`);
+    err.show(failures[failures.length - 1], one ? t("revoke.failed", { code: codes[0].code })
+      : t("revoke.failed_n", { n: failures.length, of: codes.length }));
     err.el.scrollIntoView({ block: "nearest" });
   } else if (one) {
     const c = codes[0];
-    toast(sold.length ? `${c.code} revoked: its sale of ${priceOf(c)} is voided.` : `${c.code} revoked.`);
+    toast(sold.length ? t("revoke.done_void", { code: c.code, price: priceOf(c) }) : t("revoke.done", { code: c.code }));
   } else {
-    const voids = sold.length ? `, ${sold.length} ${sold.length === 1 ? "sale" : "sales"} voided.` : ".";
-    toast(`${codes.length} codes revoked${voids}`);
+    toast(sold.length ? t("revoke.done_n_void", { n: codes.length, voided: sold.length })
+      : t("revoke.done_n", { n: codes.length }));
   }
 }
 
@@ -172,12 +173,10 @@ function voidWords(state, codes, sold) {
   };
   if (codes.length === 1) {
     const c = sold[0];
-    return `${c.code} was sold for ${priceOf(c)}${plan(c)}. Revoking it voids that sale: the sales ledger records the `
-      + "void and the amount comes off the takings. ";
+    return t("revoke.sold_one", { code: c.code, price: priceOf(c) + plan(c) }) + " ";
   }
   const byCurrency = new Map();
   for (const c of sold) byCurrency.set(c.currency, (byCurrency.get(c.currency) || 0) + c.price);
   const total = [...byCurrency].map(([cur, n]) => amount(n, cur)).join(" + ");
-  return `${sold.length} of them ${sold.length === 1 ? "was" : "were"} sold (${total}). Revoking voids `
-    + `${sold.length === 1 ? "that sale" : "those sales"} in the sales ledger. `;
+  return tn("revoke.sold_n", sold.length, { total }) + " ";
 }

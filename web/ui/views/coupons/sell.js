@@ -6,6 +6,7 @@ import { h, nextId } from "../../dom.js";
 import { button, busy } from "../../kit.js";
 import { printOne } from "../../coupon_desk.js";
 import { priceOf } from "../../plans.js";
+import { t } from "../../i18n.js";
 
 const MOST = 6; // buttons at most; more plans are in the form's Plan select
 
@@ -18,10 +19,10 @@ export function sellButtons(ctx, state, { note, fail }) {
   const titleId = nextId("sell");
   const buttons = state.plans.slice(-MOST).map((p) => {
     const btn = button(p.name, null, { iconName: "print", attrs: { "data-plan": p.id,
-      "aria-label": `Sell one: ${p.name}, ${priceOf(p)}` } });
+      "aria-label": t("sell.aria", { plan: p.name, price: priceOf(p) }) } });
     btn.classList.add("sell-btn");
     btn.querySelector("span").after(h("span", { class: "sell-price", text: priceOf(p) }));
-    btn.addEventListener("click", () => busy(btn, "Printing…", async () => {
+    btn.addEventListener("click", () => busy(btn, t("generate.printing"), async () => {
       try {
         await printOne(ctx, state.instId, { plan: p.id, note: note() });
       } catch (e) {
@@ -31,7 +32,7 @@ export function sellButtons(ctx, state, { note, fail }) {
     return btn;
   });
   return h("div", { class: "sell-plans", role: "group", "aria-labelledby": titleId },
-    h("p", { id: titleId }, h("strong", { text: "Sell one code" }),
-      h("span", { class: "muted", text: " Tap the guest's plan: a code is made and the print dialog opens." })),
+    h("p", { id: titleId }, h("strong", { text: t("sell.title") }),
+      h("span", { class: "muted", text: " " + t("sell.lead") })),
     h("div", { class: "sell-buttons" }, buttons));
 }

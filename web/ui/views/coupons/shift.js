@@ -8,6 +8,7 @@ import { panel, button, errorBox } from "../../kit.js";
 import { amount, clock } from "../../format.js";
 import { myShift, openShift, closeShift, printShift } from "../../shift_desk.js";
 import { zReport } from "../../z_report.js";
+import { t, tn } from "../../i18n.js";
 
 /**
  * firstShift starts reading the caller's open shift for shiftBar, so that
@@ -28,13 +29,13 @@ export function shiftBar(ctx, state, { venue, first }) {
   if (!ctx.can("shifts.use")) return null;
   const priced = state.plans.filter((p) => p.price > 0);
   const err = errorBox();
-  const bar = h("div", { class: "shift-bar", role: "region", "aria-label": "Your shift", hidden: true });
+  const bar = h("div", { class: "shift-bar", role: "region", "aria-label": t("shift.your_shift"), hidden: true });
   const closed = h("div");
   const el = h("div", { class: "shift-desk", hidden: true }, err.el, bar, closed);
   // The bar takes no room on a page where it has nothing to say.
   const sync = () => { el.hidden = bar.hidden && !closed.firstChild && err.el.hidden; };
   let rep = null;
-  const fail = (e, title = "Your shift could not be changed.") => {
+  const fail = (e, title = t("shift.not_changed")) => {
     if (e.status !== 401) err.show(e, title);
     sync();
   };
@@ -60,23 +61,23 @@ export function shiftBar(ctx, state, { venue, first }) {
     sync();
     if (!rep) {
       bar.className = "shift-bar alert alert-warn";
-      fill(bar, h("p", null, h("strong", { text: "No shift open." }),
-        " Open one before you sell, so that your sales and the cash add up when you close it."),
-      button("Open shift", open, { kind: "primary" }));
+      fill(bar, h("p", null, h("strong", { text: t("shift.none_open") }), " " + t("shift.none_open_hint")),
+        button(t("shift.open"), open, { kind: "primary" }));
       return;
     }
     bar.className = "shift-bar alert alert-info";
-    fill(bar, h("p", { class: "shift-now" }, h("strong", { text: `Shift open since ${clock(rep.shift.opened_at)}` }),
-      ...takings(rep).map((t) => [" · ", h("span", { class: "nowrap", text: t })])),
-    button("Close shift", close, { kind: "secondary" }));
+    fill(bar, h("p", { class: "shift-now" },
+      h("strong", { text: t("shift.open_since", { time: clock(rep.shift.opened_at) }) }),
+      ...takings(rep).map((word) => [" · ", h("span", { class: "nowrap", text: word })])),
+    button(t("shift.close"), close, { kind: "secondary" }));
   }
 
   function showZ(z) {
-    const print = button("Print Z-report", () => printShift(ctx, z.shift.id, state.instId),
+    const print = button(t("shift.print_z"), () => printShift(ctx, z.shift.id, state.instId),
       { kind: "primary", iconName: "print" });
-    fill(closed, panel("Your shift is closed", h("div", { class: "z-report-box" }, zReport(z, { venue: venue() })),
+    fill(closed, panel(t("shift.closed"), h("div", { class: "z-report-box" }, zReport(z, { venue: venue() })),
       h("div", { class: "form-actions" }, print,
-        button("Done", () => { closed.replaceChildren(); sync(); }, { kind: "ghost" }))));
+        button(t("shift.done"), () => { closed.replaceChildren(); sync(); }, { kind: "ghost" }))));
     sync();
     print.focus();
   }
@@ -86,13 +87,13 @@ export function shiftBar(ctx, state, { venue, first }) {
     try {
       rep = await myShift();
     } catch (e) {
-      fail(e, "Your shift could not be loaded.");
+      fail(e, t("shift.not_loaded"));
       return;
     }
     draw();
   }
   if (first.error) {
-    fail(first.error, "Your shift could not be loaded.");
+    fail(first.error, t("shift.not_loaded"));
   } else {
     rep = first.rep;
     draw();
@@ -102,10 +103,10 @@ export function shiftBar(ctx, state, { venue, first }) {
 
 /** takings: "3 sold", "1 voided", "€10.00" (net, per currency) of an open shift's report. */
 function takings(rep) {
-  const sold = rep.totals.reduce((n, t) => n + t.sales, 0);
-  const voided = rep.totals.reduce((n, t) => n + t.voids, 0);
-  const net = rep.totals.filter((t) => t.sales || t.voids).map((t) => amount(t.net, t.currency));
-  return [`${sold} sold`, voided ? `${voided} voided` : null, ...net].filter(Boolean);
+  const sold = rep.totals.reduce((n, x) => n + x.sales, 0);
+  const voided = rep.totals.reduce((n, x) => n + x.voids, 0);
+  const net = rep.totals.filter((x) => x.sales || x.voids).map((x) => amount(x.net, x.currency));
+  return [tn("shift.sold", sold), voided ? tn("shift.voided", voided) : null, ...net].filter(Boolean);
 }
 
 /** mainCurrency is the currency most priced plans sell in ("" without any). */

@@ -8,6 +8,7 @@ import { h, fill } from "../../dom.js";
 import { panel, button, field, input, unitField, durationField, errorBox, showFormError, busy, toast, checkForm }
   from "../../kit.js";
 import { parseAmount, majorUnits } from "../../format.js";
+import { t } from "../../i18n.js";
 
 const YEAR = 525600; // minutes: the longest session and code validity
 
@@ -20,28 +21,29 @@ export function planEditor(editor, plan, list, saved) {
   const editing = !!plan;
   const c = controls(plan || newPlan(list));
   const err = errorBox();
-  const save = button(editing ? "Save plan" : "Create plan", null, { kind: "primary", type: "submit" });
+  const save = button(editing ? t("planform.save") : t("planform.create"), null, { kind: "primary", type: "submit" });
   const form = h("form", { class: "form plan-form", novalidate: true }, err.el,
     h("div", { class: "grid-3" },
-      field("Name", c.name, { wide: true, hint: "What the desk and the guest see, e.g. “1 day, 2 GB”." }),
-      c.session.el, c.valid.el, field("Devices", c.devices, { hint: "At once, with one code: 1 to 20." }),
-      field("Download speed (Mbit/s)", c.down, { hint: "Empty for unlimited; 0.5 is 500 kbit/s." }),
-      field("Upload speed (Mbit/s)", c.up, { hint: "Empty for unlimited." }),
+      field(t("planpage.name"), c.name, { wide: true, hint: t("planform.name_hint") }),
+      c.session.el, c.valid.el, field(t("planpage.devices"), c.devices, { hint: t("planform.devices_hint") }),
+      field(t("planform.down"), c.down, { hint: t("planform.down_hint") }),
+      field(t("planform.up"), c.up, { hint: t("planform.up_hint") }),
       c.data.el,
-      field("Price", c.price, { hint: "In the currency's main unit, e.g. 8.00. Empty or 0 for free." }),
-      field("Currency", c.currency, { hint: "Three letters (ISO 4217), e.g. EUR, USD, GBP." })),
-    h("div", { class: "form-actions" }, save, button("Cancel", () => editor.replaceChildren(), { kind: "ghost" })));
+      field(t("planpage.price"), c.price, { hint: t("planform.price_hint") }),
+      field(t("shiftdesk.currency"), c.currency, { hint: t("planform.currency_hint") })),
+    h("div", { class: "form-actions" }, save,
+      button(t("kit.cancel"), () => editor.replaceChildren(), { kind: "ghost" })));
   const fail = (e) => showFormError(form, err, e);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!checkForm(form, err)) return;
     const body = readBody(c);
     if (body.error) return fail(body.error);
-    await busy(save, "Saving…", async () => {
+    await busy(save, t("planform.saving"), async () => {
       try {
         if (editing) await api.put("/captive/plans/" + api.seg(plan.id), body.plan);
         else await api.post("/captive/plans", body.plan);
-        toast(editing ? `Plan “${body.plan.name}” saved.` : `Plan “${body.plan.name}” created.`);
+        toast(t(editing ? "planform.saved" : "planform.created", { name: body.plan.name }));
         editor.replaceChildren();
         saved();
       } catch (e) {
@@ -49,7 +51,7 @@ export function planEditor(editor, plan, list, saved) {
       }
     });
   });
-  fill(editor, panel(editing ? `Edit “${plan.name}”` : "New plan", form));
+  fill(editor, panel(editing ? t("planform.edit_title", { name: plan.name }) : t("planpage.new"), form));
   editor.scrollIntoView({ block: "nearest" });
   c.name.focus();
 }
@@ -69,18 +71,18 @@ function controls(p) {
     ...props });
   return {
     name: input({ name: "name", value: p.name, required: true, maxlength: 64, autocomplete: "off",
-      placeholder: "1 day, 2 GB" }),
-    session: durationField("Guest is online for", "session_minutes", p.session_minutes * 60,
-      { min: 60, max: YEAR * 60, hint: "Internet time from the first sign-in, up to a year." }),
-    valid: durationField("Unused codes work for", "valid_minutes", p.valid_minutes * 60,
-      { min: 60, max: YEAR * 60, hint: "Then an unused code expires. Up to a year." }),
+      placeholder: t("planform.name_placeholder") }),
+    session: durationField(t("planform.session"), "session_minutes", p.session_minutes * 60,
+      { min: 60, max: YEAR * 60, hint: t("planform.session_hint") }),
+    valid: durationField(t("planform.valid"), "valid_minutes", p.valid_minutes * 60,
+      { min: 60, max: YEAR * 60, hint: t("planform.valid_hint") }),
     devices: num("devices", String(p.devices), { min: 1, max: 20, step: 1, required: true, inputmode: "numeric" }),
-    down: num("download_kbps", mbps(p.download_kbps), { min: 0.064, placeholder: "Unlimited" }),
-    up: num("upload_kbps", mbps(p.upload_kbps), { min: 0.064, placeholder: "Unlimited" }),
-    data: unitField("Data", { name: "data_limit_mb", min: 0, placeholder: "Unlimited",
+    down: num("download_kbps", mbps(p.download_kbps), { min: 0.064, placeholder: t("format.unlimited") }),
+    up: num("upload_kbps", mbps(p.upload_kbps), { min: 0.064, placeholder: t("format.unlimited") }),
+    data: unitField(t("planpage.data"), { name: "data_limit_mb", min: 0, placeholder: t("format.unlimited"),
       value: p.data_limit_mb === null ? "" : String(gb ? p.data_limit_mb / 1000 : p.data_limit_mb) },
     [["GB", "GB"], ["MB", "MB"]], gb || p.data_limit_mb === null ? "GB" : "MB",
-    { hint: "Up and down together. Empty for unlimited." }),
+    { hint: t("planform.data_hint") }),
     price: num("price", majorUnits(p.price, p.currency), { min: 0, placeholder: "0.00" }),
     currency: input({ name: "currency", value: p.currency || "", maxlength: 3, pattern: "[A-Za-z]{3}",
       autocomplete: "off", spellcheck: "false", autocapitalize: "characters", placeholder: "EUR", class: "currency" }),
@@ -97,12 +99,12 @@ function readBody(c) {
   const dataValue = c.data.input.value;
   const mb = dataValue === "" ? null : Math.round(Number(dataValue) * (c.data.unit.value === "GB" ? 1000 : 1));
   if (mb !== null && mb < 1) {
-    return { error: { param: "data_limit_mb", message: "Enter at least 1 MB, or leave it empty for unlimited." } };
+    return { error: { param: "data_limit_mb", message: t("planform.data_min") } };
   }
-  const { minor: price, error } = parseAmount(c.price.value, currency, "prices");
+  const { minor: price, error } = parseAmount(c.price.value, currency, { prices: true });
   if (error) return { error: { param: "price", message: error } };
   if (price > 0 && !currency) {
-    return { error: { param: "currency", message: "Enter the currency of the price, e.g. EUR." } };
+    return { error: { param: "currency", message: t("planform.currency_needed") } };
   }
   return { plan: {
     name: c.name.value.trim(), session_minutes: Math.round(c.session.read() / 60),

@@ -5,6 +5,7 @@
 import * as api from "../../api.js";
 import { h } from "../../dom.js";
 import { planName, planLimits } from "./plan.js";
+import { t, tIn } from "../../i18n.js";
 
 /**
  * card is one coupon as a guest gets it, worded in the portal's language
@@ -16,27 +17,26 @@ export function card(inst, c) {
   const text = inst.text || {};
   const lang = text.lang || undefined;
   const session = c.plan ? c.plan.session_minutes * 60 : inst.session_ttl;
-  const how = text.how || (wifi
-    ? `Join “${wifi}”, open any web page, then enter the code or scan the QR code.`
-    : "Join the guest Wi-Fi, open any web page, then enter the code or scan the QR code.");
-  const valid = h("p", { class: "cc-meta cc-valid" }, `${text.valid_until || "Valid until"} `,
+  const how = text.how || (wifi ? tIn(lang, "card.how_wifi", { wifi }) : tIn(lang, "card.how"));
+  const valid = h("p", { class: "cc-meta cc-valid" }, `${text.valid_until || tIn(lang, "card.valid_until")} `,
     h("strong", { text: cardTime(c.expires_at, lang) }));
   return h("article", { class: ["coupon-card", c.status !== "valid" && "is-void", c.plan && "has-plan"], lang },
     h("div", { class: "cc-main" },
       h("div", { class: "cc-head" },
         inst.logo_url ? h("img", { class: "cc-logo", src: api.local(inst.logo_url), alt: inst.name })
           : h("p", { class: "cc-venue", text: inst.name })),
-      wifi ? h("p", { class: "cc-wifi" }, "Wi-Fi ", h("strong", { text: wifi })) : null,
+      wifi ? h("p", { class: "cc-wifi" }, tIn(lang, "card.wifi") + " ", h("strong", { text: wifi })) : null,
       h("p", { class: "cc-code", text: spaced(c.code) }),
       c.plan ? planName(c.plan, lang) : valid,
       h("p", { class: "cc-meta" }, h("strong", { text: localDuration(session, lang) }),
-        ` ${text.internet || "of internet once used"}`),
+        ` ${text.internet || tIn(lang, "card.internet")}`),
       c.plan ? planLimits(c.plan, lang) : null,
       c.status !== "valid"
-        ? h("p", { class: "cc-void", text: `${text.void || "No longer valid"} (${c.status})` }) : null),
+        ? h("p", { class: "cc-void", text: `${text.void || tIn(lang, "card.void")} (${statusIn(lang, c.status)})` })
+        : null),
     h("div", { class: "cc-side" },
       h("img", { class: "cc-qr", src: api.local(c.qr),
-        alt: `QR code that opens the Wi-Fi sign-in with code ${c.code}` }),
+        alt: t("card.qr_alt", { code: c.code }) }),
       c.plan ? valid : null), // two lines more on a plan's card: the validity goes under the QR code
     h("p", { class: "cc-how", text: how }),
     h("div", { class: "cc-cut", "aria-hidden": "true" }));
@@ -62,6 +62,12 @@ function localDuration(seconds, lang) {
   if (hr) parts.push(unit(hr, "hour"));
   if (m && !d) parts.push(unit(m, "minute"));
   return parts.length ? parts.join(", ") : unit(0, "minute");
+}
+
+/** statusIn: a coupon's status in language lang ("used", "abgelaufen"), as it is when unknown. */
+function statusIn(lang, status) {
+  const word = tIn(lang, "status." + status);
+  return word === "status." + status ? status : word;
 }
 
 /** spaced groups a long code for reading aloud: ABCD EFGH; 6-character codes stay whole. */

@@ -3,17 +3,16 @@
 // and the print stylesheet with its @page size.
 
 import { h, nextId } from "../../dom.js";
+import { t } from "../../i18n.js";
 
 const LAYOUT_KEY = "gatehouse.printLayout";
 
-/** LAYOUTS: id, label, cards per printed page, stylesheet. */
+/** LAYOUTS: id, the keys of its name and line, cards per printed page, stylesheet. */
 export const LAYOUTS = [
-  { id: "a4", label: "A4 sheet", detail: "10 cards per page", perPage: 10 },
-  { id: "letter", label: "Letter sheet", detail: "10 cards per page", perPage: 10 },
-  { id: "58mm", label: "58 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true,
-    width: 58 },
-  { id: "80mm", label: "80 mm receipt", detail: "one slip per code, roll paper", perPage: 1, roll: true,
-    width: 80 },
+  { id: "a4", label: "layout.a4", detail: "layout.sheet_detail", perPage: 10 },
+  { id: "letter", label: "layout.letter", detail: "layout.sheet_detail", perPage: 10 },
+  { id: "58mm", label: "layout.58mm", detail: "layout.roll_detail", perPage: 1, roll: true, width: 58 },
+  { id: "80mm", label: "layout.80mm", detail: "layout.roll_detail", perPage: 1, roll: true, width: 80 },
 ];
 
 /**
@@ -72,7 +71,7 @@ export function savedLayout() {
  */
 export function layoutChooser(layout, onPick, details = {}) {
   const group = nextId("layout");
-  return h("fieldset", { class: "layout-choice" }, h("legend", { text: "Layout" }),
+  return h("fieldset", { class: "layout-choice" }, h("legend", { text: t("layout.legend") }),
     LAYOUTS.map((l) => {
       const id = nextId();
       const r = h("input", { type: "radio", name: group, id, value: l.id, checked: l.id === layout });
@@ -81,6 +80,7 @@ export function layoutChooser(layout, onPick, details = {}) {
         onPick(l.id);
       });
       return h("div", { class: "layout-option" }, r,
-        h("label", { for: id }, h("strong", { text: l.label }), h("span", { text: details[l.id] || l.detail })));
+        h("label", { for: id }, h("strong", { text: t(l.label) }),
+          h("span", { text: details[l.id] || t(l.detail, { n: l.perPage }) })));
     }));
 }

@@ -4,22 +4,14 @@
 
 import { h } from "../../dom.js";
 import { money, dataSize, speed } from "../../format.js";
+import { tnIn } from "../../i18n.js";
 
 /**
- * DEVICES words "device" in the portal languages (the server's card text
- * has no such word yet); other languages get English.
+ * devices: "3 devices", "1 Gerät", in the card's language (the server's
+ * card text has no such word yet; the page's catalogues have it, English
+ * for other languages).
  */
-const DEVICES = {
-  en: ["device", "devices"], de: ["Gerät", "Geräte"], es: ["dispositivo", "dispositivos"],
-  fr: ["appareil", "appareils"], pt: ["dispositivo", "dispositivos"],
-};
-
-/** devices: "3 devices", "1 Gerät". */
-function devices(n, lang) {
-  const words = DEVICES[(lang || "en").slice(0, 2)] || DEVICES.en;
-  const one = new Intl.PluralRules(lang).select(n) === "one";
-  return `${new Intl.NumberFormat(lang).format(n)} ${one ? words[0] : words[1]}`;
-}
+const devices = (n, lang) => tnIn(lang || "en", "card.devices", n);
 
 /** planName is the card's line with the plan's name and price: "1 day, 2 GB  €8.00". */
 export function planName(plan, lang) {
