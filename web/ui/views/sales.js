@@ -7,14 +7,14 @@ import { add } from "../dom.js";
 import { page, linkButton } from "../kit.js";
 import { shiftList } from "./sales/shifts.js";
 import { ledgerPanel } from "./sales/ledger.js";
+import { t } from "../i18n.js";
 
 export { shiftDetail } from "./sales/shift.js";
 
 export async function sales(ctx) {
-  const p = page("Sales", {
-    lead: "The desk's shifts with their cash, and the sales ledger: every sale and void, each entry chained to "
-      + "the one before so that a change afterwards shows.",
-    actions: ctx.can("reports.read") ? [linkButton("Reports", "#/reports", { iconName: "chart" })] : null,
+  const p = page(t("nav.sales"), {
+    lead: t("salespage.lead"),
+    actions: ctx.can("reports.read") ? [linkButton(t("nav.reports"), "#/reports", { iconName: "chart" })] : null,
   });
   add(ctx.main, p.el);
   const shifts = shiftList(ctx);

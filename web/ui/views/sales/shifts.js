@@ -6,9 +6,10 @@
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, table, badge, button, loading, errorBox } from "../../kit.js";
-import { amount, dateTime } from "../../format.js";
+import { amount, dateTime, number } from "../../format.js";
 import { shiftPath } from "../../shift_desk.js";
 import { difference, differenceTone } from "../../z_report.js";
+import { t } from "../../i18n.js";
 
 const PAGE = 20;
 
@@ -26,10 +27,11 @@ export function shiftList() {
       api.get(shiftPath(s.id)).then((r) => reports.set(s.id, r), () => reports.delete(s.id))));
     const rows = visible.map((s) => ({ s, rep: reports.get(s.id) }));
     const more = list.length > shown
-      ? button(`Show ${Math.min(PAGE, list.length - shown)} more`, () => { shown += PAGE; draw(); }, { kind: "ghost" })
+      ? button(t("salespage.show_more", { n: Math.min(PAGE, list.length - shown) }), () => { shown += PAGE; draw(); },
+        { kind: "ghost" })
       : null;
-    fill(box, table(COLUMNS, rows, { caption: "Shifts", rowClass: ({ s }) => (s.closed_at ? null : "is-open"),
-      empty: "No shifts yet. A clerk opens one on the coupons page before selling." }), more);
+    fill(box, table(columns(), rows, { caption: t("salespage.shifts"),
+      rowClass: ({ s }) => (s.closed_at ? null : "is-open"), empty: t("salespage.no_shifts") }), more);
   }
   async function load() {
     err.clear();
@@ -37,12 +39,12 @@ export function shiftList() {
       list = await api.get("/captive/shifts");
     } catch (e) {
       box.replaceChildren();
-      if (e.status !== 401) err.show(e, "The shifts could not be loaded.");
+      if (e.status !== 401) err.show(e, t("salespage.not_loaded"));
       return;
     }
     await draw();
   }
-  return { el: panel("Shifts", err.el, box), load };
+  return { el: panel(t("salespage.shifts"), err.el, box), load };
 }
 
 /** perCurrency shows line(t) for each currency of a shift's totals (false: none), or a dash. */
@@ -51,16 +53,17 @@ function perCurrency(rep, line) {
   return items.length ? h("span", null, items) : h("span", { class: "muted", text: "—" });
 }
 
-const COLUMNS = [
-  { label: "Clerk", cell: ({ s }) => h("a", { href: "#/sales/" + encodeURIComponent(s.id), text: s.actor_name,
-    "aria-label": `Report of ${s.actor_name}'s shift opened ${dateTime(s.opened_at)}` }) },
-  { label: "Opened", cell: ({ s }) => dateTime(s.opened_at) },
-  { label: "Closed", cell: ({ s }) => (s.closed_at ? dateTime(s.closed_at) : badge("open", "info")) },
-  { label: "Sold", className: "num",
-    cell: ({ rep }) => (rep ? String(rep.totals.reduce((n, t) => n + t.sales, 0)) : "—") },
-  { label: "Net", className: "num", cell: ({ rep }) => perCurrency(rep,
-    (t) => (t.sales || t.voids) && h("span", { class: "block", text: amount(t.net, t.currency) })) },
-  { label: "Difference", className: "num", cell: ({ rep }) => perCurrency(rep,
-    (t) => t.difference !== null && h("span", { class: ["block", "diff-" + differenceTone(t.difference)],
-      text: difference(t.difference, t.currency) })) },
+/** columns are the shifts table's columns, in the page's language. */
+const columns = () => [
+  { label: t("zr.clerk"), cell: ({ s }) => h("a", { href: "#/sales/" + encodeURIComponent(s.id), text: s.actor_name,
+    "aria-label": t("salespage.report_aria", { clerk: s.actor_name, time: dateTime(s.opened_at) }) }) },
+  { label: t("zr.opened"), cell: ({ s }) => dateTime(s.opened_at) },
+  { label: t("zr.closed"), cell: ({ s }) => (s.closed_at ? dateTime(s.closed_at) : badge(t("salespage.open"), "info")) },
+  { label: t("salespage.sold"), className: "num",
+    cell: ({ rep }) => (rep ? number(rep.totals.reduce((n, x) => n + x.sales, 0)) : "—") },
+  { label: t("zr.net"), className: "num", cell: ({ rep }) => perCurrency(rep,
+    (x) => (x.sales || x.voids) && h("span", { class: "block", text: amount(x.net, x.currency) })) },
+  { label: t("zr.difference"), className: "num", cell: ({ rep }) => perCurrency(rep,
+    (x) => x.difference !== null && h("span", { class: ["block", "diff-" + differenceTone(x.difference)],
+      text: difference(x.difference, x.currency) })) },
 ];
