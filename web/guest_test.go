@@ -109,4 +109,9 @@ func TestGuestConsentAccessErasure(t *testing.T) {
 		t.Error("the site's users still show the erased MAC")
 	}
 	wantError(t, e.as("frontdesk", http.MethodGet, "/captive/guests?mac="+mac, nil), http.StatusForbidden, "permission_denied", "")
+	// The erasure is in the audit log, without the MAC it erased.
+	audit := string(e.admin(http.MethodGet, "/captive/audit-events", nil).body)
+	if !strings.Contains(audit, `"action":"DELETE /captive/guests"`) || strings.Contains(audit, "AA:BB:CC:00:00:42") {
+		t.Errorf("audit log after the erasure:\n%s", audit)
+	}
 }
