@@ -5,21 +5,22 @@
 import { h, add } from "../dom.js";
 import { page, panel, select, field, emptyState } from "../kit.js";
 import { guestList } from "../guest_list.js";
+import { t } from "../i18n.js";
 
 const SITE_KEY = "gatehouse.site";
 
 export async function guests(ctx) {
   const me = await ctx.refreshMe();
-  const p = page("Guests online", { lead: "Devices signed in to the guest Wi-Fi, as the routers last reported them." });
+  const p = page(t("nav.guests"), { lead: t("guestpage.lead") });
   add(ctx.main, p.el);
   if (!me.sites.length) {
-    add(p.body, emptyState(ctx.can("sites.manage") ? "No routers yet. Add one under Sites."
-      : "No routers are set up yet. Ask your administrator."));
+    add(p.body, emptyState(ctx.can("sites.manage") ? t("guestpage.no_routers_add")
+      : t("guestpage.no_routers_ask")));
     return;
   }
   let siteId = ctx.params.get("site") || localStorage.getItem(SITE_KEY) || "";
   if (!me.sites.some((s) => s.id === siteId)) siteId = me.sites[0].id;
-  const picker = select("site", me.sites.map((s) => [s.id, s.name + (s.state === "offline" ? " (offline)" : "")]),
+  const picker = select("site", me.sites.map((s) => [s.id, s.state === "offline" ? t("guestpage.site_offline", { name: s.name }) : s.name]),
     siteId);
   const listBox = h("div");
   const timers = [];
@@ -34,7 +35,7 @@ export async function guests(ctx) {
     timers.length = 0;
     timers.push(guestList(ctx, siteId, listBox));
   }
-  add(p.body, me.sites.length > 1 ? h("div", { class: "toolbar" }, field("Site", picker)) : null, panel(null, listBox));
+  add(p.body, me.sites.length > 1 ? h("div", { class: "toolbar" }, field(t("guestpage.site"), picker)) : null, panel(null, listBox));
   show();
   return () => timers.forEach((stop) => stop());
 }
