@@ -5,6 +5,7 @@
 // changes, so its text stays the page's size on a phone and on a desk.
 
 import { h } from "./dom.js";
+import { t, locale } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const CHAR = 7; // px: a generous width of one character of the charts' 12 px text
@@ -121,7 +122,7 @@ export function barChart({ categories, series, format, whole, label, yTitle, xTi
         const v = Math.max(0, s.values[i] || 0);
         if (!v) return;
         const tip = `${c.title}: ${series.length > 1 ? s.name + " " : ""}${format(v)}`
-          + (series.length > 1 ? ` (of ${format(totals[i])})` : "");
+          + (series.length > 1 ? " " + t("chart.of_total", { total: format(totals[i]) }) : "");
         el.append(svg("rect", { class: "bar s" + (k % COLOURS), x, width: bar, y: plot.y(base + v),
           height: Math.max(0.5, plot.y(base) - plot.y(base + v)) }, svg("title", null, tip)));
         base += v;
@@ -136,7 +137,8 @@ export function barChart({ categories, series, format, whole, label, yTitle, xTi
   return chartBox(draw, named ? legend(series.map((s) => s.name)) : null);
 }
 
-const hourFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+/** hourFmt formats a time of day in the page's locale (made anew, as the language may change). */
+const hourFmt = () => new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * lineChart draws values over time from `from` to `to` (Dates) as a line
@@ -151,9 +153,10 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
       xTitle, label });
     const span = to - from;
     const x = (t) => plot.x0 + ((t - from) / span) * (plot.x1 - plot.x0);
-    hourTicks(from, to, plot.x1 - plot.x0).forEach((t) => {
+    const fmt = hourFmt();
+    hourTicks(from, to, plot.x1 - plot.x0, fmt).forEach((t) => {
       el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }),
-        xLabel(plot, width, x(t), hourFmt.format(t)));
+        xLabel(plot, width, x(t), fmt.format(t)));
     });
     for (const run of runs(points, slot)) {
       const line = run.map((p, i) => `${i ? "L" : "M"}${x(p.at).toFixed(1)},${plot.y(p.value).toFixed(1)}`).join("");
@@ -186,9 +189,9 @@ function runs(points, slot) {
  * hourTicks are the whole hours from `from` to `to`, every 1, 2, 3, 4, 6,
  * 12 or 24 hours, as many as their labels (hourFmt) fit in space px.
  */
-function hourTicks(from, to, space) {
+function hourTicks(from, to, space, fmt) {
   const hours = (to - from) / 3600000;
-  const chars = hourFmt.format(new Date(2020, 0, 1, 23, 0)).length;
+  const chars = fmt.format(new Date(2020, 0, 1, 23, 0)).length;
   const step = [1, 2, 3, 4, 6, 12, 24].find((s) => (space / hours) * s >= chars * CHAR + 14) || 24;
   const t = new Date(from);
   t.setMinutes(0, 0, 0);

@@ -23,6 +23,10 @@ const relFmt = () => cached(Intl.RelativeTimeFormat, locale(), { numeric: "auto"
 /** number: n in the page's locale ("1,234", "1.234"). */
 export const number = (n) => cached(Intl.NumberFormat, locale(), {}).format(Number(n) || 0);
 
+/** percent: n per cent in the page's locale ("42%", "42 %"). */
+export const percent = (n) => cached(Intl.NumberFormat, locale(), { style: "percent", maximumFractionDigits: 1 })
+  .format((Number(n) || 0) / 100);
+
 function parse(iso) {
   if (!iso) return null;
   const d = new Date(iso);

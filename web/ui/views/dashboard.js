@@ -7,17 +7,18 @@
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, busy } from "../kit.js";
-import { relative, dateTime, dateTimeIn, shortDuration, browserZone } from "../format.js";
+import { relative, dateTime, dateTimeIn, shortDuration, browserZone, number, percent } from "../format.js";
 import { printOne } from "../coupon_desk.js";
 import { dashboardCharts } from "./dashboard/charts.js";
+import { t, tn } from "../i18n.js";
 
 const CHART_EVERY = 5; // the charts are redrawn every fifth refresh (5 minutes)
 
 export async function dashboard(ctx) {
-  const p = page("Dashboard", {
-    lead: "How your guest Wi-Fi is doing right now.",
+  const p = page(t("nav.dashboard"), {
+    lead: t("dash.lead"),
     actions: [ctx.can("coupons.create")
-      ? linkButton("Generate coupons", "#/coupons", { kind: "primary", iconName: "ticket" }) : null],
+      ? linkButton(t("dash.generate"), "#/coupons", { kind: "primary", iconName: "ticket" }) : null],
   });
   add(ctx.main, p.el);
   const stats = h("div", { class: "stats" }, loading());
@@ -25,8 +26,8 @@ export async function dashboard(ctx) {
   const refreshed = h("p", { class: "muted small" });
   const portalsBox = h("div", null, loading());
   const charts = ctx.can("reports.read") ? dashboardCharts() : null;
-  add(p.body, stats, refreshed, charts?.el, ctx.can("coupons.list") ? panel("Codes left", portalsBox) : null,
-    ctx.can("sites.read") ? panel("Sites", sitesBox) : null);
+  add(p.body, stats, refreshed, charts?.el, ctx.can("coupons.list") ? panel(t("dash.codes_left"), portalsBox) : null,
+    ctx.can("sites.read") ? panel(t("nav.sites"), sitesBox) : null);
 
   async function load(withCharts = true) {
     if (charts && withCharts) charts.load();
@@ -37,20 +38,19 @@ export async function dashboard(ctx) {
     ]);
     if (dash.status === "fulfilled") {
       const d = dash.value;
-      const sites = (n) => `${n} ${n === 1 ? "site" : "sites"}`;
       fill(stats,
-        stat("Sites online", `${d.sites.online}`,
-          `of ${sites(d.sites.total)}` + (d.sites.offline ? ` · ${d.sites.offline} offline` : ""),
+        stat(t("dash.sites_online"), number(d.sites.online),
+          tn("dash.of_sites", d.sites.total) + (d.sites.offline ? " · " + t("dash.n_offline", { n: number(d.sites.offline) }) : ""),
           d.sites.offline ? "bad" : d.sites.total ? "good" : ""),
-        stat("Guests online", String(d.guests_online), "right now, all sites"),
-        stat("Coupons issued", String(d.coupons.issued_today), `today · ${d.coupons.issued_week} this week`),
-        stat("Coupons used", String(d.coupons.redeemed_today), `today · ${d.coupons.redeemed_week} this week`));
-      refreshed.textContent = "Updated " + dateTime(d.generated_at) + ".";
+        stat(t("nav.guests"), number(d.guests_online), t("dash.all_sites_now")),
+        stat(t("dash.issued"), number(d.coupons.issued_today), t("dash.today_week", { n: number(d.coupons.issued_week) })),
+        stat(t("dash.used"), number(d.coupons.redeemed_today), t("dash.today_week", { n: number(d.coupons.redeemed_week) })));
+      refreshed.textContent = t("dash.updated", { time: dateTime(d.generated_at) });
       fill(portalsBox, portalList(ctx, d.portals || []), nextRun(d.next_schedule_run));
     } else {
       if (dash.reason && dash.reason.status === 401) return;
       fill(stats, h("div", { class: "alert alert-error", role: "alert" },
-        h("strong", { text: "The numbers could not be loaded. " }), dash.reason.message));
+        h("strong", { text: t("dash.not_loaded") + " " }), dash.reason.message));
       refreshed.textContent = "";
       portalsBox.replaceChildren();
     }
@@ -60,7 +60,7 @@ export async function dashboard(ctx) {
       fill(sitesBox, h("div", { class: "alert alert-error", role: "alert", text: sites.reason.message }));
     }
   }
-  p.head.querySelector(".page-actions")?.prepend(button("Refresh", () => load(), { iconName: "refresh" }));
+  p.head.querySelector(".page-actions")?.prepend(button(t("guestlist.refresh"), () => load(), { iconName: "refresh" }));
   await load();
   let ticks = 0;
   const timer = setInterval(() => { if (!document.hidden) load(++ticks % CHART_EVERY === 0).catch(() => {}); }, 60000);
@@ -77,50 +77,50 @@ function stat(label, value, sub, tone) {
 function siteTable(list) {
   const sorted = [...list].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   return table([
-    { label: "Site", cell: (s) => h("a", { href: "#/sites/" + encodeURIComponent(s.id), text: s.name }) },
-    { label: "State", cell: (s) => stateBadge(s.status?.state || "unknown") },
-    { label: "Last contact", cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : "never" },
+    { label: t("guestpage.site"), cell: (s) => h("a", { href: "#/sites/" + encodeURIComponent(s.id), text: s.name }) },
+    { label: t("dash.state"), cell: (s) => stateBadge(s.status?.state || "unknown") },
+    { label: t("dash.last_contact"), cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : t("dash.never") },
     { label: "RouterOS", cell: (s) => s.status?.routeros_version
       ? h("span", { class: "mono", text: s.status.routeros_version }) : dash() },
     // CPU load and uptime show once the router layer reports them.
-    { label: "CPU", cell: (s) => s.status?.cpu_load != null ? `${s.status.cpu_load}%` : dash() },
-    { label: "Uptime", cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
-    { label: "Last error", className: "col-error", cell: (s) => s.status?.last_error
-      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: "none" }) },
-  ], sorted, { empty: "No routers yet. Add one under Sites.", caption: "Sites and their state" });
+    { label: "CPU", cell: (s) => s.status?.cpu_load != null ? percent(s.status.cpu_load) : dash() },
+    { label: t("dash.uptime"), cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
+    { label: t("dash.last_error"), className: "col-error", cell: (s) => s.status?.last_error
+      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: t("dash.none") }) },
+  ], sorted, { empty: t("guestpage.no_routers_add"), caption: t("dash.sites_caption") });
 }
 
-const dash = () => h("span", { class: "muted", text: "—", title: "Not reported" });
+const dash = () => h("span", { class: "muted", text: "—", title: t("dash.not_reported") });
 
 /** portalList: each coupon portal's unused codes, with Print one for roles that make codes. */
 function portalList(ctx, portals) {
-  if (!portals.length) return h("p", { class: "empty", text: "No coupon portals yet." });
+  if (!portals.length) return h("p", { class: "empty", text: t("dash.no_portals") });
   return h("ul", { class: "portal-codes" }, portals.map((p) => {
-    const one = ctx.can("coupons.create") ? button("Print one", () => busy(one, "Printing…", async () => {
+    const one = ctx.can("coupons.create") ? button(t("generate.print_one"), () => busy(one, t("generate.printing"), async () => {
       try {
         await printOne(ctx, p.id, { minutes: 1440 });
       } catch (e) {
         err.textContent = e.message;
       }
     }), { iconName: "print", small: true,
-      attrs: { "aria-label": `Print one code of ${p.name}`,
-        title: "One code, usable for a day, straight to the printer" } })
+      attrs: { "aria-label": t("dash.print_one_aria", { name: p.name }),
+        title: t("dash.print_one_title") } })
       : null;
     const err = h("span", { class: "error-text small", role: "status" });
     return h("li", { class: p.unused_codes ? null : "is-empty" },
       h("div", null, h("a", { href: "#/coupons?instance=" + encodeURIComponent(p.id), text: p.name }),
         h("div", { class: "muted small",
-          text: p.unused_codes === 1 ? "1 unused code left" : `${p.unused_codes} unused codes left` })),
-      h("strong", { class: "portal-count", text: String(p.unused_codes) }), one, err);
+          text: tn("dash.unused_left", p.unused_codes) })),
+      h("strong", { class: "portal-count", text: number(p.unused_codes) }), one, err);
   }));
 }
 
 /** nextRun: when the next scheduled batch is made, in its schedule's time zone. */
 function nextRun(n) {
-  return h("p", { class: "next-run" }, h("span", { class: "muted", text: "Next scheduled batch: " }),
+  return h("p", { class: "next-run" }, h("span", { class: "muted", text: t("dash.next_batch") + " " }),
     n ? h("span", null, h("strong", { text: n.schedule_name }),
       ` · ${dateTimeIn(n.at, n.timezone)} (${relative(n.at)})`)
-      : h("span", { text: "no schedules" }));
+      : h("span", { text: t("dash.no_schedules") }));
 }
 
 const rank = (s) => ({ offline: 0, unknown: 1, online: 2 })[s.status?.state] ?? 1;

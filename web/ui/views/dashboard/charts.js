@@ -7,7 +7,8 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, loading } from "../../kit.js";
 import { barChart, lineChart } from "../../chart.js";
-import { amount, fractionDigits, browserZone, periodName } from "../../format.js";
+import { amount, fractionDigits, browserZone, periodName, number } from "../../format.js";
+import { t, locale } from "../../i18n.js";
 
 const SLOT = 5 * 60 * 1000; // the online report's slot
 
@@ -18,9 +19,9 @@ export function dashboardCharts() {
   const online = h("div", null, loading());
   const lead = (text) => h("p", { class: "muted small", text });
   const el = h("div", { class: "chart-grid" },
-    panel("Revenue per day", lead("The last 30 days, net of voids, by plan."), revenue),
-    panel("Codes used by hour of day", lead("When guests first used their codes, over the last 30 days."), hours),
-    panel("Guests online", lead("All sites, the last 24 hours."), online));
+    panel(t("chart.revenue"), lead(t("chart.revenue_lead")), revenue),
+    panel(t("chart.by_hour"), lead(t("chart.by_hour_lead")), hours),
+    panel(t("nav.guests"), lead(t("chart.online_lead")), online));
   const tz = browserZone();
   const zone = tz ? "&tz=" + encodeURIComponent(tz) : "";
   async function load() {
@@ -50,7 +51,7 @@ function moneyTick(currency) {
   return (v) => {
     const whole = Math.abs(v - Math.round(v)) < 1e-9;
     try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency,
+      return new Intl.NumberFormat(locale(), { style: "currency", currency,
         minimumFractionDigits: whole ? 0 : digits, maximumFractionDigits: digits }).format(v);
     } catch {
       return String(v);
@@ -61,7 +62,7 @@ function moneyTick(currency) {
 /** revenueCharts: a chart of net sales per day by plan for each currency sold in. */
 function revenueCharts(report) {
   const currencies = [...new Set(report.rows.filter((r) => r.net > 0).map((r) => r.currency))].sort();
-  if (!currencies.length) return empty("No sales in the last 30 days.");
+  if (!currencies.length) return empty(t("chart.no_sales"));
   const categories = report.periods.map((p) => ({ label: periodName(p, "day", "short"), title: periodName(p, "day") }));
   return currencies.map((cur) => {
     const rows = report.rows.filter((r) => r.currency === cur);
@@ -76,8 +77,8 @@ function revenueCharts(report) {
     const total = amount(series.reduce((sum, s) => sum + s.net, 0), cur);
     return h("div", { class: "chart-currency" },
       currencies.length > 1 ? h("h3", { text: cur }) : null,
-      barChart({ categories, series, format: moneyTick(cur), key: true, fromEnd: true, yTitle: `Net sales (${cur})`,
-        label: `Revenue per day over the last 30 days by plan: ${total} net in ${cur}.` }));
+      barChart({ categories, series, format: moneyTick(cur), key: true, fromEnd: true, yTitle: t("chart.net_sales", { currency: cur }),
+        label: t("chart.revenue_label", { total, currency: cur }) }));
   });
 }
 
@@ -85,20 +86,20 @@ function revenueCharts(report) {
 function hourChart(report) {
   const used = report.rows.map((r) => r.redeemed);
   const total = used.reduce((a, b) => a + b, 0);
-  if (!total) return empty("No codes were used in the last 30 days.");
+  if (!total) return empty(t("chart.no_use"));
   const categories = report.rows.map((r) => ({ label: r.period, title: periodName(r.period, "hour_of_day") }));
-  return barChart({ categories, series: [{ name: "Codes used", values: used }], format: (v) => String(v), whole: true,
-    yTitle: "Codes used", xTitle: "Hour of day",
-    label: `Codes used by hour of day over the last 30 days: ${total} in all.` });
+  return barChart({ categories, series: [{ name: t("chart.codes_used"), values: used }], format: (v) => number(v), whole: true,
+    yTitle: t("chart.codes_used"), xTitle: t("chart.hour_of_day"),
+    label: t("chart.by_hour_label", { total: number(total) }) });
 }
 
 /** onlineChart: guests online per five minutes; slots no router reported are gaps. */
 function onlineChart(samples) {
-  if (!samples.length) return empty("No guest counts in the last 24 hours: the routers report them at each check.");
+  if (!samples.length) return empty(t("chart.no_counts"));
   const to = new Date();
   const from = new Date(to - 24 * 3600 * 1000);
   const points = samples.map((s) => ({ at: new Date(s.at), value: s.guests }));
   const peak = Math.max(...points.map((p) => p.value));
-  return lineChart({ points, from, to, slot: SLOT, format: (v) => String(v), whole: true, yTitle: "Guests",
-    label: `Guests online over the last 24 hours: at most ${peak} at once.` });
+  return lineChart({ points, from, to, slot: SLOT, format: (v) => number(v), whole: true, yTitle: t("chart.guests"),
+    label: t("chart.online_label", { peak: number(peak) }) });
 }
