@@ -10,16 +10,15 @@ import { scheduleCard } from "./schedules/card.js";
 import { scheduleForm } from "./schedules/form.js";
 import { schedulesPath } from "./schedules/path.js";
 import { loadPlans } from "../plans.js";
+import { t } from "../i18n.js";
 
 export async function schedules(ctx) {
   const [me, plans] = await Promise.all([ctx.refreshMe(), loadPlans(ctx)]); // the page shows at once, whole
   const list = couponInstances(me);
-  const p = page("Schedules", {
-    lead: "Batches of coupons made automatically, e.g. every morning at 7:00, ready to print or sent by e-mail.",
-  });
+  const p = page(t("nav.schedules"), { lead: t("sched.lead") });
   add(ctx.main, p.el);
   if (!list.length) {
-    add(p.body, emptyState("Schedules make coupons for a coupon portal. Create one under Portals first."));
+    add(p.body, emptyState(t("sched.no_portal")));
     return;
   }
   const manage = ctx.can("schedules.manage");
@@ -41,7 +40,7 @@ export async function schedules(ctx) {
     await groupsReady;
     scheduleForm(state, s, editorBox, load);
   };
-  const newBtn = manage ? button("New schedule", () => edit(null), { kind: "primary", iconName: "plus" }) : null;
+  const newBtn = manage ? button(t("sched.new"), () => edit(null), { kind: "primary", iconName: "plus" }) : null;
   add(p.head, h("div", { class: "page-actions" }, newBtn));
   add(p.body, picker, editorBox, listErr.el, listBox);
 
@@ -53,13 +52,13 @@ export async function schedules(ctx) {
       items = await api.get(schedulesPath(state));
     } catch (e) {
       listBox.replaceChildren();
-      listErr.show(e, "The schedules could not be loaded.");
+      listErr.show(e, t("sched.not_loaded"));
       return;
     }
     if (!items.length) {
       const first = newBtn
-        ? button("Create the first schedule", () => edit(null), { kind: "primary", iconName: "plus" }) : null;
-      fill(listBox, emptyState("No schedules for this portal yet.", first));
+        ? button(t("sched.create_first"), () => edit(null), { kind: "primary", iconName: "plus" }) : null;
+      fill(listBox, emptyState(t("sched.none"), first));
       return;
     }
     fill(listBox, ...items.map((s) => scheduleCard(ctx, state, s, { load, edit })));

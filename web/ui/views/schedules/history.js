@@ -4,7 +4,8 @@
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { button, stateBadge, table } from "../../kit.js";
-import { dateTime } from "../../format.js";
+import { dateTime, number } from "../../format.js";
+import { t, tn } from "../../i18n.js";
 import { startPrint } from "../../print_job.js";
 import { schedulesPath } from "./path.js";
 
@@ -15,27 +16,27 @@ export async function runHistory(ctx, state, s, box) {
     runs = await api.get(`${schedulesPath(state, s.id)}/runs?limit=20`);
   } catch (e) {
     fill(box, h("div", { class: "alert alert-error", role: "alert" },
-      h("strong", { text: "The run history could not be loaded. " }), e.message));
+      h("strong", { text: t("sched.history_not_loaded") + " " }), e.message));
     return;
   }
-  const print = (r) => button("Print", () => startPrint(ctx, { instance: state.instId, run_id: r.id }),
-    { small: true, iconName: "print", attrs: { "aria-label": `Print the batch of ${dateTime(r.ran_at)}` } });
-  fill(box, h("h3", { text: "Run history" }), table([
-    { label: "Ran", cell: ranCell },
-    { label: "Made · used · unused", cell: (r) => `${r.generated} · ${r.used} · ${r.available}` },
-    { label: "Notifications", className: "col-wide", cell: notes },
+  const print = (r) => button(t("print.print"), () => startPrint(ctx, { instance: state.instId, run_id: r.id }),
+    { small: true, iconName: "print", attrs: { "aria-label": t("sched.print_batch_aria", { time: dateTime(r.ran_at) }) } });
+  fill(box, h("h3", { text: t("sched.history") }), table([
+    { label: t("sched.ran"), cell: ranCell },
+    { label: t("sched.made_used_unused"), cell: (r) => `${number(r.generated)} · ${number(r.used)} · ${number(r.available)}` },
+    { label: t("nav.notifications"), className: "col-wide", cell: notes },
     { label: "", className: "col-actions", cell: print },
-  ], runs, { empty: "This schedule has not run yet." }));
+  ], runs, { empty: t("batches.not_run") }));
 }
 
 const ranCell = (r) =>
-  h("span", null, dateTime(r.ran_at), r.manual ? h("span", { class: "muted small", text: " (run by hand)" }) : null);
+  h("span", null, dateTime(r.ran_at), r.manual ? h("span", { class: "muted small", text: " " + t("sched.by_hand") }) : null);
 
 /** notes: what each notification of a run did (sent, failed and why, retrying). */
 function notes(r) {
-  if (!r.notifications.length) return h("span", { class: "muted", text: "none sent" });
+  if (!r.notifications.length) return h("span", { class: "muted", text: t("sched.none_sent") });
   return h("ul", { class: "notes" }, r.notifications.map((n) => {
-    const to = `${n.channel === "email" ? "E-mail to" : "Webhook"} ${n.target}`;
+    const to = t(n.channel === "email" ? "sched.email_to" : "sched.webhook_to", { target: n.target });
     return h("li", { class: n.status === "failed" ? "note-failed" : null },
       stateBadge(n.status), " ", h("span", { text: to }), noteTrouble(n));
   }));
@@ -43,12 +44,11 @@ function notes(r) {
 
 function noteTrouble(n) {
   if (n.status === "failed") {
-    const tries = `${n.attempts} ${n.attempts === 1 ? "try" : "tries"}`;
-    const why = n.last_error ? ": " + n.last_error : ".";
-    return h("div", { class: "error-text small", text: `Failed after ${tries}${why}` });
+    const failed = tn("sched.failed_after", n.attempts);
+    return h("div", { class: "error-text small", text: n.last_error ? failed + ": " + n.last_error : failed + "." });
   }
   if (n.status === "pending" && n.last_error) {
-    return h("div", { class: "muted small", text: `Retrying (${n.attempts} tries so far): ${n.last_error}` });
+    return h("div", { class: "muted small", text: tn("sched.retrying", n.attempts, { error: n.last_error }) });
   }
   return null;
 }
