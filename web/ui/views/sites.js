@@ -12,58 +12,58 @@ import { guestList } from "../guest_list.js";
 import { setupChecklist } from "./sites/setup.js";
 import { siteForm } from "./sites/form.js";
 import { syncNow, driftNote } from "./sites/sync.js";
+import { t, tn } from "../i18n.js";
 
 export { siteForm };
 
 export async function sites(ctx) {
-  const p = page("Sites", {
-    lead: "The MikroTik routers gatehouse manages. Each one runs a hotspot for your guests.",
+  const p = page(t("nav.sites"), {
+    lead: t("sitepage.lead"),
     actions: ctx.can("sites.manage")
-      ? linkButton("Add router", "#/sites/new", { kind: "primary", iconName: "plus" }) : null,
+      ? linkButton(t("sitepage.add"), "#/sites/new", { kind: "primary", iconName: "plus" }) : null,
   });
   add(ctx.main, p.el);
   add(p.body, loading());
   const list = await api.get("/captive/sites");
   if (!list.length) {
-    fill(p.body, emptyState("No routers yet. Add your first MikroTik router to start handing out guest Wi-Fi.",
-      ctx.can("sites.manage") ? linkButton("Add router", "#/sites/new", { kind: "primary", iconName: "plus" }) : null));
+    fill(p.body, emptyState(t("sitepage.none"),
+      ctx.can("sites.manage") ? linkButton(t("sitepage.add"), "#/sites/new", { kind: "primary", iconName: "plus" }) : null));
     return;
   }
   fill(p.body, panel(null, table([
-    { label: "Name",
+    { label: t("planpage.name"),
       cell: (s) => h("a", { href: "#/sites/" + encodeURIComponent(s.id), class: "strong", text: s.name }) },
-    { label: "Router", cell: (s) => h("span", { class: "mono", text: address(s) }) },
-    { label: "State", cell: (s) => stateBadge(s.status?.state || "unknown") },
-    { label: "Last contact", cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : "never" },
-    { label: "Last error", className: "col-error", cell: (s) => s.status?.last_error
-      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: "none" }) },
-  ], list, { caption: "Routers" })));
+    { label: t("sitepage.router"), cell: (s) => h("span", { class: "mono", text: address(s) }) },
+    { label: t("dash.state"), cell: (s) => stateBadge(s.status?.state || "unknown") },
+    { label: t("dash.last_contact"), cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : t("dash.never") },
+    { label: t("dash.last_error"), className: "col-error", cell: (s) => s.status?.last_error
+      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: t("dash.none") }) },
+  ], list, { caption: t("sitepage.routers") })));
 }
 
 /** siteDetail is #/sites/<id>. */
 export async function siteDetail(ctx) {
   const id = ctx.segments[1];
   const site = { current: await api.get("/captive/sites/" + api.seg(id)) };
-  const p = page(site.current.name, { back: { href: "#/sites", label: "Sites" } });
+  const p = page(site.current.name, { back: { href: "#/sites", label: t("nav.sites") } });
   add(ctx.main, p.el);
   const conn = connection(ctx, p, id, site);
   add(p.body, conn.panel);
   if (ctx.can("sites.sync")) {
     const setupBox = h("div", { class: "setup" });
-    add(p.body, panel("Setup checklist", setupBox));
+    add(p.body, panel(t("setup.title"), setupBox));
     setupChecklist(ctx, id, setupBox, conn.reload);
   }
 
   let stopGuests = () => {};
   if (ctx.can("site_users.list")) {
     const guestsBox = h("div");
-    add(p.body, panel("Guests online", guestsBox));
+    add(p.body, panel(t("nav.guests"), guestsBox));
     stopGuests = guestList(ctx, id, guestsBox);
   }
   if (ctx.can("walled_garden.read")) {
     const wg = h("div");
-    add(p.body, panel("Walled garden", h("p", { class: "muted", text: "Addresses guests can reach before they sign in, "
-      + "such as a booking site or the login servers of a sign-in provider." }), wg));
+    add(p.body, panel(t("wg.title"), h("p", { class: "muted", text: t("wg.lead") }), wg));
     walledGarden(ctx, id, wg);
   }
   if (ctx.can("sites.manage")) {
@@ -71,7 +71,7 @@ export async function siteDetail(ctx) {
       site.current = saved;
       conn.draw();
     });
-    add(p.body, panel("Settings", form), deletePanel(ctx, id, site));
+    add(p.body, panel(t("sitepage.settings"), form), deletePanel(ctx, id, site));
   }
   return stopGuests;
 }
@@ -103,52 +103,51 @@ function connection(ctx, p, id, site) {
     } catch (e) {
       await reload();
       fill(result, h("div", { class: "alert alert-error", role: "alert" },
-        h("strong", { text: "The router could not be reached. " }), e.message));
+        h("strong", { text: t("sitepage.unreachable") + " " }), e.message));
     }
   });
   const may = ctx.can("sites.sync");
-  const testBtn = may ? button("Test connection", () => sync(testBtn, "Testing…",
+  const testBtn = may ? button(t("sitepage.test"), () => sync(testBtn, t("sitepage.testing"),
     () => api.post("/captive/sites/" + api.seg(id) + "/sync")), { kind: "primary", iconName: "refresh" }) : null;
-  const syncBtn = may ? button("Sync now", () => sync(syncBtn, "Comparing…", () => syncNow(id)),
+  const syncBtn = may ? button(t("sync.now"), () => sync(syncBtn, t("sync.comparing"), () => syncNow(id)),
     { iconName: "refresh" }) : null;
   draw();
-  return { panel: panel("Connection", statusBox, h("div", { class: "form-actions" }, testBtn, syncBtn), result),
+  return { panel: panel(t("sitepage.connection"), statusBox, h("div", { class: "form-actions" }, testBtn, syncBtn), result),
     draw, reload };
 }
 
 function drawStatus(ctx, p, box, site) {
   const st = site.status || {};
-  const since = (at) => at ? `${relative(at)} (${dateTime(at)})` : "never";
+  const since = (at) => at ? `${relative(at)} (${dateTime(at)})` : t("dash.never");
   p.head.querySelector("h1").replaceChildren(site.name, " ", stateBadge(st.state || "unknown"));
   fill(box,
     h("dl", { class: "facts" },
-      fact("State", stateBadge(st.state || "unknown")),
-      fact("Router", h("span", { class: "mono", text: address(site) })),
-      fact("Identity", st.identity || "—"),
+      fact(t("dash.state"), stateBadge(st.state || "unknown")),
+      fact(t("sitepage.router"), h("span", { class: "mono", text: address(site) })),
+      fact(t("sitepage.identity"), st.identity || "—"),
       fact("RouterOS", st.routeros_version || "—"),
-      fact("Last contact", since(st.last_seen_at)),
-      fact("Last sync", since(st.last_sync_at))),
+      fact(t("dash.last_contact"), since(st.last_seen_at)),
+      fact(t("sitepage.last_sync"), since(st.last_sync_at))),
     driftNote(site, ctx.can("audit.read")),
     st.last_error
-      ? h("div", { class: "alert alert-error" }, h("strong", { text: "Last error: " }), st.last_error) : null);
+      ? h("div", { class: "alert alert-error" }, h("strong", { text: t("sitepage.last_error") + " " }), st.last_error) : null);
 }
 
 function deletePanel(ctx, id, site) {
   const delErr = errorBox();
-  const delBtn = button("Delete router", async () => {
-    const ok = await confirmDialog({ title: `Delete ${site.current.name}?`,
-      body: "gatehouse stops managing this router. Portals that use it lose it. This cannot be undone.",
-      confirm: "Delete router" });
+  const delBtn = button(t("sitepage.delete"), async () => {
+    const ok = await confirmDialog({ title: t("list.delete_title", { name: site.current.name }),
+      body: t("sitepage.delete_body"), confirm: t("sitepage.delete") });
     if (!ok) return;
     try {
       await api.del("/captive/sites/" + api.seg(id));
-      toast(`${site.current.name} deleted.`);
+      toast(t("sitepage.deleted", { name: site.current.name }));
       ctx.navigate("/sites");
     } catch (e) {
       delErr.show(e);
     }
   }, { kind: "danger" });
-  return panel("Delete", h("p", { class: "muted", text: "Remove this router from gatehouse." }), delErr.el, delBtn);
+  return panel(t("kit.delete"), h("p", { class: "muted", text: t("sitepage.delete_lead") }), delErr.el, delBtn);
 }
 
 /** address is where gatehouse reaches the router. */
@@ -161,21 +160,20 @@ function fact(label, value) {
 /** syncWords turns a SyncResult into a sentence. */
 function syncWords(r, site) {
   const online = site.status?.state === "online";
-  const changes = [r.added && `${r.added} added`, r.updated && `${r.updated} updated`,
-    r.removed && `${r.removed} removed`].filter(Boolean);
-  const what = changes.length ? `Changes on the router: ${changes.join(", ")}.`
-    : "The router already matched; nothing needed changing.";
+  const changes = [r.added && tn("sitepage.added", r.added), r.updated && tn("sitepage.updated", r.updated),
+    r.removed && tn("sitepage.removed", r.removed)].filter(Boolean);
+  const what = changes.length ? t("sitepage.changes", { changes: changes.join(", ") }) : t("sitepage.matched");
   if (r.errors && r.errors.length) {
     return h("div", { class: "alert alert-error", role: "alert" },
-      h("strong", { text: online ? "Connected, but some changes failed. " : "The router is offline. " }),
+      h("strong", { text: (online ? t("sitepage.some_failed") : t("sitepage.offline")) + " " }),
       h("ul", null, r.errors.map((e) => h("li", { text: e }))));
   }
   if (!online) {
     return h("div", { class: "alert alert-error", role: "alert" },
-      h("strong", { text: "The router is offline. " }), site.status?.last_error || "");
+      h("strong", { text: t("sitepage.offline") + " " }), site.status?.last_error || "");
   }
   const version = site.status.routeros_version && "RouterOS " + site.status.routeros_version;
   const who = [site.status.identity, version].filter(Boolean).join(", ");
   return h("div", { class: "alert alert-good" },
-    h("strong", { text: "Connected: the router is online" + (who ? ` (${who}). ` : ". ") }), what);
+    h("strong", { text: (who ? t("sitepage.connected_who", { who }) : t("sitepage.connected")) + " " }), what);
 }

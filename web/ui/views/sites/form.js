@@ -6,6 +6,7 @@ import * as api from "../../api.js";
 import { h, fill, add } from "../../dom.js";
 import { page, panel, button, linkButton, field, input, select, checkbox, errorBox, showFormError, checkForm, busy,
   toast } from "../../kit.js";
+import { t } from "../../i18n.js";
 
 /** siteForm is #/sites/new (and the edit form inside a site's page, which it returns). */
 export async function siteForm(ctx, existing, onSaved) {
@@ -13,33 +14,32 @@ export async function siteForm(ctx, existing, onSaved) {
   const s = existing || { port: 8728, hotspot_server: "all", tls: false };
   const c = controls(s, editing);
   const err = errorBox();
-  const save = button(editing ? "Save changes" : "Add router", null, { kind: "primary", type: "submit" });
+  const save = button(editing ? t("siteform.save") : t("sitepage.add"), null, { kind: "primary", type: "submit" });
   const form = h("form", { class: "form", novalidate: true },
     err.el,
     h("div", { class: "grid-2" },
-      field("Name", c.name, { hint: "What your staff call it, e.g. Lobby router." }),
-      field("Hotspot server", c.hs, { hint: editing ? "Read from the router; all covers every one."
-        : "All covers every one; choose one from the router's list once it is added." }),
-      field("Address", c.host, { hint: "IP address or DNS name of the router." }),
-      field("API port", c.port, { hint: "8728, or 8729 with TLS." }),
-      field("User name", c.user, { hint: "A router user with API access." }),
-      field("Password", c.pass, { hint: "Stored encrypted; never shown again." })),
+      field(t("planpage.name"), c.name, { hint: t("siteform.name_hint") }),
+      field(t("siteform.hotspot"), c.hs, { hint: editing ? t("siteform.hotspot_hint_edit") : t("siteform.hotspot_hint") }),
+      field(t("siteform.address"), c.host, { hint: t("siteform.address_hint") }),
+      field(t("siteform.port"), c.port, { hint: t("siteform.port_hint") }),
+      field(t("signin.username"), c.user, { hint: t("siteform.user_hint") }),
+      field(t("signin.password"), c.pass, { hint: t("siteform.password_hint") })),
     c.tls, c.fpField,
-    h("div", { class: "form-actions" }, save, editing ? null : linkButton("Cancel", "#/sites", { kind: "ghost" })));
+    h("div", { class: "form-actions" }, save, editing ? null : linkButton(t("kit.cancel"), "#/sites", { kind: "ghost" })));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!checkForm(form, err)) return;
-    await busy(save, editing ? "Saving…" : "Adding…", async () => {
+    await busy(save, editing ? t("planform.saving") : t("siteform.adding"), async () => {
       try {
         const body = formBody(c);
         const res = editing ? await api.put("/captive/sites/" + api.seg(s.id), body)
           : await api.post("/captive/sites", body);
         c.pass.value = "";
         if (editing) {
-          toast("Router saved.");
+          toast(t("siteform.saved"));
           onSaved && onSaved(res);
         } else {
-          toast("Router added. Test the connection next.");
+          toast(t("siteform.added"));
           ctx.navigate("/sites/" + res.id);
         }
       } catch (e) {
@@ -54,13 +54,11 @@ export async function siteForm(ctx, existing, onSaved) {
 /** newSitePage shows the form as #/sites/new, to those who may add routers. */
 function newSitePage(ctx, form, name) {
   if (!ctx.can("sites.manage")) {
-    add(ctx.main, page("Add router").el,
-      h("p", { class: "not-available", text: "This page is not available for your role." }));
+    add(ctx.main, page(t("sitepage.add")).el,
+      h("p", { class: "not-available", text: t("shell.not_for_role") }));
     return;
   }
-  const p = page("Add router", { back: { href: "#/sites", label: "Sites" },
-    lead: "Give gatehouse API access to a MikroTik router with a hotspot. "
-      + "gatehouse only changes what it created there." });
+  const p = page(t("sitepage.add"), { back: { href: "#/sites", label: t("nav.sites") }, lead: t("siteform.lead") });
   add(p.body, panel(null, form));
   add(ctx.main, p.el);
   name.focus();
@@ -89,14 +87,13 @@ function controls(s, editing) {
     user: input({ name: "username", value: s.username || "", required: true, autocomplete: "off",
       spellcheck: "false" }),
     pass: input({ type: "password", name: "password", autocomplete: "new-password",
-      placeholder: editing ? "Leave blank to keep the current password" : "" }),
-    tls: checkbox("tls", "Use API-SSL (TLS)", s.tls, { hint: "Encrypts the connection to the router (port 8729)." }),
+      placeholder: editing ? t("siteform.keep_password") : "" }),
+    tls: checkbox("tls", t("siteform.tls"), s.tls, { hint: t("siteform.tls_hint") }),
     fp: input({ name: "tls_fingerprint", value: s.tls_fingerprint || "", class: "mono", spellcheck: "false",
-      placeholder: "SHA-256 in hex, optional" }),
+      placeholder: t("siteform.fp_placeholder") }),
     hs: hotspotServers(s, editing),
   };
-  c.fpField = field("Certificate fingerprint", c.fp,
-    { hint: "Pin the router's certificate. Leave blank to accept any certificate." });
+  c.fpField = field(t("siteform.fp"), c.fp, { hint: t("siteform.fp_hint") });
   c.tlsBox = c.tls.querySelector("input");
   const syncFp = () => { c.fpField.hidden = !c.tlsBox.checked; };
   c.tlsBox.addEventListener("change", () => {
@@ -114,14 +111,14 @@ function controls(s, editing) {
  */
 function hotspotServers(s, editing) {
   const current = s.hotspot_server || "all";
-  const all = ["all", "All hotspot servers"];
+  const all = ["all", t("siteform.all_servers")];
   const hs = select("hotspot_server", [all].concat(current !== "all" ? [[current, current]] : []), current);
   if (!editing) return hs;
   api.get("/captive/sites/" + api.seg(s.id) + "/hotspot-servers").then((list) => {
     const opts = [all].concat(list.map((x) =>
-      [x.name, `${x.name} (${x.interface || "no interface"}${x.disabled ? ", disabled" : ""})`]));
+      [x.name, `${x.name} (${x.interface || t("siteform.no_interface")}${x.disabled ? ", " + t("siteform.disabled") : ""})`]));
     if (current !== "all" && !list.some((x) => x.name === current)) {
-      opts.push([current, `${current} (not on the router)`]);
+      opts.push([current, t("siteform.not_on_router", { name: current })]);
     }
     fill(hs, opts.map(([v, label]) => h("option", { value: v, selected: v === hs.value, text: label })));
   }).catch(() => { /* the router cannot be read: keep what is stored */ });

@@ -6,14 +6,16 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { badge, button, busy, loading, toast } from "../../kit.js";
 import { syncNow } from "./sync.js";
+import { t } from "../../i18n.js";
 
+/** TITLES: each step's key in the catalogues. */
 const TITLES = {
-  api: "API reachable and logged in",
-  hotspot_server: "Hotspot server chosen",
-  login_page: "Login page installed",
-  login_method: "Login method accepted",
-  walled_garden: "Walled garden in place",
-  test_login: "Test login",
+  api: "setup.api",
+  hotspot_server: "setup.hotspot_server",
+  login_page: "setup.login_page",
+  login_method: "setup.login_method",
+  walled_garden: "setup.walled_garden",
+  test_login: "setup.test_login",
 };
 
 /**
@@ -47,15 +49,15 @@ export function setupChecklist(ctx, id, box, onChange) {
       return;
     }
     const done = r.steps.filter((s) => s.ok).length;
-    status.textContent = r.ok ? "Every step is done: guests can log in." : `${done} of ${r.steps.length} steps done.`;
-    const check = button("Check again", () => busy(check, "Checking…", load), { small: true, iconName: "refresh" });
+    status.textContent = r.ok ? t("setup.all_done") : t("setup.n_done", { done, of: r.steps.length });
+    const check = button(t("setup.check"), () => busy(check, t("setup.checking"), load), { small: true, iconName: "refresh" });
     fill(box,
       h("div", { class: "setup-head" }, status, check),
       h("ol", { class: "setup-list" }, r.steps.map((s) =>
         h("li", { class: "setup-step " + (s.ok ? "is-done" : "is-todo"), "data-step": s.id },
           h("div", { class: "setup-title" },
-            badge(s.ok ? "done" : "to do", s.ok ? "good" : "bad"),
-            h("strong", { text: TITLES[s.id] || s.id })),
+            badge(s.ok ? t("setup.done") : t("setup.todo"), s.ok ? "good" : "bad"),
+            h("strong", { text: TITLES[s.id] ? t(TITLES[s.id]) : s.id })),
           h("p", { class: "setup-detail", text: s.detail }),
           fixBox(s),
           stepActions(id, s, act)))));
@@ -74,23 +76,23 @@ function stepActions(id, step, act) {
   const base = "/captive/sites/" + api.seg(id);
   const out = [];
   if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
-    const b = button("Install login page", () => act(b, "Installing…", async () => {
+    const b = button(t("setup.install"), () => act(b, t("setup.installing"), async () => {
       const r = await api.post(base + "/install-login-page");
-      return `Login page installed: ${r.files.map((f) => f.name).join(", ")}.`;
+      return t("setup.installed", { files: r.files.map((f) => f.name).join(", ") });
     }), { kind: "primary", small: true, iconName: "download" });
     out.push(b);
   }
   if (step.id === "login_method" && step.fix && !/Not checked/.test(step.detail)) {
-    const b = button("Enable PAP", () => act(b, "Enabling…", async () => {
+    const b = button(t("setup.pap"), () => act(b, t("setup.enabling"), async () => {
       await api.post(base + "/enable-pap");
-      return "http-pap added to the hotspot's login methods.";
+      return t("setup.pap_done");
     }), { kind: step.ok ? "secondary" : "primary", small: true });
     out.push(b);
   }
   if (step.id === "walled_garden" && !step.ok) {
-    const b = button("Sync now", () => act(b, "Comparing…", async () => {
+    const b = button(t("sync.now"), () => act(b, t("sync.comparing"), async () => {
       const r = await syncNow(id);
-      return r ? "Router synced." : "";
+      return r ? t("setup.synced") : "";
     }), { kind: "primary", small: true, iconName: "refresh" });
     out.push(b);
   }
@@ -98,12 +100,12 @@ function stepActions(id, step, act) {
     // Optionally a device on the hotspot (its address) is logged in with
     // the test code and out again.
     const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal",
-      spellcheck: "false", placeholder: "e.g. 10.5.50.9", "aria-label": "Device address on the hotspot (optional)" });
-    const b = button(step.ok ? "Test again" : "Test login", () => act(b, "Testing…", async () => {
+      spellcheck: "false", placeholder: t("setup.ip_placeholder"), "aria-label": t("setup.ip_aria") });
+    const b = button(step.ok ? t("setup.test_again") : t("setup.test_login"), () => act(b, t("sitepage.testing"), async () => {
       const r = await api.post(base + "/setup/test-login", ip.value.trim() ? { ip: ip.value.trim() } : {});
-      return r.ok ? "Test login worked." : "Test login failed: see the checklist.";
+      return r.ok ? t("setup.test_worked") : t("setup.test_failed");
     }), { kind: step.ok ? "secondary" : "primary", small: true });
-    out.push(b, h("label", { class: "setup-ip-label muted" }, "Also log in device ", ip));
+    out.push(b, h("label", { class: "setup-ip-label muted" }, t("setup.also_device") + " ", ip));
   }
   return out.length ? h("div", { class: "setup-actions" }, out) : null;
 }
@@ -116,7 +118,7 @@ function fixBox(step) {
   const notes = rest.filter((l) => !l.startsWith("/"));
   return h("div", { class: "setup-fix" },
     h("p", { text: first }),
-    cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": "RouterOS commands",
+    cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": t("setup.commands"),
       text: cmds.join("\n") }) : null,
     notes.map((n) => h("p", { class: "muted", text: n })));
 }

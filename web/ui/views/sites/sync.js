@@ -9,17 +9,18 @@ import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { badge, confirmDialog } from "../../kit.js";
 import { dateTime } from "../../format.js";
+import { t, tn } from "../../i18n.js";
 
 /** MENUS names the router menus gatehouse writes to as a person would. */
 const MENUS = {
-  "/ip/hotspot/user": "Hotspot users",
-  "/ip/hotspot/user/profile": "User profiles",
-  "/ip/hotspot/walled-garden/ip": "Walled garden (addresses)",
-  "/ip/hotspot/walled-garden": "Walled garden (host names)",
+  "/ip/hotspot/user": "sync.menu_users",
+  "/ip/hotspot/user/profile": "sync.menu_profiles",
+  "/ip/hotspot/walled-garden/ip": "sync.menu_wg_ip",
+  "/ip/hotspot/walled-garden": "sync.menu_wg_host",
 };
-const menuName = (menu) => MENUS[menu] || menu;
+const menuName = (menu) => MENUS[menu] ? t(MENUS[menu]) : menu;
 
-const ACTIONS = { add: ["add", "good"], set: ["change", "warn"], remove: ["remove", "bad"] };
+const ACTIONS = { add: ["sync.add", "good"], set: ["sync.change", "warn"], remove: ["sync.remove", "bad"] };
 
 /**
  * syncNow shows site id's dry run and, when confirmed, syncs: resolves to
@@ -32,13 +33,13 @@ export async function syncNow(id) {
   const changes = dry.changes || [];
   const n = changes.length;
   const ok = await confirmDialog(n ? {
-    title: `The router differs in ${n} ${n === 1 ? "place" : "places"}`,
-    body: "Sync now makes the router match gatehouse again:",
-    extra: changeList(changes), confirm: "Sync now", danger: false, wide: true,
+    title: tn("sync.differs", n),
+    body: t("sync.differs_body"),
+    extra: changeList(changes), confirm: t("sync.now"), danger: false, wide: true,
   } : {
-    title: "The router matches gatehouse",
-    body: "Nothing differs, so a sync would change nothing. You can sync anyway, to read the router's guests now.",
-    confirm: "Sync anyway", danger: false,
+    title: t("sync.matches"),
+    body: t("sync.matches_body"),
+    confirm: t("sync.anyway"), danger: false,
   });
   return ok ? api.post(path) : null;
 }
@@ -56,12 +57,13 @@ function changeList(changes) {
 
 /** changeItem is one change: what happens to which item; for a change, each attribute's router → gatehouse value. */
 function changeItem(c) {
-  const [word, tone] = ACTIONS[c.action] || [c.action, "neutral"];
+  const [key, tone] = ACTIONS[c.action] || [null, "neutral"];
+  const word = key ? t(key) : c.action;
   return h("li", { class: "dry-change", data: { action: c.action } },
     h("div", { class: "dry-item" }, badge(word, tone), h("span", { class: "mono strong", text: c.item })),
     c.action === "set" ? h("ul", { class: "dry-attrs" }, c.attributes.map((a) => h("li", null,
       h("span", { class: "mono", text: a.name }), ": ",
-      h("span", { class: "mono dry-router", text: a.router ?? "(not set)" }),
+      h("span", { class: "mono dry-router", text: a.router ?? t("sync.not_set") }),
       " → ",
       h("span", { class: "mono dry-want", text: a.want })))) : null);
 }
@@ -73,26 +75,25 @@ function changeItem(c) {
  */
 export function driftNote(site, auditLog) {
   const n = site.status?.drift_count || 0;
-  const words = n ? `${n} ${n === 1 ? "time" : "times"} — repaired` : "never";
-  const line = h("p", { class: "drift-note" }, h("span", { class: "muted", text: "Changed on the router by someone "
-    + "else: " }), h("strong", { text: words }), n ? h("span", { class: "muted", text: " (each time is in the audit "
-    + "log)" }) : null);
+  const words = n ? tn("sync.times_repaired", n) : t("dash.never");
+  const line = h("p", { class: "drift-note" }, h("span", { class: "muted", text: t("sync.drift") + " " }),
+    h("strong", { text: words }), n ? h("span", { class: "muted", text: " " + t("sync.each_in_log") }) : null);
   if (!n || !auditLog) return line;
   const list = h("div", { class: "drift-events" });
-  const fold = h("details", { class: "drift-log" }, h("summary", { text: "What was changed (audit log)" }), list);
+  const fold = h("details", { class: "drift-log" }, h("summary", { text: t("sync.what_changed") }), list);
   fold.addEventListener("toggle", () => { if (fold.open && !list.childElementCount) driftEvents(site.id, list); });
   return h("div", null, line, fold);
 }
 
 /** driftEvents fills box with the reconciler's drift events of site id from the audit log, newest first. */
 async function driftEvents(id, box) {
-  fill(box, h("p", { class: "muted", text: "Loading…" }));
+  fill(box, h("p", { class: "muted", text: t("kit.loading") }));
   try {
     const q = new URLSearchParams({ actor: "reconciler", resource: id, limit: "100" });
     const events = (await api.get("/captive/audit-events?" + q)).filter((e) => e.action.startsWith("router drift "));
     fill(box, events.length ? h("ul", null, events.slice(0, 20).map((e) => h("li", null,
       h("span", { class: "muted", text: dateTime(e.at) + " · " }), driftWords(e.action))))
-      : h("p", { class: "muted", text: "The audit log holds none of them any more." }));
+      : h("p", { class: "muted", text: t("sync.log_empty") }));
   } catch (e) {
     if (e.status !== 401) fill(box, h("p", { class: "error-text", text: e.message }));
   }
