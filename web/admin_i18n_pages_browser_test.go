@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"gatehouse/app"
+	"gatehouse/routeros/routerostest"
+)
+
+// TestAdminI18nPagesBrowser is an operator's pages in German: the
+// dashboard, the sites, a site's setup checklist, the schedules and the
+// guests online. An admin whose account keeps German signs in; each page
+// speaks German, and at 1280×800 and 390×844 nothing is cut off or wider
+// than the screen. Screenshots admin-de-<page>-<w>x<h>.png go to
+// $GATEHOUSE_SCREENSHOTS, or to a temporary directory.
+func TestAdminI18nPagesBrowser(t *testing.T) {
+	chrome := needChromium(t)
+	e := newSelfEnv(t)
+	password := e.createAdmin("marta", app.RoleAdmin)
+	fake := routerostest.New(t, routerostest.Options{User: "api", Password: "pw", Identity: "Empfang-hAP"})
+	fake.SetRow("/ip/hotspot/profile", "hsprof1", map[string]string{"login-by": "cookie"})
+	site := fakeSite(t, e, fake)
+	inst := createInstance(t, e, map[string]any{"name": "Hotel Alpenblick", "strategy": "coupon", "session_ttl": 3600,
+		"sites": []any{map[string]any{"id": site}}})["id"].(string)
+	createSchedule(t, e, inst, map[string]any{"name": "Morgendliche Gästecodes", "count": 25, "recurrence_type": "weekly",
+		"day_of_week": 1, "valid_for_in_minutes": 1440, "timezone": "Europe/Berlin", "run_at": "07:30"})
+	var coupons []struct {
+		Code string `json:"code"`
+	}
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 4, "minutes_valid": 1440}).json(t, &coupons)
+	// A guest is online with the first code.
+	code := coupons[0].Code
+	fake.AddRow("/ip/hotspot/active", map[string]string{"user": code, "address": "10.5.50.9",
+		"mac-address": "AA:BB:CC:00:00:09", "uptime": "4m", "bytes-in": "1200000", "bytes-out": "45000000"})
+	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
+
+	r := e.login("marta", password)
+	if r.status != http.StatusOK {
+		t.Fatalf("sign in marta: %d %s", r.status, r.body)
+	}
+	bearer := "Bearer " + r.object(t)["token"].(string)
+	if me := e.call(http.MethodPut, "/auth/me", bearer, map[string]any{"lang": "de"}).object(t); me["lang"] != "de" {
+		t.Fatalf("PUT /auth/me lang de answered %v", me)
+	}
+	dir := screenshotDir(t)
+	browser := newBrowser(t, chrome, e.srv.URL)
+	ctx := uiTab(t, browser, 1280, 800)
+	uiSignIn(t, ctx, "marta", password)
+	uiWait(t, ctx, "h1", "Übersicht")
+
+	pages := []struct {
+		shot  uiShot
+		h1    string
+		words []string // German words the page shows
+	}{
+		{uiShot{name: "de-dashboard", hash: "#/dashboard", ready: ".stat-value"}, "Übersicht",
+			[]string{"Standorte online", "von 1 Standort", "Ausgegebene Gutscheine", "3 unbenutzte Codes übrig",
+				"Nächster geplanter Stapel:", "Letzter Kontakt", "Umsatz pro Tag"}},
+		{uiShot{name: "de-sites", hash: "#/sites", ready: ".table"}, "Standorte",
+			[]string{"Router hinzufügen", "Letzter Kontakt", "Letzter Fehler"}},
+		{uiShot{name: "de-site-setup", hash: "#/sites/" + site, ready: ".setup-list",
+			prep: `document.querySelector(".setup").parentElement.scrollIntoView()`}, "Lobby",
+			[]string{"Verbindung testen", "Einrichtungs-Checkliste", "von 6 Schritten erledigt", "Anmeldeseite installieren",
+				"Walled Garden", "Eintrag hinzufügen", "Router löschen"}},
+		{uiShot{name: "de-schedules", hash: "#/schedules?instance=" + inst, ready: ".schedule"}, "Zeitpläne",
+			[]string{"Jeden Montag um 07:30 (Europe/Berlin)", "25 Codes", "Nächster Stapel", "Jetzt ausführen",
+				"Signierten Link kopieren"}},
+		{uiShot{name: "de-guests", hash: "#/guests", ready: ".table"}, "Gäste online",
+			[]string{code, "MAC-Adresse", "Restzeit", "Trennen", "1 online · geprüft um"}},
+	}
+	for _, p := range pages {
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),
+			chromedp.WaitVisible(chromedp.CSS(p.shot.ready)))
+		uiWait(t, ctx, "h1", p.h1)
+		for _, w := range p.words {
+			uiWait(t, ctx, "main", w)
+		}
+		uiLayoutShots(t, ctx, dir, p.shot)
+		for _, size := range [][2]int64{{1280, 800}, {390, 844}} {
+			uiResize(t, ctx, size)
+			uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),
+				chromedp.WaitVisible(chromedp.CSS(p.shot.ready)))
+			if p.shot.prep != "" {
+				uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](p.shot.prep))
+			}
+			uiNoClipping(t, ctx, fmt.Sprintf("%s at %d×%d", p.shot.name, size[0], size[1]))
+			if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(size[0]) {
+				t.Errorf("%s at %d px is %d px wide", p.shot.name, size[0], w)
+			}
+		}
+		uiResize(t, ctx, [2]int64{1280, 800})
+	}
+	// No English left on the pages' headings and buttons.
+	for _, p := range pages {
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),
+			chromedp.WaitVisible(chromedp.CSS(p.shot.ready)))
+		english := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main h1, main h2, main h3, main button, main th, main label, main dt")]
+			.map((el) => el.textContent.trim())
+			.filter((s) => /\b(Delete|Save|Refresh|Sync|Test|Add|Edit|Print|Run|Copy|Disconnect|Guests|Sites|Schedules|Last|State|Address|Check)\b/.test(s))`))
+		if len(english) > 0 {
+			t.Errorf("%s shows English: %q", p.shot.name, english)
+		}
+	}
+}
