@@ -33,14 +33,7 @@ func TestAdminI18nBrowser(t *testing.T) {
 		"price": 800, "currency": "EUR", "devices": 2})["id"].(string)
 
 	// Lena's account keeps German.
-	r := e.login("lena", clerkPW)
-	if r.status != http.StatusOK {
-		t.Fatalf("sign in lena: %d %s", r.status, r.body)
-	}
-	bearer := "Bearer " + r.object(t)["token"].(string)
-	if me := e.call(http.MethodPut, "/auth/me", bearer, map[string]any{"lang": "de"}).object(t); me["lang"] != "de" {
-		t.Fatalf("PUT /auth/me lang de answered %v", me)
-	}
+	uiAccountLang(t, e, "lena", clerkPW, "de")
 	dir := screenshotDir(t)
 	browser := newBrowser(t, chrome, e.srv.URL)
 
@@ -133,6 +126,20 @@ func TestAdminI18nBrowser(t *testing.T) {
 	me := e.call(http.MethodGet, "/auth/me", "Bearer "+boss.object(t)["token"].(string), nil).object(t)
 	if me["lang"] != "fr" {
 		t.Errorf("the admin's lang after the switch = %v, want fr", me["lang"])
+	}
+}
+
+// uiAccountLang signs user in through the API and keeps lang as the
+// account's language (PUT /auth/me).
+func uiAccountLang(t *testing.T, e *env, user, password, lang string) {
+	t.Helper()
+	r := e.login(user, password)
+	if r.status != http.StatusOK {
+		t.Fatalf("sign in %s: %d %s", user, r.status, r.body)
+	}
+	bearer := "Bearer " + r.object(t)["token"].(string)
+	if me := e.call(http.MethodPut, "/auth/me", bearer, map[string]any{"lang": lang}).object(t); me["lang"] != lang {
+		t.Fatalf("PUT /auth/me lang %s answered %v", lang, me)
 	}
 }
 

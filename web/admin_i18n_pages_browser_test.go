@@ -38,14 +38,7 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 		"mac-address": "AA:BB:CC:00:00:09", "uptime": "4m", "bytes-in": "1200000", "bytes-out": "45000000"})
 	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
 
-	r := e.login("marta", password)
-	if r.status != http.StatusOK {
-		t.Fatalf("sign in marta: %d %s", r.status, r.body)
-	}
-	bearer := "Bearer " + r.object(t)["token"].(string)
-	if me := e.call(http.MethodPut, "/auth/me", bearer, map[string]any{"lang": "de"}).object(t); me["lang"] != "de" {
-		t.Fatalf("PUT /auth/me lang de answered %v", me)
-	}
+	uiAccountLang(t, e, "marta", password, "de")
 	dir := screenshotDir(t)
 	browser := newBrowser(t, chrome, e.srv.URL)
 	ctx := uiTab(t, browser, 1280, 800)
