@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import { h } from "./dom.js";
 import { table, confirmDialog, toast } from "./kit.js";
 import { dateTime, language } from "./format.js";
+import { t } from "./i18n.js";
 
 /** isAnonymized tells whether v is a keyed hash left by anonymization ("anon:…"). */
 export const isAnonymized = (v) => typeof v === "string" && v.startsWith("anon:");
@@ -14,7 +15,7 @@ export const isAnonymized = (v) => typeof v === "string" && v.startsWith("anon:"
 /** personal shows a MAC, IP address or identity: "—" when absent, "anonymized" for a keyed hash. */
 export function personal(v, { mono = true } = {}) {
   if (v === null || v === undefined || v === "") return h("span", { class: "muted", text: "—" });
-  if (isAnonymized(v)) return h("span", { class: "anonymized", text: "anonymized" });
+  if (isAnonymized(v)) return h("span", { class: "anonymized", text: t("consent.anonymized") });
   return h("span", { class: mono ? "mono" : null, text: v });
 }
 
@@ -23,7 +24,7 @@ const texts = new Map(); // terms hash → {hash, text, first_seen_at}, read onc
 /** termsLink is a link-styled button that shows the terms text version hash names in a dialog. */
 export function termsLink(hash) {
   const short = hash.slice(0, 8);
-  return h("button", { type: "button", class: "link-btn mono", "aria-label": `Terms version ${short}: show the text`,
+  return h("button", { type: "button", class: "link-btn mono", "aria-label": t("consent.terms_aria", { version: short }),
     data: { terms: hash }, text: short, on: { click: () => showTerms(hash) } });
 }
 
@@ -39,11 +40,11 @@ async function showTerms(hash) {
     }
     texts.set(hash, v);
   }
-  await confirmDialog({ title: "Terms of use as accepted", confirm: null, cancel: "Close", wide: true,
+  await confirmDialog({ title: t("consent.as_accepted"), confirm: null, cancel: t("consent.close"), wide: true,
     extra: h("div", { class: "terms-version" },
-      h("p", { class: "small" }, `First shown ${dateTime(v.first_seen_at)} · version `,
+      h("p", { class: "small" }, t("consent.first_shown", { time: dateTime(v.first_seen_at) }) + " ",
         h("code", { class: "hash", text: v.hash })),
-      h("div", { class: "terms-text", tabindex: "0", "aria-label": "Terms text", text: v.text })) });
+      h("div", { class: "terms-text", tabindex: "0", "aria-label": t("consent.terms_text"), text: v.text })) });
 }
 
 /**
@@ -51,15 +52,15 @@ async function showTerms(hash) {
  * site), which device and identity, by which code or sign-in, in which
  * language, and the terms version (its text a click away).
  */
-export function consentTable(list, siteName, { empty = "No consent receipts." } = {}) {
+export function consentTable(list, siteName, { empty = t("consent.none") } = {}) {
   return table([
-    { label: "Accepted", cell: (c) => dateTime(c.at) },
-    { label: "Site", cell: (c) => (c.site_id ? siteName(c.site_id) : "—") },
-    { label: "Device", cell: (c) => personal(c.mac_address) },
-    { label: "Identity", cell: (c) => personal(c.identity, { mono: false }) },
-    { label: "Code or sign-in", cell: (c) => (c.coupon_id ? h("span", { class: "mono strong", text: c.username || "" })
-      : h("span", null, "Sign-in ", h("span", { class: "muted mono", text: c.username || "" }))) },
-    { label: "Language", cell: (c) => language(c.lang) },
-    { label: "Terms", cell: (c) => termsLink(c.terms_hash) },
-  ], list, { empty, caption: "Consent receipts" });
+    { label: t("consent.accepted"), cell: (c) => dateTime(c.at) },
+    { label: t("guestpage.site"), cell: (c) => (c.site_id ? siteName(c.site_id) : "—") },
+    { label: t("consent.device"), cell: (c) => personal(c.mac_address) },
+    { label: t("consent.identity"), cell: (c) => personal(c.identity, { mono: false }) },
+    { label: t("consent.code_or_sign_in"), cell: (c) => (c.coupon_id ? h("span", { class: "mono strong", text: c.username || "" })
+      : h("span", null, t("consent.sign_in") + " ", h("span", { class: "muted mono", text: c.username || "" }))) },
+    { label: t("shell.language"), cell: (c) => language(c.lang) },
+    { label: t("consent.terms"), cell: (c) => termsLink(c.terms_hash) },
+  ], list, { empty, caption: t("consent.title") });
 }

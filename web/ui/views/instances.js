@@ -7,37 +7,38 @@ import { h, fill, add } from "../dom.js";
 import { page, panel, table, loading, button, linkButton, errorBox, busy, confirmDialog, toast, emptyState, badge }
   from "../kit.js";
 import { duration } from "../format.js";
+import { t } from "../i18n.js";
 import { themeEditor } from "./instances/theme.js";
 import { detailsForm } from "./instances/details_form.js";
 import { consentsPanel } from "./instances/consents.js";
 
 export async function instances(ctx) {
   const manage = ctx.can("instances.manage");
-  const p = page("Portals", {
-    lead: "A portal is the page guests see before they get online: sign in with a coupon code or with Google, "
-      + "GitHub or Microsoft.",
-    actions: manage ? linkButton("New portal", "#/instances/new", { kind: "primary", iconName: "plus" }) : null,
+  const p = page(t("nav.instances"), {
+    lead: t("portal.lead"),
+    actions: manage ? linkButton(t("portal.new"), "#/instances/new", { kind: "primary", iconName: "plus" }) : null,
   });
   add(ctx.main, p.el);
   add(p.body, loading());
   const [list, sites] = await Promise.all([
     api.get("/captive/instances"), ctx.can("sites.read") ? api.get("/captive/sites") : []]);
   if (!list.length) {
-    fill(p.body, emptyState("No portals yet. Create one to start giving guests access.",
-      manage ? linkButton("New portal", "#/instances/new", { kind: "primary", iconName: "plus" }) : null));
+    fill(p.body, emptyState(t("portal.none"),
+      manage ? linkButton(t("portal.new"), "#/instances/new", { kind: "primary", iconName: "plus" }) : null));
     return;
   }
-  const siteName = (id) => sites.find((s) => s.id === id)?.name || "unknown site";
+  const siteName = (id) => sites.find((s) => s.id === id)?.name || t("portal.unknown_site");
   const none = (text) => h("span", { class: "muted", text });
   fill(p.body, panel(null, table([
-    { label: "Name",
+    { label: t("planpage.name"),
       cell: (i) => h("a", { class: "strong", href: "#/instances/" + encodeURIComponent(i.id), text: i.name }) },
-    { label: "Guests sign in with", cell: (i) => i.strategy === "coupon" ? badge("coupon code", "info")
-      : badge("OAuth2 sign-in", "neutral") },
-    { label: "Session", cell: (i) => duration(i.session_ttl) },
-    { label: "Sites", cell: (i) => i.sites.length ? i.sites.map((s) => siteName(s.id)).join(", ") : none("none yet") },
-    { label: "Wi-Fi name", cell: (i) => i.wifi_name || none("—") },
-  ], list, { caption: "Portals" })));
+    { label: t("portal.sign_in_with"), cell: (i) => i.strategy === "coupon" ? badge(t("portal.coupon_code"), "info")
+      : badge(t("portal.oauth"), "neutral") },
+    { label: t("portal.session"), cell: (i) => duration(i.session_ttl) },
+    { label: t("nav.sites"),
+      cell: (i) => i.sites.length ? i.sites.map((s) => siteName(s.id)).join(", ") : none(t("portal.none_yet")) },
+    { label: t("portal.wifi_name"), cell: (i) => i.wifi_name || none("—") },
+  ], list, { caption: t("nav.instances") })));
 }
 
 /** instanceDetail is #/instances/new and #/instances/<id>. */
@@ -46,8 +47,8 @@ export async function instanceDetail(ctx) {
   const creating = id === "new";
   const manage = ctx.can("instances.manage");
   if (creating && !manage) {
-    add(ctx.main, page("New portal").el,
-      h("p", { class: "not-available", text: "This page is not available for your role." }));
+    add(ctx.main, page(t("portal.new")).el,
+      h("p", { class: "not-available", text: t("shell.not_for_role") }));
     return;
   }
   const [inst, sites, integrations] = await Promise.all([
@@ -55,10 +56,10 @@ export async function instanceDetail(ctx) {
     ctx.can("sites.read") ? api.get("/captive/sites") : [],
     ctx.can("integrations.read") ? api.get("/captive/auth-integrations").catch(() => []) : [],
   ]);
-  const p = page(creating ? "New portal" : inst.name, { back: { href: "#/instances", label: "Portals" } });
+  const p = page(creating ? t("portal.new") : inst.name, { back: { href: "#/instances", label: t("nav.instances") } });
   add(ctx.main, p.el);
   const form = detailsForm(ctx, inst, sites, integrations, manage);
-  add(p.body, panel(creating ? null : "Details", form));
+  add(p.body, panel(creating ? null : t("portal.details"), form));
   if (creating) {
     form.querySelector("input[name=name]").focus();
     return;
@@ -73,13 +74,12 @@ export async function instanceDetail(ctx) {
 
 /** routerFile offers each site's login.html, which sends the router's guests to this portal. */
 function routerFile(inst, sites) {
-  return panel("Router file",
-    h("p", { class: "muted", text: "Each router's hotspot needs a login.html that sends guests to this portal. "
-      + "Download it and upload it to the router's hotspot folder (Files → hotspot)." }),
+  return panel(t("portal.router_file"),
+    h("p", { class: "muted", text: t("portal.router_file_lead") }),
     h("div", { class: "form-actions" }, inst.sites.map((s) => {
-      const name = sites.find((x) => x.id === s.id)?.name || "site";
+      const name = sites.find((x) => x.id === s.id)?.name || t("portal.site");
       const path = `/captive/instances/${api.seg(inst.id)}/hotspot/login.html?site=${encodeURIComponent(s.id)}`;
-      const b = button(`Download login.html for ${name}`, () => busy(b, "Downloading…", async () => {
+      const b = button(t("portal.download_login", { name }), () => busy(b, t("portal.downloading"), async () => {
         try {
           await api.download(path, "login.html", "text/html");
         } catch (e) {
@@ -92,16 +92,16 @@ function routerFile(inst, sites) {
 
 function deletePanel(ctx, inst) {
   const delErr = errorBox();
-  return panel("Delete",
-    h("p", { class: "muted",
-      text: "Guests can no longer sign in through this portal. Its coupons and schedules go with it." }),
+  return panel(t("kit.delete"),
+    h("p", { class: "muted", text: t("portal.delete_lead") }),
     delErr.el,
-    button("Delete portal", async () => {
-      const body = "Its coupons stop working and its schedules stop. This cannot be undone.";
-      if (!(await confirmDialog({ title: `Delete ${inst.name}?`, body, confirm: "Delete portal" }))) return;
+    button(t("portal.delete"), async () => {
+      const body = t("portal.delete_body");
+      if (!(await confirmDialog({ title: t("portal.delete_title", { name: inst.name }), body,
+        confirm: t("portal.delete") }))) return;
       try {
         await api.del("/captive/instances/" + api.seg(inst.id));
-        toast(`${inst.name} deleted.`);
+        toast(t("sitepage.deleted", { name: inst.name }));
         ctx.navigate("/instances");
       } catch (e) {
         delErr.show(e);

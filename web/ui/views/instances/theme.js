@@ -9,16 +9,18 @@ import { panel, button, errorBox, showFormError, busy, toast, checkForm } from "
 import { hex6, mix, contrast } from "./theme/colour.js";
 import { livePreview } from "./theme/preview.js";
 import { imageSlot } from "./theme/images.js";
+import { t } from "../../i18n.js";
+import { number } from "../../format.js";
 
-/** COLOURS: API field, portal CSS variable, label, what it colours. */
+/** COLOURS: API field, portal CSS variable, the key of its label (+ "_what": what it colours). */
 const COLOURS = [
-  ["accent_color", "--accent", "Accent", "Buttons and links"],
-  ["accent_text", "--accent-text", "Text on accent", "Button labels"],
-  ["text_color", "--text", "Text", "Headings and body text"],
-  ["secondary_text_color", "--muted", "Secondary text", "Hints and prompts"],
-  ["background_color", "--bg", "Page background", "Behind the box"],
-  ["box_color", "--box", "Box", "The sign-in box"],
-  ["border_color", "--border", "Borders", "Box and field edges"],
+  ["accent_color", "--accent", "theme.accent"],
+  ["accent_text", "--accent-text", "theme.accent_text"],
+  ["text_color", "--text", "theme.text"],
+  ["secondary_text_color", "--muted", "theme.secondary"],
+  ["background_color", "--bg", "theme.background"],
+  ["box_color", "--box", "theme.box"],
+  ["border_color", "--border", "theme.border"],
 ];
 const DEFAULTS = { accent_text: "#ffffff", accent_color: "#0396d5", text_color: "#4f4f4f",
   secondary_text_color: "#6f6f6f", background_color: "#f9f9f9", border_color: "#e0e0e0", box_color: "#ffffff" };
@@ -38,11 +40,11 @@ export function themeEditor(ctx, inst, body, manage) {
   const checkContrast = () => {
     const issues = contrastIssues(value);
     warn.hidden = !issues.length;
-    warn.textContent = issues.length ? "Low contrast: " + issues.join("; ") + "." : "";
-    dirty.textContent = COLOURS.some(([k]) => value(k) !== hex6(saved[k])) ? "Unsaved changes" : "";
+    warn.textContent = issues.length ? t("theme.low_contrast", { issues: issues.join("; ") }) : "";
+    dirty.textContent = COLOURS.some(([k]) => value(k) !== hex6(saved[k])) ? t("theme.unsaved") : "";
   };
-  const list = h("div", { class: "colour-list" }, COLOURS.map(([key, , label, what]) => {
-    rows[key] = colourRow(key, label, what, hex6(saved[key]) || DEFAULTS[key], manage, preview.apply, checkContrast);
+  const list = h("div", { class: "colour-list" }, COLOURS.map(([key, , label]) => {
+    rows[key] = colourRow(key, t(label), t(label + "_what"), hex6(saved[key]) || DEFAULTS[key], manage, preview.apply, checkContrast);
     return rows[key].el;
   }));
   const form = themeForm(inst, rows, saved, { list, warn, dirty, manage, reset: () => {
@@ -58,10 +60,9 @@ export function themeEditor(ctx, inst, body, manage) {
     preview.show(fresh.preview_url);
     return fresh;
   };
-  const images = manage ? h("div", { class: "images" }, imageSlot(inst, "logo", "Logo", "PNG, JPEG or GIF up to 2 MB, "
-    + "at least 120 × 80 px. Shown above the sign-in box and on coupon cards.", refresh),
-  imageSlot(inst, "icon", "Icon", "Square, at least 32 × 32 px. Shown in the browser tab.", refresh)) : null;
-  add(body, panel("Look",
+  const images = manage ? h("div", { class: "images" }, imageSlot(inst, "logo", t("theme.logo"), t("theme.logo_hint"), refresh),
+    imageSlot(inst, "icon", t("theme.icon"), t("theme.icon_hint"), refresh)) : null;
+  add(body, panel(t("theme.look"),
     h("div", { class: "theme-editor" },
       h("div", { class: "theme-controls" }, form, images),
       h("div", { class: "theme-preview" }, h("div", { class: "phone" }, preview.frame), preview.note))));
@@ -74,17 +75,16 @@ export function themeEditor(ctx, inst, body, manage) {
 function contrastIssues(value) {
   const issues = [];
   if (contrast(value("accent_color"), value("accent_text")) < 3) {
-    issues.push("button labels are hard to read on the accent colour");
+    issues.push(t("theme.hard_buttons"));
   }
-  if (contrast(value("box_color"), value("text_color")) < 4.5) issues.push("text is hard to read on the box colour");
+  if (contrast(value("box_color"), value("text_color")) < 4.5) issues.push(t("theme.hard_text"));
   // Hints and the code field's example text are secondary text on the
   // box (and the field, the box mixed with 6 % text); WCAG AA asks 4.5:1.
   const field = mix(value("box_color"), value("text_color"), 0.06);
   const hint = Math.min(contrast(value("box_color"), value("secondary_text_color")),
     contrast(field, value("secondary_text_color")));
   if (hint < 4.5) {
-    issues.push("hints and the code field's example are hard to read "
-      + `(secondary text ${hint.toFixed(1)}:1 on the box, needs 4.5:1)`);
+    issues.push(t("theme.hard_hints", { ratio: number(Math.floor(hint * 10) / 10) }));
   }
   return issues;
 }
@@ -92,7 +92,7 @@ function contrastIssues(value) {
 /** colourRow is a colour picker and its hex field, kept in step; apply and check run on a change. */
 function colourRow(key, label, what, val, manage, apply, check) {
   const textId = nextId();
-  const picker = h("input", { type: "color", value: val, "aria-label": `${label}: pick a colour`, disabled: !manage });
+  const picker = h("input", { type: "color", value: val, "aria-label": t("theme.pick", { label }), disabled: !manage });
   const text = h("input", { type: "text", id: textId, name: key, value: val, class: "mono hex", maxlength: 7,
     spellcheck: "false", autocomplete: "off", disabled: !manage, "aria-describedby": textId + "-hint" });
   picker.addEventListener("input", () => {
@@ -122,8 +122,8 @@ function colourRow(key, label, what, val, manage, apply, check) {
 /** themeForm saves the colours of rows into saved; parts are its list, warning and unsaved note. */
 function themeForm(inst, rows, saved, { list, warn, dirty, manage, reset, saved: onSaved }) {
   const err = errorBox();
-  const save = button("Save look", null, { kind: "primary", type: "submit" });
-  const resetBtn = button("Default colours", reset, { kind: "ghost" });
+  const save = button(t("theme.save"), null, { kind: "primary", type: "submit" });
+  const resetBtn = button(t("theme.defaults"), reset, { kind: "ghost" });
   const form = h("form", { class: "form theme-form", novalidate: true }, err.el, list, warn,
     manage ? h("div", { class: "form-actions" }, save, resetBtn, dirty) : null);
   form.addEventListener("submit", async (ev) => {
@@ -132,15 +132,15 @@ function themeForm(inst, rows, saved, { list, warn, dirty, manage, reset, saved:
     const theme = {};
     for (const [key, , label] of COLOURS) {
       const v = hex6(rows[key].text.value);
-      if (!v) return showFormError(form, err, { message: `${label} must be a colour like #0396d5.`, param: key });
+      if (!v) return showFormError(form, err, { message: t("theme.not_colour", { label: t(label) }), param: key });
       theme[key] = v;
     }
-    await busy(save, "Saving…", async () => {
+    await busy(save, t("planform.saving"), async () => {
       try {
         const res = await api.put("/captive/instances/" + api.seg(inst.id), { theme });
         Object.assign(saved, res.theme);
         onSaved();
-        toast("Look saved.");
+        toast(t("theme.saved"));
       } catch (e) {
         showFormError(form, err, e);
       }

@@ -4,6 +4,7 @@
 
 import * as api from "../../../api.js";
 import { h } from "../../../dom.js";
+import { t } from "../../../i18n.js";
 
 /**
  * livePreview is the frame and a note under it. colours() gives [css
@@ -11,13 +12,13 @@ import { h } from "../../../dom.js";
  * a preview link.
  */
 export function livePreview(colours) {
-  const frame = h("iframe", { class: "preview-frame", title: "Preview of the guest portal",
+  const frame = h("iframe", { class: "preview-frame", title: t("theme.preview_title"),
     sandbox: "allow-same-origin", loading: "lazy" });
   const note = h("p", { class: "muted small" });
   const show = (link) => {
     const src = api.local(link);
     if (src) frame.setAttribute("src", src);
-    else note.textContent = "No preview link.";
+    else note.textContent = t("theme.no_preview");
   };
   const apply = () => {
     const doc = frameDocument(frame);
@@ -33,8 +34,7 @@ export function livePreview(colours) {
     } catch {
       ok = false;
     }
-    note.textContent = ok ? "Live preview: changes show here before you save. Buttons are disabled in the preview."
-      : "The preview cannot follow your changes here; save to see them.";
+    note.textContent = ok ? t("theme.live") : t("theme.not_live");
   });
   return { frame, note, apply, show };
 }
