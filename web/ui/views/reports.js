@@ -10,31 +10,32 @@ import { page, panel, button, field, input, select, errorBox, showFormError, che
   from "../kit.js";
 import { browserZone, isoDay } from "../format.js";
 import { salesTable, usageTable } from "./reports/tables.js";
+import { t } from "../i18n.js";
 
-const GROUPS = [["day", "Day"], ["week", "Week"], ["month", "Month"]];
+const GROUPS = ["day", "week", "month"];
 
 export async function reports(ctx) {
-  const p = page("Reports", {
-    lead: "Sales by plan and the use of the guest Wi-Fi per day, week or month, in the time zone you choose.",
+  const p = page(t("nav.reports"), {
+    lead: t("report.lead"),
   });
   add(ctx.main, p.el);
   const f = reportForm(ctx.params);
   const salesBox = h("div", null, loading());
   const usageBox = h("div", null, loading());
   const csv = (name) => {
-    const btn = button("Download CSV", () => busy(btn, "Downloading…", async () => {
+    const btn = button(t("consent.download_csv"), () => busy(btn, t("portal.downloading"), async () => {
       const q = f.query();
       try {
         await api.download(`/captive/reports/${name}?${q}`, `${name}-${q.get("from")}-${q.get("to")}.csv`, "text/csv");
       } catch (e) {
         f.fail(e);
       }
-    }), { iconName: "download", small: true, attrs: { "aria-label": `Download the ${name} report as CSV` } });
+    }), { iconName: "download", small: true, attrs: { "aria-label": name === "sales" ? t("report.csv_sales_aria") : t("report.csv_usage_aria") } });
     return btn;
   };
   const head = (title, name) => h("div", { class: "panel-head" }, h("h2", { text: title }), csv(name));
-  add(p.body, panel(null, f.form), h("section", { class: "panel" }, head("Sales", "sales"), salesBox),
-    h("section", { class: "panel" }, head("Use", "usage"), usageBox));
+  add(p.body, panel(null, f.form), h("section", { class: "panel" }, head(t("nav.sales"), "sales"), salesBox),
+    h("section", { class: "panel" }, head(t("report.use"), "usage"), usageBox));
 
   async function load() {
     const q = f.query();
@@ -57,14 +58,14 @@ function reportForm(params) {
   const err = errorBox();
   const from = input({ type: "date", name: "from", required: true, value: params.get("from") || isoDay(-29) });
   const to = input({ type: "date", name: "to", required: true, value: params.get("to") || isoDay() });
-  const group = select("group_by", GROUPS, params.get("group_by") || "day");
+  const group = select("group_by", GROUPS.map((g) => [g, t("report." + g)]), params.get("group_by") || "day");
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   const tz = input({ name: "tz", value: params.get("tz") || browserZone(), list: "report-zones", autocomplete: "off",
     spellcheck: "false", required: true });
-  const show = button("Show report", null, { kind: "primary", type: "submit" });
+  const show = button(t("report.show"), null, { kind: "primary", type: "submit" });
   const form = h("form", { class: "form", novalidate: true }, err.el,
-    h("div", { class: "report-fields" }, field("From", from), field("To", to), field("Per", group),
-      field("Time zone", tz, { hint: "Days start at midnight here." })),
+    h("div", { class: "report-fields" }, field(t("consent.from"), from), field(t("consent.to"), to), field(t("report.per"), group),
+      field(t("sched.tz"), tz, { hint: t("report.tz_hint") })),
     h("div", { class: "form-actions" }, show),
     h("datalist", { id: "report-zones" }, zones.map((z) => h("option", { value: z }))));
   const query = () => new URLSearchParams({ from: from.value, to: to.value, group_by: group.value,
@@ -73,7 +74,7 @@ function reportForm(params) {
   const onShow = (load) => form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!checkForm(form, err)) return;
-    await busy(show, "Loading…", load);
+    await busy(show, t("kit.loading"), load);
   });
   return { form, query, fail, onShow };
 }

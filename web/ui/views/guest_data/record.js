@@ -8,6 +8,7 @@ import { panel, table, badge } from "../../kit.js";
 import { dateTime } from "../../format.js";
 import { dataUsed } from "../../guest_list.js";
 import { personal, consentTable, isAnonymized } from "../../consent.js";
+import { t, tn } from "../../i18n.js";
 
 /** recordCount is how many records rec holds (what an erasure would change at most). */
 export function recordCount(rec) {
@@ -18,56 +19,53 @@ export function recordCount(rec) {
 /** guestRecord is the panel of rec, found for who; actions (the erase button) go under its summary. */
 export function guestRecord(ctx, rec, who, actions) {
   const n = recordCount(rec);
-  const siteName = (id) => ctx.me.sites.find((s) => s.id === id)?.name || "a removed site";
-  const instName = (id) => ctx.me.instances.find((i) => i.id === id)?.name || "a removed portal";
+  const siteName = (id) => ctx.me.sites.find((s) => s.id === id)?.name || t("consent.removed_site");
+  const instName = (id) => ctx.me.instances.find((i) => i.id === id)?.name || t("gdata.removed_portal");
   const codeOf = (id) => rec.coupons.find((c) => c.id === id)?.code || "";
-  return panel(`What gatehouse holds about ${who}`,
-    h("p", { class: "guest-summary", role: "status", text: n ? summary(rec) : "Nothing: gatehouse holds no record "
-      + "of this guest." }),
+  return panel(t("gdata.holds", { who }),
+    h("p", { class: "guest-summary", role: "status", text: n ? summary(rec) : t("gdata.nothing") }),
     anonymizedNote(rec),
     n ? actions : null,
     n ? [
-      section("Sessions", table(sessionColumns(siteName), rec.site_users, { caption: "Sessions",
-        empty: "No sessions." })),
-      section("Codes", table([
-        { label: "Code", cell: (c) => h("span", { class: "code", text: c.code }) },
-        { label: "Portal", cell: (c) => instName(c.instance_id) },
-        { label: "Used", cell: (c) => (c.redeemed_at ? dateTime(c.redeemed_at) : "not yet") },
-        { label: "Locked to device", cell: (c) => personal(c.mac_address) },
-      ], rec.coupons, { caption: "Codes", empty: "No codes." })),
-      section("Device moves", table([
-        { label: "When", cell: (m) => dateTime(m.at) },
-        { label: "Code", cell: (m) => h("span", { class: "code", text: codeOf(m.coupon_id) }) },
-        { label: "From device", cell: (m) => personal(m.from_mac) },
-        { label: "To device", cell: (m) => personal(m.to_mac) },
-      ], rec.device_moves, { caption: "Device moves", empty: "The guest's codes never moved to another device." })),
-      section("Consents", consentTable(rec.consents, siteName, { empty: "No terms of use accepted." })),
-      section("Sign-ins with identity providers", table([
-        { label: "Provider", cell: (g) => g.provider },
-        { label: "Person at the provider", cell: (g) => personal(g.subject) },
-        { label: "Site", cell: (g) => siteName(g.site_id) },
-        { label: "Device", cell: (g) => personal(g.mac_address) },
-        { label: "Signed in", cell: (g) => dateTime(g.created_at) },
-        { label: "Access until", cell: (g) => dateTime(g.ends_at) },
-      ], rec.oauth_sign_ins, { caption: "Sign-ins", empty: "No sign-ins with Google, GitHub or Microsoft." })),
+      section(t("gdata.sessions"), table(sessionColumns(siteName), rec.site_users, { caption: t("gdata.sessions"),
+        empty: t("gdata.no_sessions") })),
+      section(t("couponpage.codes"), table([
+        { label: t("table.code"), cell: (c) => h("span", { class: "code", text: c.code }) },
+        { label: t("picker.portal"), cell: (c) => instName(c.instance_id) },
+        { label: t("table.used"), cell: (c) => (c.redeemed_at ? dateTime(c.redeemed_at) : t("gdata.not_yet")) },
+        { label: t("gdata.locked"), cell: (c) => personal(c.mac_address) },
+      ], rec.coupons, { caption: t("couponpage.codes"), empty: t("gdata.no_codes") })),
+      section(t("gdata.moves"), table([
+        { label: t("gdata.when"), cell: (m) => dateTime(m.at) },
+        { label: t("table.code"), cell: (m) => h("span", { class: "code", text: codeOf(m.coupon_id) }) },
+        { label: t("gdata.from_device"), cell: (m) => personal(m.from_mac) },
+        { label: t("gdata.to_device"), cell: (m) => personal(m.to_mac) },
+      ], rec.device_moves, { caption: t("gdata.moves"), empty: t("gdata.never_moved") })),
+      section(t("gdata.consents"), consentTable(rec.consents, siteName, { empty: t("gdata.no_consents") })),
+      section(t("gdata.sign_ins_title"), table([
+        { label: t("gdata.provider"), cell: (g) => g.provider },
+        { label: t("gdata.person"), cell: (g) => personal(g.subject) },
+        { label: t("guestpage.site"), cell: (g) => siteName(g.site_id) },
+        { label: t("consent.device"), cell: (g) => personal(g.mac_address) },
+        { label: t("guestlist.signed_in"), cell: (g) => dateTime(g.created_at) },
+        { label: t("gdata.access_until"), cell: (g) => dateTime(g.ends_at) },
+      ], rec.oauth_sign_ins, { caption: t("gdata.sign_ins"), empty: t("gdata.no_sign_ins") })),
     ] : null);
 }
 
 /** summary counts what was found: "2 sessions, 1 code, 2 consents". */
 function summary(rec) {
-  const parts = [[rec.site_users, "session", "sessions"], [rec.coupons, "code", "codes"],
-    [rec.device_moves, "device move", "device moves"], [rec.consents, "consent", "consents"],
-    [rec.oauth_sign_ins, "sign-in", "sign-ins"]]
-    .filter(([list]) => list.length).map(([list, one, many]) => `${list.length} ${list.length === 1 ? one : many}`);
-  return `Found ${parts.join(", ")}.`;
+  const parts = [[rec.site_users, "gdata.n_sessions"], [rec.coupons, "sched.codes"],
+    [rec.device_moves, "gdata.n_moves"], [rec.consents, "gdata.n_consents"], [rec.oauth_sign_ins, "gdata.n_sign_ins"]]
+    .filter(([list]) => list.length).map(([list, key]) => tn(key, list.length));
+  return t("gdata.found", { list: parts.join(", ") });
 }
 
 /** anonymizedNote says when some records were anonymized already (by retention or an erasure). */
 function anonymizedNote(rec) {
   const anon = rec.site_users.some((u) => isAnonymized(u.mac_address) || isAnonymized(u.ip_address))
     || rec.consents.some((c) => c.anonymized);
-  return anon ? h("p", { class: "muted", text: "Records marked “anonymized” hold only a keyed hash in place of the "
-    + "MAC address, IP address or e-mail: they are listed because the hash matches, but nobody can read them back." })
+  return anon ? h("p", { class: "muted", text: t("gdata.anonymized_note") })
     : null;
 }
 
@@ -77,14 +75,14 @@ const section = (title, body) => h("section", { class: "guest-section" }, h("h3"
 /** sessionColumns are the columns of the guest's sessions. */
 function sessionColumns(siteName) {
   return [
-    { label: "Site", cell: (u) => siteName(u.site_id) },
-    { label: "Code or user", cell: (u) => h("div", null, h("span", { class: "mono strong", text: u.username }),
+    { label: t("guestpage.site"), cell: (u) => siteName(u.site_id) },
+    { label: t("gdata.code_or_user"), cell: (u) => h("div", null, h("span", { class: "mono strong", text: u.username }),
       u.identity ? h("div", { class: "small" }, personal(u.identity, { mono: false })) : null) },
-    { label: "Signed in", cell: (u) => (u.login_at ? dateTime(u.login_at) : "—") },
-    { label: "Signed out", cell: (u) => (u.active ? badge("online", "good")
+    { label: t("guestlist.signed_in"), cell: (u) => (u.login_at ? dateTime(u.login_at) : "—") },
+    { label: t("gdata.signed_out"), cell: (u) => (u.active ? badge(t("status.online"), "good")
       : u.logout_at ? dateTime(u.logout_at) : "—") },
-    { label: "Data", cell: (u) => dataUsed(u) },
-    { label: "IP address", cell: (u) => personal(u.ip_address) },
-    { label: "MAC address", cell: (u) => personal(u.mac_address) },
+    { label: t("planpage.data"), cell: (u) => dataUsed(u) },
+    { label: t("guestlist.ip"), cell: (u) => personal(u.ip_address) },
+    { label: t("guestlist.mac"), cell: (u) => personal(u.mac_address) },
   ];
 }
