@@ -85,7 +85,7 @@ func (db *DB) IssueCoupons(ctx context.Context, instanceID string, req app.Coupo
 		if out, err = insertCoupons(ctx, tx, in, b, now); err != nil {
 			return err
 		}
-		return recordSales(ctx, tx, req.Actor, b.plan, out, now)
+		return db.recordSales(ctx, tx, req.Actor, b.plan, out, now)
 	})
 	return out, err
 }
@@ -225,7 +225,7 @@ func (db *DB) RevokeCoupon(ctx context.Context, instanceID, couponID string, by 
 		if len(list) == 0 {
 			return app.NotFound("coupon", couponID)
 		}
-		if err := recordVoid(ctx, tx, by, list[0], now); err != nil {
+		if err := db.recordVoid(ctx, tx, by, list[0], now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE coupons SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, micros(now), cid)

@@ -56,6 +56,7 @@ type DB struct {
 	logger *slog.Logger
 	path   string // the database file
 	lists  listCache
+	ledger ledgerSQL // prepared on the writer (ledger.go)
 }
 
 // Open opens the store in dataDir, creating the directory (mode 0700), the
@@ -99,6 +100,9 @@ func Open(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, error)
 
 	if err := db.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.writer.Close())
+	}
+	if db.ledger, err = prepareLedgerSQL(ctx, db.writer); err != nil {
+		return nil, errors.Join(fmt.Errorf("open database %s: %w", path, err), db.writer.Close())
 	}
 
 	db.secret, err = db.loadSecret(ctx, filepath.Join(dataDir, secretFileName))
@@ -163,6 +167,7 @@ func connect(ctx context.Context, pool *sql.DB) error {
 // afterwards. Its error, if any, has no app code (EInternal).
 func (db *DB) Close() error {
 	var errs []error
+	db.ledger.close()
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}

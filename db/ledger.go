@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -95,12 +96,49 @@ func (db *DB) VerifyLedger(ctx context.Context) (app.LedgerCheck, error) {
 	return v.Result(), err
 }
 
+// ledgerSQL are the statements every sale runs, prepared once on the
+// writer when the database opens: modernc's SQLite compiles a statement
+// each time one is prepared, which cost a sale more than the rows it
+// writes (BenchmarkSale). Tx.StmtContext then runs them on the
+// transaction's connection, the writer's one, without compiling again.
+type ledgerSQL struct {
+	head, openShift, insert *sql.Stmt
+}
+
+func prepareLedgerSQL(ctx context.Context, writer *sql.DB) (ledgerSQL, error) {
+	var l ledgerSQL
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&l.head, `SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`},
+		{&l.openShift, `SELECT id FROM shifts WHERE actor_id = ? AND closed_at IS NULL`},
+		{&l.insert, `INSERT INTO ledger (` + ledgerColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+	} {
+		s, err := writer.PrepareContext(ctx, p.query)
+		if err != nil {
+			l.close()
+			return ledgerSQL{}, fmt.Errorf("prepare %q: %w", p.query, err)
+		}
+		*p.dst = s
+	}
+	return l, nil
+}
+
+func (l ledgerSQL) close() {
+	for _, s := range []*sql.Stmt{l.head, l.openShift, l.insert} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
 // ledgerHead returns the last entry's sequence number and hash (0 and
 // app.GenesisHash for an empty ledger).
-func ledgerHead(ctx context.Context, tx *sql.Tx) (int64, string, error) {
+func (db *DB) ledgerHead(ctx context.Context, tx *sql.Tx) (int64, string, error) {
 	var seq int64
 	var hash string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
+	err := tx.StmtContext(ctx, db.ledger.head).QueryRowContext(ctx).Scan(&seq, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, app.GenesisHash, nil
 	}
@@ -110,19 +148,15 @@ func ledgerHead(ctx context.Context, tx *sql.Tx) (int64, string, error) {
 // appendLedger appends entries in tx, giving each the next sequence number
 // and its chain hash, and the time at. The single writer makes the head
 // read here the head the entries follow.
-func appendLedger(ctx context.Context, tx *sql.Tx, at time.Time, entries []app.LedgerEntry) error {
+func (db *DB) appendLedger(ctx context.Context, tx *sql.Tx, at time.Time, entries []app.LedgerEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	seq, prev, err := ledgerHead(ctx, tx)
+	seq, prev, err := db.ledgerHead(ctx, tx)
 	if err != nil {
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO ledger (`+ledgerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	stmt := tx.StmtContext(ctx, db.ledger.insert)
 	for _, e := range entries {
 		seq++
 		e.Seq, e.At = seq, at
@@ -137,12 +171,12 @@ func appendLedger(ctx context.Context, tx *sql.Tx, at time.Time, entries []app.L
 }
 
 // openShiftID returns the id of actorID's open shift, "" when none.
-func openShiftID(ctx context.Context, tx *sql.Tx, actorID string) (string, error) {
+func (db *DB) openShiftID(ctx context.Context, tx *sql.Tx, actorID string) (string, error) {
 	if actorID == "" {
 		return "", nil
 	}
 	var id string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM shifts WHERE actor_id = ? AND closed_at IS NULL`, actorID).Scan(&id)
+	err := tx.StmtContext(ctx, db.ledger.openShift).QueryRowContext(ctx, actorID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -151,11 +185,11 @@ func openShiftID(ctx context.Context, tx *sql.Tx, actorID string) (string, error
 
 // recordSales appends a sale for each coupon of a plan with a price, made
 // by actor (in the actor's open shift, if any).
-func recordSales(ctx context.Context, tx *sql.Tx, actor app.Actor, plan *app.Plan, coupons []app.Coupon, at time.Time) error {
+func (db *DB) recordSales(ctx context.Context, tx *sql.Tx, actor app.Actor, plan *app.Plan, coupons []app.Coupon, at time.Time) error {
 	if plan == nil || plan.Price <= 0 || len(coupons) == 0 {
 		return nil
 	}
-	shift, err := openShiftID(ctx, tx, actor.ID)
+	shift, err := db.openShiftID(ctx, tx, actor.ID)
 	if err != nil {
 		return err
 	}
@@ -164,14 +198,14 @@ func recordSales(ctx context.Context, tx *sql.Tx, actor app.Actor, plan *app.Pla
 		entries[i] = app.LedgerEntry{ActorID: actor.ID, ActorName: actor.Name, Kind: app.LedgerSale, CouponID: c.ID,
 			Code: c.Code, PlanID: plan.ID, PlanName: plan.Name, Amount: plan.Price, Currency: plan.Currency, ShiftID: shift}
 	}
-	return appendLedger(ctx, tx, at, entries)
+	return db.appendLedger(ctx, tx, at, entries)
 }
 
 // recordVoid appends the void of a sold, unused coupon when actor may
 // void it (app.CheckVoid); a coupon with no sale in the ledger needs no
 // void. The void goes into the actor's open shift, else the sale's shift
 // while that is open.
-func recordVoid(ctx context.Context, tx *sql.Tx, actor app.Actor, c app.Coupon, at time.Time) error {
+func (db *DB) recordVoid(ctx context.Context, tx *sql.Tx, actor app.Actor, c app.Coupon, at time.Time) error {
 	if c.Price == nil || *c.Price <= 0 || c.RedeemedAt != nil || c.RevokedAt != nil {
 		return nil
 	}
@@ -196,7 +230,7 @@ func recordVoid(ctx context.Context, tx *sql.Tx, actor app.Actor, c app.Coupon, 
 	if err := app.CheckVoid(actor, sale, saleShift); err != nil {
 		return err
 	}
-	shift, err := openShiftID(ctx, tx, actor.ID)
+	shift, err := db.openShiftID(ctx, tx, actor.ID)
 	if err != nil {
 		return err
 	}
@@ -205,5 +239,5 @@ func recordVoid(ctx context.Context, tx *sql.Tx, actor app.Actor, c app.Coupon, 
 	}
 	void := sale
 	void.ActorID, void.ActorName, void.Kind, void.ShiftID = actor.ID, actor.Name, app.LedgerVoid, shift
-	return appendLedger(ctx, tx, at, []app.LedgerEntry{void})
+	return db.appendLedger(ctx, tx, at, []app.LedgerEntry{void})
 }

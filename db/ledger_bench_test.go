@@ -24,7 +24,7 @@ func BenchmarkLedgerVerify(b *testing.B) {
 			PlanID: "0190c0de-0000-7000-8000-00000000beef", PlanName: "1 day, 2 GB", Amount: 800, Currency: "EUR"}
 	}
 	err := db.write(b.Context(), "seed ledger", func(tx *sql.Tx, now time.Time) error {
-		return appendLedger(b.Context(), tx, now, entries)
+		return db.appendLedger(b.Context(), tx, now, entries)
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -75,7 +75,7 @@ func (db *DB) RunSchedule(ctx context.Context, scheduleID, slotKey string) (app.
 		}
 		// Coupons of a plan with a price are sales, by the schedule.
 		seller := app.Actor{ID: "schedule:" + s.ID, Name: "schedule " + s.Name}
-		if err := recordSales(ctx, tx, seller, b.plan, coupons, now); err != nil {
+		if err := db.recordSales(ctx, tx, seller, b.plan, coupons, now); err != nil {
 			return err
 		}
 		created = true

@@ -58,7 +58,7 @@ func (db *DB) OpenShift(ctx context.Context, actor app.Actor, o app.ShiftOpening
 	}
 	var s app.Shift
 	err := db.write(ctx, "open shift", func(tx *sql.Tx, now time.Time) error {
-		open, err := openShiftID(ctx, tx, actor.ID)
+		open, err := db.openShiftID(ctx, tx, actor.ID)
 		if err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (db *DB) CloseShift(ctx context.Context, actor app.Actor, id string, counte
 		if !s.Open() {
 			return app.Errorf(app.EConflict, "this shift was closed at %s", s.ClosedAt.UTC().Format(time.RFC3339))
 		}
-		seq, head, err := ledgerHead(ctx, tx)
+		seq, head, err := db.ledgerHead(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (db *DB) ListShifts(ctx context.Context, actorID string) ([]app.Shift, erro
 func (db *DB) OpenShiftOf(ctx context.Context, actorID string) (app.Shift, error) {
 	var s app.Shift
 	err := db.read(ctx, "read open shift", func(tx *sql.Tx) error {
-		id, err := openShiftID(ctx, tx, actorID)
+		id, err := db.openShiftID(ctx, tx, actorID)
 		if err != nil {
 			return err
 		}
