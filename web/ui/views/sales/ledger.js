@@ -8,6 +8,7 @@ import { h, fill } from "../../dom.js";
 import { panel, table, badge, button, field, input, select, errorBox, showFormError, busy, loading }
   from "../../kit.js";
 import { amount, dateTime, dayStart } from "../../format.js";
+import { t, tn } from "../../i18n.js";
 
 const PAGE = 50;
 
@@ -46,31 +47,31 @@ export function ledgerPanel(ctx, { shift } = {}) {
       pager.replaceChildren();
       if (e.status === 401) return;
       if (filters && e.param) showFormError(filters.form, err, e);
-      else err.show(e, "The ledger could not be loaded.");
+      else err.show(e, t("ledgerpanel.not_loaded"));
       return;
     }
     const more = rows.length > PAGE;
     rows = rows.slice(0, PAGE);
-    fill(box, table(columns(!shift), rows, { caption: "Sales ledger",
-      empty: shift ? "No sales in this shift." : "No entries match. Every sale of a priced plan is entered here." }));
+    fill(box, table(columns(!shift), rows, { caption: t("zr.ledger"),
+      empty: shift ? t("ledgerpanel.empty_shift") : t("ledgerpanel.empty") }));
     const page = state.starts.length;
-    const prev = page > 1 ? button("Previous page", () => { state.starts.pop(); load(); }, { kind: "ghost" }) : null;
-    const next = more ? button("Next page", () => { state.starts.push(rows[rows.length - 1].seq); load(); },
+    const prev = page > 1 ? button(t("ledgerpanel.prev"), () => { state.starts.pop(); load(); }, { kind: "ghost" }) : null;
+    const next = more ? button(t("ledgerpanel.next"), () => { state.starts.push(rows[rows.length - 1].seq); load(); },
       { kind: "ghost" }) : null;
     fill(pager, rows.length ? h("span", { class: "muted small", role: "status",
-      text: `Entries #${rows[0].seq} to #${rows[rows.length - 1].seq} · page ${page}` }) : null, prev, next);
+      text: t("ledgerpanel.range", { first: rows[0].seq, last: rows[rows.length - 1].seq, page }) }) : null, prev, next);
   }
 
-  const csv = button("Export CSV", () => busy(csv, "Exporting…", async () => {
+  const csv = button(t("list.export_csv"), () => busy(csv, t("list.exporting"), async () => {
     const day = new Date().toISOString().slice(0, 10);
     try {
       await api.download("/captive/ledger?" + ledgerQuery(state.filter, shift), `ledger-${day}.csv`, "text/csv");
     } catch (e) {
-      err.show(e, "The CSV could not be exported.");
+      err.show(e, t("list.csv_failed"));
     }
   }), { iconName: "download" });
   const checked = h("div", { class: "verify-result" });
-  const verify = shift ? null : button("Verify ledger", () => busy(verify, "Verifying…", async () => {
+  const verify = shift ? null : button(t("ledgerpanel.verify"), () => busy(verify, t("ledgerpanel.verifying"), async () => {
     try {
       fill(checked, verdict(await api.get("/captive/ledger/verify")));
     } catch (e) {
@@ -79,22 +80,22 @@ export function ledgerPanel(ctx, { shift } = {}) {
   }), { iconName: "shield" });
   const head = h("div", { class: "list-head" }, filters ? filters.form : h("span"),
     h("div", { class: "list-actions" }, csv, verify));
-  return { el: panel(shift ? "Entries of this shift" : "Sales ledger", head, checked, err.el, box, pager), load };
+  return { el: panel(shift ? t("ledgerpanel.shift_entries") : t("zr.ledger"), head, checked, err.el, box, pager), load };
 }
 
 /** filterForm: kind, clerk and dates; onApply(filter) runs on Show. */
 function filterForm(err, onApply) {
-  const kind = select("kind", [["", "Sales and voids"], ["sale", "Sales"], ["void", "Voids"]], "");
-  const actor = input({ name: "actor", autocomplete: "off", spellcheck: "false", placeholder: "Name" });
+  const kind = select("kind", [["", t("ledgerpanel.all")], ["sale", t("report.sales_amount")], ["void", t("report.voids")]], "");
+  const actor = input({ name: "actor", autocomplete: "off", spellcheck: "false", placeholder: t("planpage.name") });
   const from = input({ type: "date", name: "since" });
   const to = input({ type: "date", name: "until" });
   const form = h("form", { class: "ledger-filters", novalidate: true },
-    field("Kind", kind), field("Clerk", actor), field("From", from), field("To", to),
-    button("Show", null, { type: "submit" }));
+    field(t("ledgerpanel.kind"), kind), field(t("zr.clerk"), actor), field(t("consent.from"), from),
+    field(t("consent.to"), to), button(t("consent.show"), null, { type: "submit" }));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (from.value && to.value && to.value < from.value) {
-      showFormError(form, err, { param: "until", message: "The last day comes before the first." });
+      showFormError(form, err, { param: "until", message: t("ledgerpanel.bad_range") });
       return;
     }
     onApply({ kind: kind.value, actor: actor.value.trim(), from: from.value, to: to.value });
@@ -106,32 +107,33 @@ function filterForm(err, onApply) {
 function columns(withShift) {
   const cols = [
     { label: "#", className: "num", cell: (e) => String(e.seq) },
-    { label: "Time", cell: (e) => dateTime(e.at) },
-    { label: "Clerk", cell: (e) => e.actor_name },
-    { label: "Kind", cell: (e) => (e.kind === "void" ? badge("void", "bad") : badge("sale", "good")) },
-    { label: "Code", cell: (e) => h("span", { class: "code", text: e.code }) },
-    { label: "Plan", cell: (e) => e.plan_name },
-    { label: "Amount", className: "num", cell: (e) => amount(e.kind === "void" ? -e.amount : e.amount, e.currency) },
+    { label: t("ledgerpanel.time"), cell: (e) => dateTime(e.at) },
+    { label: t("zr.clerk"), cell: (e) => e.actor_name },
+    { label: t("ledgerpanel.kind"),
+      cell: (e) => (e.kind === "void" ? badge(t("ledgerpanel.void"), "bad") : badge(t("ledgerpanel.sale"), "good")) },
+    { label: t("table.code"), cell: (e) => h("span", { class: "code", text: e.code }) },
+    { label: t("table.plan"), cell: (e) => e.plan_name },
+    { label: t("ledgerpanel.amount"), className: "num", cell: (e) => amount(e.kind === "void" ? -e.amount : e.amount, e.currency) },
   ];
   if (withShift) {
-    cols.push({ label: "Shift", cell: (e) => (e.shift_id
-      ? h("a", { href: "#/sales/" + encodeURIComponent(e.shift_id), text: "Report",
-        "aria-label": `Report of the shift of entry ${e.seq}` })
-      : h("span", { class: "muted", text: "none" })) });
+    cols.push({ label: t("printshift.shift"), cell: (e) => (e.shift_id
+      ? h("a", { href: "#/sales/" + encodeURIComponent(e.shift_id), text: t("ledgerpanel.report"),
+        "aria-label": t("ledgerpanel.report_aria", { seq: e.seq }) })
+      : h("span", { class: "muted", text: t("dash.none") })) });
   }
   return cols;
 }
 
 /** verdict words the answer of GET /captive/ledger/verify. */
 function verdict(c) {
-  const n = `${c.entries} ${c.entries === 1 ? "entry" : "entries"}`;
-  const hash = h("p", { class: "small" }, "Head hash: ", h("code", { class: "hash", text: c.head }));
+  const n = tn("ledgerpanel.entries", c.entries);
+  const hash = h("p", { class: "small" }, t("ledgerpanel.head_hash") + " ", h("code", { class: "hash", text: c.head }));
   if (c.ok) {
     return h("div", { class: "alert alert-good", role: "status" },
-      h("p", null, h("strong", { text: "The ledger is intact." }), ` ${n}, each chained to the one before.`), hash);
+      h("p", null, h("strong", { text: t("ledgerpanel.intact") }), " " + t("ledgerpanel.chained", { entries: n })), hash);
   }
   return h("div", { class: "alert alert-error", role: "alert" },
     h("p", null,
-      h("strong", { text: `The ledger was changed: entry #${c.first_bad_seq} is the first that does not match.` }),
-      ` ${n} checked. An entry was edited, removed or put in behind gatehouse's back.`), hash);
+      h("strong", { text: t("ledgerpanel.changed", { seq: c.first_bad_seq }) }),
+      " " + t("ledgerpanel.checked", { entries: n })), hash);
 }
