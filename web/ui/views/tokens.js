@@ -6,36 +6,37 @@ import { h, fill, add } from "../dom.js";
 import { page, panel, table, loading, button, errorBox, confirmDialog, toast, badge } from "../kit.js";
 import { dateTime, relative } from "../format.js";
 import { tokenForm } from "./tokens/form.js";
+import { t } from "../i18n.js";
 
 export async function tokens(ctx) {
-  const p = page("API tokens", {
-    lead: "Bearer tokens for scripts and other programs that use the gatehouse API. "
-      + "People sign in with their own accounts instead.",
+  const p = page(t("nav.tokens"), {
+    lead: t("token.lead"),
   });
   add(ctx.main, p.el);
   const listBox = h("div", null, loading());
   const listErr = errorBox();
   const created = h("div");
-  add(p.body, panel("New token", tokenForm(created, () => load()), created), panel("Tokens", listErr.el, listBox));
+  add(p.body, panel(t("token.new"), tokenForm(created, () => load()), created),
+    panel(t("token.tokens"), listErr.el, listBox));
 
   async function load() {
     listErr.clear();
     try {
       const list = await api.get("/captive/tokens");
-      fill(listBox, table(columns(Date.now(), revoke), list, { empty: "No tokens yet.", caption: "API tokens" }));
+      fill(listBox, table(columns(Date.now(), revoke), list, { empty: t("token.none"), caption: t("nav.tokens") }));
     } catch (e) {
       listBox.replaceChildren();
-      listErr.show(e, "The tokens could not be loaded.");
+      listErr.show(e, t("token.not_loaded"));
     }
   }
 
-  async function revoke(t) {
-    const ok = await confirmDialog({ title: `Revoke “${t.name}”?`,
-      body: "Anything using this token stops working at once.", confirm: "Revoke" });
+  async function revoke(tok) {
+    const ok = await confirmDialog({ title: t("token.revoke_title", { name: tok.name }),
+      body: t("token.revoke_body"), confirm: t("row.revoke") });
     if (!ok) return;
     try {
-      await api.del("/captive/tokens/" + api.seg(t.id));
-      toast("Token revoked.");
+      await api.del("/captive/tokens/" + api.seg(tok.id));
+      toast(t("token.revoked"));
       load();
     } catch (e) {
       listErr.show(e);
@@ -46,17 +47,19 @@ export async function tokens(ctx) {
 
 /** columns of the token table; a token that still works has a Revoke button. */
 function columns(now, revoke) {
-  const live = (t) => !t.revoked_at && new Date(t.expires_at) > now;
-  const state = (t) => t.revoked_at ? badge("revoked", "bad")
-    : new Date(t.expires_at) < now ? badge("expired", "neutral") : badge("active", "good");
+  const live = (tok) => !tok.revoked_at && new Date(tok.expires_at) > now;
+  const state = (tok) => tok.revoked_at ? badge(t("status.revoked"), "bad")
+    : new Date(tok.expires_at) < now ? badge(t("status.expired"), "neutral") : badge(t("token.active"), "good");
   return [
-    { label: "Name", cell: (t) => h("strong", { text: t.name }) },
-    { label: "Role", cell: (t) => t.role },
-    { label: "Created", cell: (t) => dateTime(t.created_at) },
-    { label: "Expires", cell: (t) => h("span", { title: dateTime(t.expires_at), text: relative(t.expires_at, now) }) },
-    { label: "State", cell: state },
-    { label: "", className: "col-actions", cell: (t) => live(t)
-      ? button("Revoke", () => revoke(t), { kind: "ghost", small: true, attrs: { "aria-label": `Revoke ${t.name}` } })
+    { label: t("planpage.name"), cell: (tok) => h("strong", { text: tok.name }) },
+    { label: t("token.role"), cell: (tok) => t("role." + tok.role) },
+    { label: t("table.created"), cell: (tok) => dateTime(tok.created_at) },
+    { label: t("token.expires"),
+      cell: (tok) => h("span", { title: dateTime(tok.expires_at), text: relative(tok.expires_at, now) }) },
+    { label: t("dash.state"), cell: state },
+    { label: "", className: "col-actions", cell: (tok) => live(tok)
+      ? button(t("row.revoke"), () => revoke(tok), { kind: "ghost", small: true,
+        attrs: { "aria-label": t("row.revoke_aria", { code: tok.name }) } })
       : "" },
   ];
 }

@@ -4,6 +4,7 @@
 import * as api from "../../api.js";
 import { h, fill } from "../../dom.js";
 import { panel, button, select, field, input, errorBox, showFormError, busy, toast, checkForm } from "../../kit.js";
+import { t } from "../../i18n.js";
 
 export const TYPES = [["google", "Google"], ["github", "GitHub"], ["azure", "Microsoft (Azure AD / Entra ID)"]];
 
@@ -12,20 +13,21 @@ export function providerEditor(editor, a, onSaved) {
   const editing = !!a;
   const c = controls(a);
   const err = errorBox();
-  const save = button(editing ? "Save provider" : "Create provider", null, { kind: "primary", type: "submit" });
+  const save = button(editing ? t("provider.save") : t("provider.create"), null, { kind: "primary", type: "submit" });
   const form = h("form", { class: "form", novalidate: true }, err.el,
-    h("div", { class: "grid-2" }, field("Name", c.name), field("Provider", c.type), field("Client ID", c.cid),
-      field("Client secret", c.secret, { hint: "Stored encrypted; never shown again." }), c.tenantField),
-    h("div", { class: "form-actions" }, save, button("Cancel", () => editor.replaceChildren(), { kind: "ghost" })));
+    h("div", { class: "grid-2" }, field(t("planpage.name"), c.name), field(t("gdata.provider"), c.type),
+      field(t("provider.client_id"), c.cid),
+      field(t("provider.secret"), c.secret, { hint: t("provider.secret_hint") }), c.tenantField),
+    h("div", { class: "form-actions" }, save, button(t("kit.cancel"), () => editor.replaceChildren(), { kind: "ghost" })));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!checkForm(form, err)) return;
     const body = formBody(c);
-    await busy(save, "Saving…", async () => {
+    await busy(save, t("planform.saving"), async () => {
       try {
         if (editing) await api.put("/captive/auth-integrations/" + api.seg(a.id), body);
         else await api.post("/captive/auth-integrations", body);
-        toast(editing ? "Provider saved." : "Provider created.");
+        toast(editing ? t("provider.saved") : t("provider.created"));
         editor.replaceChildren();
         onSaved();
       } catch (e) {
@@ -34,21 +36,21 @@ export function providerEditor(editor, a, onSaved) {
       }
     });
   });
-  fill(editor, panel(editing ? `Edit “${a.name}”` : "New provider", form));
+  fill(editor, panel(editing ? t("planform.edit_title", { name: a.name }) : t("provider.new"), form));
   c.name.focus();
 }
 
 /** controls are the form's inputs; the tenant field shows only for Microsoft. */
 function controls(a) {
-  const name = input({ name: "name", value: a ? a.name : "", required: true, placeholder: "Google (hotel account)" });
+  const name = input({ name: "name", value: a ? a.name : "", required: true, placeholder: t("provider.name_placeholder") });
   const type = select("type", TYPES, a ? a.type : "google");
   const cid = input({ name: "client_id", value: a?.config?.client_id || "", class: "mono", spellcheck: "false",
     autocomplete: "off" });
   const secret = input({ type: "password", name: "client_secret", autocomplete: "new-password",
-    placeholder: a ? "Leave blank to keep the current secret" : "" });
+    placeholder: a ? t("provider.keep_secret") : "" });
   const tenant = input({ name: "tenant", value: a?.config?.tenant || "", class: "mono", spellcheck: "false",
     placeholder: "organizations" });
-  const tenantField = field("Tenant", tenant, { hint: "Your directory ID, or organizations / common." });
+  const tenantField = field(t("provider.tenant"), tenant, { hint: t("provider.tenant_hint") });
   const sync = () => { tenantField.hidden = type.value !== "azure"; };
   type.addEventListener("change", sync);
   sync();
