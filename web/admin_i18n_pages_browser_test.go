@@ -3,6 +3,8 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -12,8 +14,10 @@ import (
 )
 
 // TestAdminI18nPagesBrowser is an operator's pages in German: the
-// dashboard, the sites, a site's setup checklist, the schedules and the
-// guests online. An admin whose account keeps German signs in; each page
+// dashboard, the sites, a site's setup checklist, the schedules, the
+// guests online, the portals (a portal's details, look and consent
+// receipts), the reports, the guest data (a guest found) and the API
+// tokens. An admin whose account keeps German signs in; each page
 // speaks German, and at 1280×800 and 390×844 nothing is cut off or wider
 // than the screen. Screenshots admin-de-<page>-<w>x<h>.png go to
 // $GATEHOUSE_SCREENSHOTS, or to a temporary directory.
@@ -25,7 +29,7 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 	fake.SetRow("/ip/hotspot/profile", "hsprof1", map[string]string{"login-by": "cookie"})
 	site := fakeSite(t, e, fake)
 	inst := createInstance(t, e, map[string]any{"name": "Hotel Alpenblick", "strategy": "coupon", "session_ttl": 3600,
-		"sites": []any{map[string]any{"id": site}}})["id"].(string)
+		"terms_text": "Bitte nutzen Sie das WLAN fair.", "sites": []any{map[string]any{"id": site}}})["id"].(string)
 	createSchedule(t, e, inst, map[string]any{"name": "Morgendliche Gästecodes", "count": 25, "recurrence_type": "weekly",
 		"day_of_week": 1, "valid_for_in_minutes": 1440, "timezone": "Europe/Berlin", "run_at": "07:30"})
 	var coupons []struct {
@@ -37,6 +41,8 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 	fake.AddRow("/ip/hotspot/active", map[string]string{"user": code, "address": "10.5.50.9",
 		"mac-address": "AA:BB:CC:00:00:09", "uptime": "4m", "bytes-in": "1200000", "bytes-out": "45000000"})
 	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
+	wantStatus(t, e.admin(http.MethodPost, "/captive/tokens", map[string]any{"name": "Sicherungsskript", "role": "operator"}),
+		http.StatusCreated)
 
 	uiAccountLang(t, e, "marta", password, "de")
 	dir := screenshotDir(t)
@@ -64,6 +70,25 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 				"Signierten Link kopieren"}},
 		{uiShot{name: "de-guests", hash: "#/guests", ready: ".table"}, "Gäste online",
 			[]string{code, "MAC-Adresse", "Restzeit", "Trennen", "1 online · geprüft um"}},
+		{uiShot{name: "de-portals", hash: "#/instances", ready: ".table", prep: `scrollTo(0, 0)`}, "Portale",
+			[]string{"Neues Portal", "Gäste melden sich an mit", "Gutscheincode", "WLAN-Name", "Hotel Alpenblick"}},
+		{uiShot{name: "de-portal", hash: "#/instances/" + inst, ready: ".theme-editor"}, "Hotel Alpenblick",
+			[]string{"Angaben", "WLAN-Name auf Karten", "Internetzeit pro Gast", "Einem Gutscheincode", "Codelänge",
+				"Bedingungen in anderen Sprachen", "Aussehen speichern", "Standardfarben", "Logo hochladen",
+				"Router-Datei", "login.html für Lobby herunterladen", "Portal löschen"}},
+		{uiShot{name: "de-portal-look", hash: "#/instances/" + inst, ready: ".theme-editor",
+			prep: `document.querySelector(".theme-editor").scrollIntoView()`}, "Hotel Alpenblick",
+			[]string{"Aussehen", "Akzent", "Text auf Akzent", "Seitenhintergrund", "Symbol hochladen"}},
+		{uiShot{name: "de-portal-consents", hash: "#/instances/" + inst, ready: ".theme-editor",
+			prep: `[...document.querySelectorAll(".panel h2")].find((h) => h.textContent === "Einwilligungsbelege").scrollIntoView()`},
+			"Hotel Alpenblick", []string{"Einwilligungsbelege", "Jede Anmeldung über dieses Portal", "Keine Belege an diesen Tagen.",
+				"CSV herunterladen"}},
+		{uiShot{name: "de-reports", hash: "#/reports", ready: ".report-panel .table", prep: `scrollTo(0, 0)`}, "Berichte",
+			[]string{"Bericht anzeigen", "Zeitzone", "Nutzung", "Erstellte Codes", "Keine Verkäufe an diesen Tagen."}},
+		{uiShot{name: "de-guest-data", hash: "#/guest-data", ready: ".stored-list", prep: `scrollTo(0, 0)`}, "Gästedaten",
+			[]string{"Was gatehouse über Gäste speichert", "Gast suchen", "MAC-Adresse oder E-Mail", "Suchen"}},
+		{uiShot{name: "de-tokens", hash: "#/tokens", ready: ".table", prep: `scrollTo(0, 0)`}, "API-Tokens",
+			[]string{"Neues Token", "Token erstellen", "Läuft ab nach", "30 Tage", "Sicherungsskript", "aktiv", "Widerrufen"}},
 	}
 	for _, p := range pages {
 		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),
@@ -87,13 +112,33 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 		}
 		uiResize(t, ctx, [2]int64{1280, 800})
 	}
+	// A guest found on the guest data page: the record's sections in German.
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/guest-data"`), chromedp.WaitVisible(chromedp.CSS(".stored-list")))
+	uiStep(t, ctx, chromedp.SendKeys(`input[name=q]`, "AA:BB:CC:00:00:09"), chromedp.Click(`.guest-search button[type=submit]`))
+	for _, w := range []string{"Gefunden: 1 Sitzung", "Sitzungen", "Gerätewechsel", "Einwilligungen", "Daten dieses Gastes löschen"} {
+		uiWait(t, ctx, ".guest-result", w)
+	}
+	for _, size := range [][2]int64{{1280, 800}, {390, 844}} {
+		uiResize(t, ctx, size)
+		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector(".guest-result h2").scrollIntoView()`))
+		name := fmt.Sprintf("de-guest-found at %d×%d", size[0], size[1])
+		uiNoClipping(t, ctx, name)
+		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(size[0]) {
+			t.Errorf("%s is %d px wide", name, w)
+		}
+		img := run(t, ctx, chromedp.CaptureScreenshot())
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-de-guest-found-%dx%d.png", size[0], size[1])), img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uiResize(t, ctx, [2]int64{1280, 800})
 	// No English left on the pages' headings and buttons.
 	for _, p := range pages {
 		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),
 			chromedp.WaitVisible(chromedp.CSS(p.shot.ready)))
-		english := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main h1, main h2, main h3, main button, main th, main label, main dt")]
+		english := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main h1, main h2, main h3, main button, main th, main label, main dt, main legend, main summary")]
 			.map((el) => el.textContent.trim())
-			.filter((s) => /\b(Delete|Save|Refresh|Sync|Test|Add|Edit|Print|Run|Copy|Disconnect|Guests|Sites|Schedules|Last|State|Address|Check)\b/.test(s))`))
+			.filter((s) => /\b(Delete|Save|Refresh|Sync|Test|Add|Edit|Print|Run|Copy|Disconnect|Guests|Sites|Schedules|Last|State|Address|Check|Download|Show|Create|Revoke|Find|Erase|Upload|Expires|Period|Details|Look|Terms|Language|Accepted|Device|Role|Sales|Use)\b/.test(s))`))
 		if len(english) > 0 {
 			t.Errorf("%s shows English: %q", p.shot.name, english)
 		}

@@ -34,8 +34,8 @@ export async function reports(ctx) {
     return btn;
   };
   const head = (title, name) => h("div", { class: "panel-head" }, h("h2", { text: title }), csv(name));
-  add(p.body, panel(null, f.form), h("section", { class: "panel" }, head(t("nav.sales"), "sales"), salesBox),
-    h("section", { class: "panel" }, head(t("report.use"), "usage"), usageBox));
+  add(p.body, panel(null, f.form), h("section", { class: "panel report-panel" }, head(t("nav.sales"), "sales"), salesBox),
+    h("section", { class: "panel report-panel" }, head(t("report.use"), "usage"), usageBox));
 
   async function load() {
     const q = f.query();
