@@ -71,7 +71,7 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 		{uiShot{name: "de-guests", hash: "#/guests", ready: ".table"}, "Gäste online",
 			[]string{code, "MAC-Adresse", "Restzeit", "Trennen", "1 online · geprüft um"}},
 		{uiShot{name: "de-portals", hash: "#/instances", ready: ".table", prep: `scrollTo(0, 0)`}, "Portale",
-			[]string{"Neues Portal", "Gäste melden sich an mit", "Gutscheincode", "WLAN-Name", "Hotel Alpenblick"}},
+			[]string{"Neues Portal", "Anmeldung mit", "Gutscheincode", "WLAN-Name", "Hotel Alpenblick"}},
 		{uiShot{name: "de-portal", hash: "#/instances/" + inst, ready: ".theme-editor"}, "Hotel Alpenblick",
 			[]string{"Angaben", "WLAN-Name auf Karten", "Internetzeit pro Gast", "Einem Gutscheincode", "Codelänge",
 				"Bedingungen in anderen Sprachen", "Aussehen speichern", "Standardfarben", "Logo hochladen",

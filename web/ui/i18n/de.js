@@ -949,4 +949,5 @@ export default {
   "token.bearer": "Bearer-Token",
   "token.copied": "Ich habe es kopiert",
   "provider.secret_hint": "Verschlüsselt gespeichert; nie wieder angezeigt.",
+  "portal.sign_in_col": "Anmeldung mit",
 };

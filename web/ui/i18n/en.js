@@ -949,4 +949,5 @@ export default {
   "token.bearer": "Bearer token",
   "token.copied": "I have copied it",
   "provider.secret_hint": "Stored encrypted; never shown again.",
+  "portal.sign_in_col": "Guests sign in with",
 };

@@ -949,4 +949,5 @@ export default {
   "token.bearer": "Token de portador",
   "token.copied": "Ya lo he copiado",
   "provider.secret_hint": "Se guarda cifrado; no se vuelve a mostrar.",
+  "portal.sign_in_col": "Acceso con",
 };

@@ -949,4 +949,5 @@ export default {
   "token.bearer": "Jeton porteur",
   "token.copied": "Je l'ai copié",
   "provider.secret_hint": "Stocké chiffré ; jamais réaffiché.",
+  "portal.sign_in_col": "Connexion par",
 };

@@ -949,4 +949,5 @@ export default {
   "token.bearer": "Token de portador",
   "token.copied": "Já o copiei",
   "provider.secret_hint": "Guardado cifrado; nunca mais é mostrado.",
+  "portal.sign_in_col": "Sessão com",
 };

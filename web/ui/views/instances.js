@@ -32,7 +32,7 @@ export async function instances(ctx) {
   fill(p.body, panel(null, table([
     { label: t("planpage.name"),
       cell: (i) => h("a", { class: "strong", href: "#/instances/" + encodeURIComponent(i.id), text: i.name }) },
-    { label: t("portal.sign_in_with"), cell: (i) => i.strategy === "coupon" ? badge(t("portal.coupon_code"), "info")
+    { label: t("portal.sign_in_col"), cell: (i) => i.strategy === "coupon" ? badge(t("portal.coupon_code"), "info")
       : badge(t("portal.oauth"), "neutral") },
     { label: t("portal.session"), cell: (i) => duration(i.session_ttl) },
     { label: t("nav.sites"),
