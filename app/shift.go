@@ -34,6 +34,9 @@ type Shift struct {
 	// closed (0 and GenesisHash for an empty ledger).
 	HeadSeq  int64
 	HeadHash string
+	// OpenSeq is the ledger's last entry when the shift opened: its own
+	// entries all come after it.
+	OpenSeq int64
 }
 
 // Open reports whether the shift is still open.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 
 var _ app.ShiftStore = (*DB)(nil)
 
-const shiftColumns = `id, actor_id, actor_name, opened_at, opening_float, currency, closed_at, closed_by, counted_cash, head_seq, head_hash`
+const shiftColumns = `id, actor_id, actor_name, opened_at, opening_float, currency, closed_at, closed_by, counted_cash,
+	head_seq, head_hash, open_seq`
 
 func scanShift(sc scanner) (app.Shift, error) {
 	var (
@@ -24,7 +26,7 @@ func scanShift(sc scanner) (app.Shift, error) {
 		counted string
 	)
 	err := sc.Scan(&s.ID, &s.ActorID, &s.ActorName, &opened, &s.OpeningFloat, &s.Currency, &closed, &s.ClosedBy,
-		&counted, &s.HeadSeq, &s.HeadHash)
+		&counted, &s.HeadSeq, &s.HeadHash, &s.OpenSeq)
 	if err != nil {
 		return s, err
 	}
@@ -69,10 +71,14 @@ func (db *DB) OpenShift(ctx context.Context, actor app.Actor, o app.ShiftOpening
 		if err != nil {
 			return err
 		}
+		head, _, err := db.ledgerHead(ctx, tx)
+		if err != nil {
+			return err
+		}
 		s = app.Shift{ID: id, ActorID: actor.ID, ActorName: actor.Name, OpenedAt: now,
-			OpeningFloat: o.OpeningFloat, Currency: o.Currency}
-		_, err = tx.ExecContext(ctx, `INSERT INTO shifts (id, actor_id, actor_name, opened_at, opening_float, currency)
-			VALUES (?, ?, ?, ?, ?, ?)`, s.ID, s.ActorID, s.ActorName, micros(now), s.OpeningFloat, s.Currency)
+			OpeningFloat: o.OpeningFloat, Currency: o.Currency, OpenSeq: head}
+		_, err = tx.ExecContext(ctx, `INSERT INTO shifts (id, actor_id, actor_name, opened_at, opening_float, currency, open_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, s.ID, s.ActorID, s.ActorName, micros(now), s.OpeningFloat, s.Currency, head)
 		return err
 	})
 	return s, err
@@ -174,7 +180,14 @@ func shiftReport(ctx context.Context, tx *sql.Tx, s app.Shift) (app.ZReport, err
 		}
 		return totals[cur]
 	}
-	err := queryEach(ctx, tx, `SELECT `+ledgerColumns+` FROM ledger WHERE shift_id = ? ORDER BY seq`, func(sc scanner) error {
+	last := int64(math.MaxInt64) // an open shift: up to now
+	if !s.Open() {
+		last = s.HeadSeq
+	}
+	// A shift's entries come after the ledger's head when it opened and
+	// not after its head when it closed: a range of the primary key.
+	err := queryEach(ctx, tx, `SELECT `+ledgerColumns+` FROM ledger WHERE seq > ? AND seq <= ? AND shift_id = ?
+		ORDER BY seq`, func(sc scanner) error {
 		e, err := scanLedgerEntry(sc)
 		if err != nil {
 			return err
@@ -193,7 +206,7 @@ func shiftReport(ctx context.Context, tx *sql.Tx, s app.Shift) (app.ZReport, err
 		l.Add(e)
 		total(e.Currency).Add(e)
 		return nil
-	}, s.ID)
+	}, s.OpenSeq, last, s.ID)
 	if err != nil {
 		return rep, err
 	}

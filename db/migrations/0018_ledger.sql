@@ -25,7 +25,7 @@ CREATE TABLE ledger (
 CREATE INDEX ledger_shift ON ledger (shift_id, seq) WHERE shift_id != '';
 -- No index on at or coupon_id: each one made appending a sale some 20 %
 -- dearer (BenchmarkSale). Reports and voids scan the ledger instead;
--- entries are in time order by seq.
+-- entries are in time order by seq. (0023 drops ledger_shift too.)
 
 CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
 BEGIN
