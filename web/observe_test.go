@@ -2,16 +2,12 @@ package web_test
 
 import (
 	"database/sql"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +17,7 @@ import (
 
 	"gatehouse/app"
 	"gatehouse/db"
+	"gatehouse/internal/exposition"
 	"gatehouse/scheduler"
 	"gatehouse/web"
 )
@@ -245,7 +242,7 @@ func TestReadyzWhenTheDatabaseIsNotWritable(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 }
 
-// TestMetricsFromLoopback: the exposition counts requests by route
+// TestMetricsFromLoopback: the exposition.Exposition counts requests by route
 // pattern (never the raw path) and status, and holds the scheduler's
 // figures from the same registry.
 func TestMetricsFromLoopback(t *testing.T) {
@@ -282,16 +279,16 @@ func TestMetricsFromLoopback(t *testing.T) {
 		`gatehouse_schedule_runs_total`:     0,
 		`gatehouse_schedule_failures_total`: 0,
 	} {
-		wantSample(t, got.samples, key, want)
+		wantSample(t, got.Samples, key, want)
 	}
-	wantBuckets(t, got, "gatehouse_http_request_duration_seconds", []string{`method="GET"`, `route="/captive/sites"`},
+	exposition.WantBuckets(t, got, "gatehouse_http_request_duration_seconds", []string{`method="GET"`, `route="/captive/sites"`},
 		[]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})
 	// The site's figures, read from the store: one state of three is
 	// the current one.
 	states := 0.0
 	for _, st := range []string{app.SiteUnknown, app.SiteOnline, app.SiteOffline} {
 		key := `gatehouse_site_state{site="` + siteID + `",state="` + st + `"}`
-		v, ok := got.samples[key]
+		v, ok := got.Samples[key]
 		if !ok {
 			t.Errorf("/metrics lacks %s", key)
 		}
@@ -302,7 +299,7 @@ func TestMetricsFromLoopback(t *testing.T) {
 	}
 	for _, key := range []string{`gatehouse_reconcile_lag_seconds{site="` + siteID + `"}`,
 		`gatehouse_router_drift_total{site="` + siteID + `"}`} {
-		if _, ok := got.samples[key]; !ok {
+		if _, ok := got.Samples[key]; !ok {
 			t.Errorf("/metrics lacks %s", key)
 		}
 	}
@@ -317,14 +314,14 @@ func TestMetricsFromLoopback(t *testing.T) {
 		"gatehouse_coupons_issued":                "gauge",
 		"gatehouse_coupons_redeemed":              "gauge",
 	} {
-		if got.types[family] != kind {
-			t.Errorf("# TYPE %s = %q, want %s", family, got.types[family], kind)
+		if got.Types[family] != kind {
+			t.Errorf("# TYPE %s = %q, want %s", family, got.Types[family], kind)
 		}
 	}
 	// The Go runtime and process metrics follow.
 	for _, key := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_cpu_seconds_total",
 		"process_resident_memory_bytes", "process_open_fds"} {
-		if _, ok := got.samples[key]; !ok {
+		if _, ok := got.Samples[key]; !ok {
 			t.Errorf("/metrics lacks %s", key)
 		}
 	}
@@ -334,14 +331,14 @@ func TestMetricsFromLoopback(t *testing.T) {
 
 	// The scrape itself was counted, under its own pattern.
 	r = e.call(http.MethodGet, "/metrics", "", nil)
-	wantSample(t, parseMetrics(t, r).samples, `gatehouse_http_requests_total{code="200",method="GET",route="/metrics"}`, 1)
+	wantSample(t, parseMetrics(t, r).Samples, `gatehouse_http_requests_total{code="200",method="GET",route="/metrics"}`, 1)
 }
 
 // parseMetrics parses a /metrics answer, failing on anything a scraper
 // would refuse.
-func parseMetrics(t *testing.T, r response) exposition {
+func parseMetrics(t *testing.T, r response) exposition.Exposition {
 	t.Helper()
-	e, err := parseExposition(string(r.body))
+	e, err := exposition.Parse(string(r.body))
 	if err != nil {
 		t.Fatalf("/metrics: %v\n%s", err, r.body)
 	}
@@ -360,227 +357,7 @@ func wantSample(t testing.TB, got map[string]float64, key string, want float64) 
 	}
 }
 
-// The exposition parser is the same as scheduler/metrics_test.go's.
-
-// exposition is a Prometheus text exposition, parsed.
-type exposition struct {
-	// samples are the values by name and labels, as `name{k="v",...}`
-	// with the labels sorted (just `name` without labels); histograms
-	// give their _bucket, _sum and _count series.
-	samples map[string]float64
-	// types are the TYPE lines by family.
-	types map[string]string
-}
-
-// parseExposition reads the text format strictly enough to catch what a
-// scraper refuses: a malformed line or name, a sample twice, a second
-// TYPE line for a family or one after its samples, or a family whose
-// lines are not together.
-func parseExposition(text string) (exposition, error) {
-	e := exposition{samples: map[string]float64{}, types: map[string]string{}}
-	seen := map[string]bool{}    // families that have had a line
-	sampled := map[string]bool{} // families that have had a sample
-	current := ""                // the family of the line before
-	for n, line := range strings.Split(text, "\n") {
-		if line == "" {
-			continue
-		}
-		fail := func(why string) (exposition, error) {
-			return exposition{}, fmt.Errorf("line %d %q: %s", n+1, line, why)
-		}
-		var family string
-		if rest, ok := strings.CutPrefix(line, "#"); ok {
-			f := strings.Fields(rest)
-			if len(f) < 2 || (f[0] != "TYPE" && f[0] != "HELP") {
-				continue // a plain comment
-			}
-			family = f[1]
-			if !metricName.MatchString(family) {
-				return fail("bad metric name")
-			}
-			if f[0] == "TYPE" {
-				if len(f) != 3 || !slices.Contains([]string{"counter", "gauge", "histogram", "summary", "untyped"}, f[2]) {
-					return fail("bad TYPE line")
-				}
-				if _, dup := e.types[family]; dup {
-					return fail("second TYPE line for " + family)
-				}
-				if sampled[family] {
-					return fail("TYPE line after samples of " + family)
-				}
-				e.types[family] = f[2]
-			}
-		} else {
-			name, labels, value, err := parseSample(line)
-			if err != nil {
-				return fail(err.Error())
-			}
-			family = familyOf(name, e.types)
-			key := name
-			if len(labels) > 0 {
-				slices.Sort(labels)
-				key += "{" + strings.Join(labels, ",") + "}"
-			}
-			if _, dup := e.samples[key]; dup {
-				return fail("second sample " + key)
-			}
-			e.samples[key] = value
-			sampled[family] = true
-		}
-		if family != current && seen[family] {
-			return fail("lines of " + family + " are not together")
-		}
-		seen[family], current = true, family
-	}
-	return e, nil
-}
-
-var (
-	metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
-	labelName  = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-)
-
-// familyOf is the family a sample belongs to: a histogram's or a
-// summary's _bucket, _sum and _count series are the family's.
-func familyOf(name string, types map[string]string) string {
-	for _, suffix := range []string{"_bucket", "_sum", "_count"} {
-		if base, ok := strings.CutSuffix(name, suffix); ok {
-			if t := types[base]; t == "histogram" || (t == "summary" && suffix != "_bucket") {
-				return base
-			}
-		}
-	}
-	return name
-}
-
-// parseSample parses `name{k="v",...} value [timestamp]`; the labels come
-// back as k="v" with Go quoting.
-func parseSample(line string) (name string, labels []string, value float64, err error) {
-	i := strings.IndexAny(line, "{ ")
-	if i < 0 {
-		return "", nil, 0, errors.New("no value")
-	}
-	name, rest := line[:i], line[i:]
-	if !metricName.MatchString(name) {
-		return "", nil, 0, errors.New("bad metric name")
-	}
-	if rest[0] == '{' {
-		rest = rest[1:]
-		names := map[string]bool{}
-		for {
-			rest = strings.TrimLeft(rest, " ")
-			if r, ok := strings.CutPrefix(rest, "}"); ok {
-				rest = r
-				break
-			}
-			eq := strings.Index(rest, `="`)
-			if eq < 0 {
-				return "", nil, 0, errors.New("bad label")
-			}
-			lname := strings.TrimSpace(rest[:eq])
-			if !labelName.MatchString(lname) || names[lname] {
-				return "", nil, 0, fmt.Errorf("bad or repeated label name %q", lname)
-			}
-			names[lname] = true
-			rest = rest[eq+2:]
-			var v strings.Builder
-			for {
-				if rest == "" {
-					return "", nil, 0, errors.New("unterminated label value")
-				}
-				c := rest[0]
-				rest = rest[1:]
-				if c == '"' {
-					break
-				}
-				if c == '\\' {
-					if rest == "" {
-						return "", nil, 0, errors.New("unterminated label value")
-					}
-					switch rest[0] {
-					case 'n':
-						v.WriteByte('\n')
-					case '\\', '"':
-						v.WriteByte(rest[0])
-					default:
-						return "", nil, 0, errors.New("bad escape in label value")
-					}
-					rest = rest[1:]
-					continue
-				}
-				v.WriteByte(c)
-			}
-			labels = append(labels, fmt.Sprintf("%s=%q", lname, v.String()))
-			rest = strings.TrimLeft(rest, " ")
-			if r, ok := strings.CutPrefix(rest, ","); ok {
-				rest = r
-			} else if !strings.HasPrefix(rest, "}") {
-				return "", nil, 0, errors.New("no comma between labels")
-			}
-		}
-	}
-	fields := strings.Fields(rest)
-	if len(fields) != 1 && len(fields) != 2 {
-		return "", nil, 0, errors.New("want a value and at most a timestamp")
-	}
-	if value, err = strconv.ParseFloat(fields[0], 64); err != nil {
-		return "", nil, 0, fmt.Errorf("bad value: %v", err)
-	}
-	return name, labels, value, nil
-}
-
-// wantBuckets fails unless the histogram series of family with labels
-// (k="v" each) has buckets at exactly bounds and +Inf, each counting at
-// least the one before, and its +Inf bucket counts as many as _count.
-func wantBuckets(t testing.TB, e exposition, family string, labels []string, bounds []float64) {
-	t.Helper()
-	key := func(name string, more ...string) string {
-		l := append(slices.Clone(labels), more...)
-		slices.Sort(l)
-		return name + "{" + strings.Join(l, ",") + "}"
-	}
-	var les []string
-	for _, b := range bounds {
-		les = append(les, strconv.FormatFloat(b, 'g', -1, 64))
-	}
-	les = append(les, "+Inf")
-	prev := 0.0
-	for _, le := range les {
-		k := key(family+"_bucket", `le="`+le+`"`)
-		v, ok := e.samples[k]
-		if !ok {
-			t.Fatalf("%s: missing from the scrape", k)
-		}
-		if v < prev {
-			t.Fatalf("%s = %v, less than the bucket before (%v)", k, v, prev)
-		}
-		prev = v
-	}
-	if count := e.samples[key(family+"_count")]; prev != count {
-		t.Fatalf("%s: +Inf bucket %v, _count %v", family, prev, count)
-	}
-	// No bucket of that series at another bound.
-	series := key(family + "_bucket")
-	n := 0
-	for k := range e.samples {
-		name, rest, ok := strings.Cut(k, "{")
-		if !ok || name != family+"_bucket" {
-			continue
-		}
-		var others []string
-		for _, l := range strings.Split(strings.TrimSuffix(rest, "}"), ",") {
-			if !strings.HasPrefix(l, "le=") {
-				others = append(others, l)
-			}
-		}
-		if name+"{"+strings.Join(others, ",")+"}" == series {
-			n++
-		}
-	}
-	if n != len(les) {
-		t.Fatalf("%s has %d buckets, want %d (%v)", series, n, len(les), les)
-	}
-}
+// The exposition.Exposition parser is the same as scheduler/metrics_test.go's.
 
 // scrapeFrom asks for /metrics straight from the handler, as a client at
 // remoteAddr, and checks the answer against the contract.
@@ -623,8 +400,8 @@ func TestWithoutRegistry(t *testing.T) {
 	r := e.call(http.MethodGet, "/metrics", "", nil)
 	wantStatus(t, r, http.StatusOK)
 	got := parseMetrics(t, r)
-	wantSample(t, got.samples, `gatehouse_http_requests_total{code="200",method="GET",route="/readyz"}`, 1)
-	if _, ok := got.samples["process_resident_memory_bytes"]; !ok {
+	wantSample(t, got.Samples, `gatehouse_http_requests_total{code="200",method="GET",route="/readyz"}`, 1)
+	if _, ok := got.Samples["process_resident_memory_bytes"]; !ok {
 		t.Fatalf("/metrics without a set lacks the process metrics:\n%s", r.body)
 	}
 }
