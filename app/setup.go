@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -91,12 +90,36 @@ const (
 )
 
 // SetupStep is one line of a site's setup checklist: whether it is done,
-// what gatehouse saw, and how to fix it when it is not.
+// what gatehouse saw, and how to fix it when it is not. The sentences are
+// Texts so the admin page can word them in its reader's language.
 type SetupStep struct {
 	ID     string
 	OK     bool
-	Detail string
-	Fix    string
+	Detail []Text
+	// Fix is what to do by hand, empty when nothing is left to do.
+	Fix []Text
+	// Commands are RouterOS terminal lines the fix asks to paste; they
+	// follow the fix's first sentence.
+	Commands []string
+}
+
+// DetailEnglish is what gatehouse saw, in English.
+func (s SetupStep) DetailEnglish() string { return EnglishOf(s.Detail) }
+
+// FixEnglish is the fix in English: its first sentence, then each command
+// on a line of its own, then the rest; "" when there is no fix.
+func (s SetupStep) FixEnglish() string {
+	if len(s.Fix) == 0 {
+		return ""
+	}
+	if len(s.Commands) == 0 {
+		return EnglishOf(s.Fix)
+	}
+	out := s.Fix[0].English() + "\n" + strings.Join(s.Commands, "\n")
+	if rest := EnglishOf(s.Fix[1:]); rest != "" {
+		out += "\n" + rest
+	}
+	return out
 }
 
 // SetupFacts is what the checklist is built from: the stored site, what
@@ -145,8 +168,8 @@ func SetupChecklist(f SetupFacts) []SetupStep {
 	steps := []SetupStep{apiStep(f)}
 	if f.RouterErr != nil {
 		for _, id := range []string{StepHotspotServer, StepLoginPage, StepLoginMethod, StepWalledGarden, StepTestLogin} {
-			steps = append(steps, SetupStep{ID: id, Detail: "Not checked: gatehouse cannot read the router.",
-				Fix: "Fix the API step first."})
+			steps = append(steps, SetupStep{ID: id, Detail: []Text{T("check.not_checked_router")},
+				Fix: []Text{T("check.fix_api_first")}})
 		}
 		return steps
 	}
@@ -156,24 +179,30 @@ func SetupChecklist(f SetupFacts) []SetupStep {
 	return steps
 }
 
+// notCheckedWithoutServer is a step that needs a hotspot server first.
+func notCheckedWithoutServer(id string) SetupStep {
+	return SetupStep{ID: id, Detail: []Text{T("check.not_checked_server")}, Fix: []Text{T("check.fix_server_first")}}
+}
+
 // apiStep: gatehouse reaches the router's API and logs in.
 func apiStep(f SetupFacts) SetupStep {
 	st := SetupStep{ID: StepAPI}
 	if f.RouterErr == nil {
 		st.OK = true
-		st.Detail = fmt.Sprintf("Logged in to %s as %s.", f.Site.Host, f.Site.Username)
+		st.Detail = []Text{T("check.api_ok", "host", f.Site.Host, "user", f.Site.Username)}
 		if v := f.Site.Status.RouterOSVersion; v != "" {
-			st.Detail += " RouterOS " + v + "."
+			st.Detail = append(st.Detail, T("check.api_version", "version", v))
 		}
 		return st
 	}
-	st.Detail = "gatehouse cannot use the router's API: " + f.RouterErr.Error()
-	st.Fix = apiFix(f)
+	st.Detail = []Text{T("check.api_failed", "error", f.RouterErr.Error())}
+	st.Fix, st.Commands = apiFix(f)
 	return st
 }
 
-// apiFix is the RouterOS commands that let gatehouse in.
-func apiFix(f SetupFacts) string {
+// apiFix is how to let gatehouse in: the RouterOS commands and what to
+// check in them.
+func apiFix(f SetupFacts) ([]Text, []string) {
 	service := "api"
 	if f.Site.TLS {
 		service = "api-ssl"
@@ -182,22 +211,21 @@ func apiFix(f SetupFacts) string {
 	if u, err := url.Parse(f.BaseURL); err == nil {
 		host = u.Hostname()
 	}
-	addr, note := "<gatehouse's address>", ""
+	addr, note := "<gatehouse's address>", T("check.api_fix_no_address", "host", host)
 	if a, err := netip.ParseAddr(host); err == nil {
 		addr = a.String()
-		note = fmt.Sprintf("%s is the host of server.base_url; gatehouse cannot know the address the router sees it by, so change it if that differs (NAT, a second network card).", addr)
-	} else {
-		note = fmt.Sprintf("server.base_url names %q, not an address; put the address the router sees gatehouse by in its place.", host)
+		note = T("check.api_fix_address", "address", addr)
 	}
 	user := f.Site.Username
 	if user == "" {
 		user = "gatehouse"
 	}
-	return "In the router's terminal (Winbox > New Terminal), paste:\n" +
-		"/user group add name=gatehouse policy=api,read,write,sensitive\n" +
-		"/user add name=" + user + " group=gatehouse password=\"<the password set for this site>\"\n" +
-		"/ip service set " + service + " address=" + addr + "/32 disabled=no\n" + note +
-		" Check that the site's host, port and TLS setting match the router."
+	commands := []string{
+		"/user group add name=gatehouse policy=api,read,write,sensitive",
+		"/user add name=" + user + " group=gatehouse password=\"<the password set for this site>\"",
+		"/ip service set " + service + " address=" + addr + "/32 disabled=no",
+	}
+	return []Text{T("check.api_fix"), note, T("check.api_fix_match")}, commands
 }
 
 func serverStep(f SetupFacts, inUse []HotspotServer) SetupStep {
@@ -208,22 +236,19 @@ func serverStep(f SetupFacts, inUse []HotspotServer) SetupStep {
 	}
 	switch {
 	case len(f.Servers) == 0:
-		st.Detail = "The router has no hotspot server."
-		st.Fix = "Set up the hotspot on the guest interface: IP > Hotspot > Hotspot Setup in Winbox, or /ip hotspot setup in the terminal. Then choose the server in this site's settings."
+		st.Detail, st.Fix = []Text{T("check.server_none")}, []Text{T("check.server_none_fix")}
 	case len(inUse) == 0:
-		st.Detail = fmt.Sprintf("The site names hotspot server %q; the router has %s.", f.Site.HotspotServer, strings.Join(names, ", "))
-		st.Fix = "Edit the site and choose one of the router's hotspot servers."
+		st.Detail = []Text{T("check.server_unknown", "server", f.Site.HotspotServer, "servers", strings.Join(names, ", "))}
+		st.Fix = []Text{T("check.server_unknown_fix")}
 	case f.Site.HotspotServer == "all" || f.Site.HotspotServer == "":
 		st.OK = true
-		st.Detail = "All of the router's hotspot servers: " + strings.Join(names, ", ") + "."
+		st.Detail = []Text{T("check.server_all", "servers", strings.Join(names, ", "))}
+	case inUse[0].Disabled:
+		st.Detail = []Text{T("check.server_disabled", "server", inUse[0].Name)}
+		st.Fix = []Text{T("check.server_disabled_fix", "command", "/ip hotspot enable "+inUse[0].Name)}
 	default:
 		st.OK = true
-		st.Detail = fmt.Sprintf("Hotspot server %s (profile %s).", inUse[0].Name, inUse[0].Profile)
-		if inUse[0].Disabled {
-			st.OK = false
-			st.Detail = fmt.Sprintf("Hotspot server %s is disabled on the router.", inUse[0].Name)
-			st.Fix = "Enable it: /ip hotspot enable " + inUse[0].Name
-		}
+		st.Detail = []Text{T("check.server_one", "server", inUse[0].Name, "profile", inUse[0].Profile)}
 	}
 	return st
 }
@@ -231,37 +256,33 @@ func serverStep(f SetupFacts, inUse []HotspotServer) SetupStep {
 func loginPageStep(f SetupFacts, inUse []HotspotServer) SetupStep {
 	st := SetupStep{ID: StepLoginPage}
 	if len(f.Instances) == 0 {
-		st.Detail = "No portal uses this site yet."
-		st.Fix = "Create a portal (Portals > New) and tick this site; then install its login page."
+		st.Detail, st.Fix = []Text{T("check.page_no_portal")}, []Text{T("check.page_no_portal_fix")}
 		return st
 	}
 	if len(inUse) == 0 {
-		st.Detail = "Not checked: no hotspot server."
-		st.Fix = "Fix the hotspot server step first."
-		return st
+		return notCheckedWithoutServer(StepLoginPage)
 	}
-	var bad []string
+	var bad []Text
 	var good []string
 	for _, path := range loginPagePaths(inUse) {
 		file, ok := f.LoginPages[path]
 		switch {
 		case !ok:
-			bad = append(bad, path+" is missing")
+			bad = append(bad, T("check.page_missing", "file", path))
 		case isOurs(file.Contents, f.BaseURL, f.Instances, f.Site.ID):
 			good = append(good, path)
 		case strings.Contains(file.Contents, "/portal/") && strings.Contains(file.Contents, "site="+f.Site.ID):
-			bad = append(bad, path+" is gatehouse's but points at another address (an old server.base_url?)")
+			bad = append(bad, T("check.page_old_address", "file", path))
 		default:
-			bad = append(bad, path+" is not gatehouse's (RouterOS's own page or another one)")
+			bad = append(bad, T("check.page_foreign", "file", path))
 		}
 	}
 	if len(bad) == 0 {
 		st.OK = true
-		st.Detail = "gatehouse's login page is installed: " + strings.Join(good, ", ") + "."
+		st.Detail = []Text{T("check.page_installed", "files", strings.Join(good, ", "))}
 		return st
 	}
-	st.Detail = strings.Join(bad, "; ") + "."
-	st.Fix = "Press \"Install login page\": the router downloads it from gatehouse (/tool/fetch) into its hotspot directory. Or download login.html from the portal's page and upload it to the router's hotspot directory (Winbox > Files)."
+	st.Detail, st.Fix = bad, []Text{T("check.page_fix")}
 	return st
 }
 
@@ -290,12 +311,10 @@ func isOurs(contents, baseURL string, instances []string, siteID string) bool {
 }
 
 func loginMethodStep(inUse []HotspotServer) SetupStep {
-	st := SetupStep{ID: StepLoginMethod}
 	if len(inUse) == 0 {
-		st.Detail = "Not checked: no hotspot server."
-		st.Fix = "Fix the hotspot server step first."
-		return st
+		return notCheckedWithoutServer(StepLoginMethod)
 	}
+	st := SetupStep{ID: StepLoginMethod}
 	var none, chapOnly, pap []string
 	seen := map[string]bool{}
 	for _, s := range inUse {
@@ -314,15 +333,15 @@ func loginMethodStep(inUse []HotspotServer) SetupStep {
 	}
 	switch {
 	case len(none) > 0:
-		st.Detail = "Server profile " + strings.Join(none, ", ") + " allows neither http-pap nor http-chap: guests cannot log in with a code."
-		st.Fix = "Press \"Enable PAP\" (adds http-pap to the profile's login-by and keeps the methods it has)."
+		st.Detail = []Text{T("check.method_none", "profiles", strings.Join(none, ", "))}
+		st.Fix = []Text{T("check.method_none_fix")}
 	case len(chapOnly) > 0:
 		st.OK = true
-		st.Detail = "Server profile " + strings.Join(chapOnly, ", ") + " allows http-chap only: the portal works, but a card's QR code cannot log in through the hotspot's own login URL, which needs http-pap."
-		st.Fix = "Optional: press \"Enable PAP\" (adds http-pap and keeps the methods the profile has)."
+		st.Detail = []Text{T("check.method_chap_only", "profiles", strings.Join(chapOnly, ", "))}
+		st.Fix = []Text{T("check.method_chap_fix")}
 	default:
 		st.OK = true
-		st.Detail = "Server profile " + strings.Join(pap, ", ") + " allows http-pap."
+		st.Detail = []Text{T("check.method_pap", "profiles", strings.Join(pap, ", "))}
 	}
 	var noMACCookie []string
 	for _, s := range inUse {
@@ -331,10 +350,9 @@ func loginMethodStep(inUse []HotspotServer) SetupStep {
 		}
 	}
 	if st.OK && len(noMACCookie) > 0 {
-		st.Detail += " Returning guests must type their code again once the browser's cookie is gone: " +
-			strings.Join(noMACCookie, ", ") + " has no mac-cookie in login-by."
-		st.Fix = strings.TrimSpace(st.Fix + " Optional: add mac-cookie to the profile's login-by (/ip hotspot profile set " +
-			noMACCookie[0] + " login-by=...,mac-cookie); gatehouse's user profiles keep RouterOS' add-mac-cookie=yes.")
+		st.Detail = append(st.Detail, T("check.method_no_cookie", "profiles", strings.Join(noMACCookie, ", ")))
+		st.Fix = append(st.Fix, T("check.method_cookie_fix",
+			"command", "/ip hotspot profile set "+noMACCookie[0]+" login-by=...,mac-cookie"))
 	}
 	return st
 }
@@ -344,57 +362,55 @@ func gardenStep(f SetupFacts) SetupStep {
 	stat := f.Site.Status
 	switch {
 	case stat.LastError != "":
-		st.Detail = "The last sync failed: " + stat.LastError
-		st.Fix = "Press \"Sync now\"; if the router still refuses a row, the error names it."
+		st.Detail = []Text{T("check.sync_failed", "error", stat.LastError)}
+		st.Fix = []Text{T("check.sync_failed_fix")}
 	case stat.LastSyncAt == nil:
-		st.Detail = "gatehouse has not synced this router yet."
-		st.Fix = "Press \"Sync now\"."
+		st.Detail, st.Fix = []Text{T("check.sync_never")}, []Text{T("check.sync_never_fix")}
 	default:
 		st.OK = true
-		st.Detail = "gatehouse's walled garden rows and hotspot users are in place (last sync " + stat.LastSyncAt.UTC().Format(time.RFC3339) + ")."
+		st.Detail = []Text{T("check.sync_ok", "at", stat.LastSyncAt.UTC().Format(time.RFC3339))}
 	}
 	return st
 }
 
 func testLoginStep(f SetupFacts) SetupStep {
-	st := SetupStep{ID: StepTestLogin, Fix: "Press \"Test login\"."}
-	t := f.TestLogin
-	switch {
+	st := SetupStep{ID: StepTestLogin}
+	switch t := f.TestLogin; {
 	case t == nil:
-		st.Detail = "No test login since gatehouse started."
+		st.Detail, st.Fix = []Text{T("check.test_none")}, []Text{T("check.test_fix")}
 	case t.OK():
-		st.OK, st.Fix = true, ""
-		st.Detail = t.Summary()
+		st.OK, st.Detail = true, t.Summary()
 	default:
-		st.Detail = t.Summary()
-		st.Fix = "Press \"Test login\" again after fixing what the router refused."
+		st.Detail, st.Fix = t.Summary(), []Text{T("check.test_again_fix")}
 	}
 	return st
 }
 
-// Summary says in one sentence what the test login did.
-func (t TestLogin) Summary() string {
+// Summary says what the test login did: one sentence, and the router's
+// refusal when there was one.
+func (t TestLogin) Summary() []Text {
 	at := t.At.UTC().Format(time.RFC3339)
 	if t.OK() {
-		s := fmt.Sprintf("At %s the router accepted test user %s on server %s", at, t.User, t.Server)
 		if t.Device != "" {
-			s += " and logged in device " + t.Device + " with it"
+			return []Text{T("check.test_ok_device", "at", at, "user", t.User, "server", t.Server, "device", t.Device)}
 		}
-		return s + "; the user is removed again."
+		return []Text{T("check.test_ok", "at", at, "user", t.User, "server", t.Server)}
 	}
-	s := fmt.Sprintf("At %s the test login failed", at)
+	var out []Text
 	switch {
 	case !t.Created:
-		s += " creating the test user"
+		out = append(out, T("check.test_failed_create", "at", at))
 	case !t.Found:
-		s += ": the router did not list the test user"
+		out = append(out, T("check.test_failed_list", "at", at))
 	case t.Device != "" && !t.LoggedIn:
-		s += " logging in device " + t.Device
+		out = append(out, T("check.test_failed_device", "at", at, "device", t.Device))
 	case !t.Removed:
-		s += " removing the test user (the next sync removes it)"
+		out = append(out, T("check.test_failed_remove", "at", at))
+	default:
+		out = append(out, T("check.test_failed", "at", at))
 	}
 	if t.Error != "" {
-		s += ": " + t.Error
+		out = append(out, T("check.test_router_said", "error", t.Error))
 	}
-	return s + "."
+	return out
 }

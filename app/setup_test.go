@@ -48,7 +48,7 @@ func TestSetupChecklist(t *testing.T) {
 			map[string]bool{StepHotspotServer: false}, map[string]string{StepHotspotServer: "/ip hotspot setup"}},
 		{"failed test", SetupFacts{Site: site, BaseURL: base, Servers: []HotspotServer{pap},
 			TestLogin: &TestLogin{Server: "all", At: synced, Error: "router says: input does not match any value of server"}},
-			map[string]bool{StepTestLogin: false}, map[string]string{StepTestLogin: "creating the test user: router says"}},
+			map[string]bool{StepTestLogin: false}, map[string]string{StepTestLogin: "creating the test user. The router said: router says"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			steps := SetupChecklist(tc.f)
@@ -58,18 +58,19 @@ func TestSetupChecklist(t *testing.T) {
 			got := map[string]SetupStep{}
 			for _, s := range steps {
 				got[s.ID] = s
+				checkTexts(t, s.ID, append(append([]Text{}, s.Detail...), s.Fix...))
 			}
 			for id, ok := range tc.want {
 				if got[id].OK != ok {
 					t.Errorf("%s ok = %v, want %v: %+v", id, got[id].OK, ok, got[id])
 				}
-				if !got[id].OK && got[id].Fix == "" {
+				if !got[id].OK && len(got[id].Fix) == 0 {
 					t.Errorf("%s is not done and has no fix", id)
 				}
 			}
 			for id, text := range tc.says {
-				if s := got[id]; !strings.Contains(s.Detail+"\n"+s.Fix, text) {
-					t.Errorf("%s says %q / %q, want %q in it", id, s.Detail, s.Fix, text)
+				if s := got[id]; !strings.Contains(s.DetailEnglish()+"\n"+s.FixEnglish(), text) {
+					t.Errorf("%s says %q / %q, want %q in it", id, s.DetailEnglish(), s.FixEnglish(), text)
 				}
 			}
 		})
@@ -81,12 +82,43 @@ func TestSetupChecklist(t *testing.T) {
 func TestLoginMethodMACCookieHint(t *testing.T) {
 	without := HotspotServer{Name: "hotspot1", Profile: "hsprof1", LoginBy: []string{"cookie", "http-pap"}}
 	st := loginMethodStep([]HotspotServer{without})
-	if !st.OK || !strings.Contains(st.Detail, "hsprof1 has no mac-cookie") || !strings.Contains(st.Fix, "mac-cookie") {
+	if !st.OK || !strings.Contains(st.DetailEnglish(), "hsprof1 has no mac-cookie") || !strings.Contains(st.FixEnglish(), "mac-cookie") {
 		t.Errorf("without mac-cookie: %+v", st)
 	}
 	with := without
 	with.LoginBy = []string{"cookie", "http-pap", "mac-cookie"}
-	if st := loginMethodStep([]HotspotServer{with}); !st.OK || strings.Contains(st.Detail, "mac-cookie") || st.Fix != "" {
+	if st := loginMethodStep([]HotspotServer{with}); !st.OK || strings.Contains(st.DetailEnglish(), "mac-cookie") || len(st.Fix) != 0 {
 		t.Errorf("with mac-cookie: %+v", st)
+	}
+}
+
+// checkTexts fails for a Text the admin page could not word: a key without
+// an English template (and so, by the catalogue test, in no language) or a
+// template param left unfilled.
+func checkTexts(t *testing.T, where string, texts []Text) {
+	t.Helper()
+	for _, x := range texts {
+		if _, ok := EnglishTexts[x.Key]; !ok {
+			t.Errorf("%s: key %q has no English template", where, x.Key)
+		}
+		if s := x.English(); strings.ContainsAny(s, "{}") {
+			t.Errorf("%s: %q leaves a placeholder: %q", where, x.Key, s)
+		}
+	}
+}
+
+// A param is put in once: a value that looks like a placeholder stays as
+// it is, and a param the template does not name is ignored.
+func TestTextEnglish(t *testing.T) {
+	got := T("check.api_ok", "host", "{user}", "user", "ops", "extra", "x").English()
+	if want := "Logged in to {user} as ops."; got != want {
+		t.Errorf("English() = %q, want %q", got, want)
+	}
+	if got := T("no.such.key").English(); got != "no.such.key" {
+		t.Errorf("unknown key = %q", got)
+	}
+	sum := TestLogin{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Error: "failure: no such item"}.Summary()
+	if got := EnglishOf(sum); got != "At 2026-01-02T03:04:05Z the test login failed creating the test user. The router said: failure: no such item" {
+		t.Errorf("summary = %q", got)
 	}
 }

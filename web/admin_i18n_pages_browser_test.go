@@ -64,7 +64,10 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 		{uiShot{name: "de-site-setup", hash: "#/sites/" + site, ready: ".setup-list",
 			prep: `document.querySelector(".setup").parentElement.scrollIntoView()`}, "Lobby",
 			[]string{"Verbindung testen", "Einrichtungs-Checkliste", "von 6 Schritten erledigt", "Anmeldeseite installieren",
-				"Walled Garden", "Eintrag hinzufügen", "Router löschen"}},
+				"Walled Garden", "Eintrag hinzufügen", "Router löschen",
+				// The checklist's sentences the server wrote as keys and params.
+				"erlaubt weder http-pap noch http-chap", "Klicken Sie auf „PAP aktivieren“", "(letzter Abgleich: ",
+				"Keine Testanmeldung seit dem Start von gatehouse."}},
 		{uiShot{name: "de-schedules", hash: "#/schedules?instance=" + inst, ready: ".schedule"}, "Zeitpläne",
 			[]string{"Jeden Montag um 07:30 (Europe/Berlin)", "25 Codes", "Nächster Stapel", "Jetzt ausführen",
 				"Signierten Link kopieren"}},
@@ -132,6 +135,13 @@ func TestAdminI18nPagesBrowser(t *testing.T) {
 		}
 	}
 	uiResize(t, ctx, [2]int64{1280, 800})
+	// The checklist's sentences are German too, its date in German form.
+	uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = "#/sites/`+site+`"`), chromedp.WaitVisible(chromedp.CSS(".setup-list")))
+	if english := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".setup-detail, .setup-fix p")]
+		.map((el) => el.textContent.trim())
+		.filter((s) => /\b(Press|Not checked|Logged in|Server profile|gatehouse's|last sync|is missing|No test login)\b/.test(s) || /\d{4}-\d\d-\d\dT/.test(s))`)); len(english) > 0 {
+		t.Errorf("the setup checklist shows English: %q", english)
+	}
 	// No English left on the pages' headings and buttons.
 	for _, p := range pages {
 		uiStep(t, ctx, chromedp.Evaluate[chromedp.Void](`location.hash = `+jsQuote(p.shot.hash)),

@@ -19,6 +19,9 @@ type warningJSON struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Setting string `json:"setting"`
+	// Text is Message as a catalogue key (warning.<code>) and params, for
+	// the admin page to word in its reader's language.
+	Text app.Text `json:"text"`
 }
 
 // baseURLText explains a loopback base URL and what to set instead.
@@ -43,10 +46,10 @@ func (s *Server) requireGuestBaseURL(what string) error {
 func (s *Server) setupWarnings() []warningJSON {
 	out := []warningJSON{}
 	if s.loopbackBase {
+		text := app.T("warning."+ReasonBaseURLLoopback, "base_url", s.links.BaseURL,
+			"setting", "[server] base_url", "env", "GATEHOUSE_SERVER_BASE_URL")
 		out = append(out, warningJSON{Code: ReasonBaseURLLoopback, Setting: "[server] base_url",
-			Message: "Guests cannot reach gatehouse: login.html and printed cards would send them to " + s.links.BaseURL +
-				", which only this computer can open, so both are refused. Set " + baseURLSetting +
-				" to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse."})
+			Message: text.English(), Text: text})
 	}
 	return out
 }

@@ -57,4 +57,13 @@ func TestAdminBrowserLoopbackBanner(t *testing.T) {
 	if r := e.admin(http.MethodGet, "/auth/me", nil); !strings.Contains(string(r.body), "base_url_loopback") {
 		t.Errorf("/auth/me: %s", r.body)
 	}
+
+	// In the account's language, with the address and the names filled in.
+	uiAccountLang(t, e, "alice", password, "fr")
+	fr := uiTab(t, browser, 1280, 800)
+	uiSignIn(t, fr, "alice", password)
+	for _, w := range []string{"Les clients ne peuvent pas joindre gatehouse", "vers http://127.0.0.1:8080,",
+		"Réglez [server] base_url dans le fichier de configuration (ou la variable d'environnement GATEHOUSE_SERVER_BASE_URL)"} {
+		uiWait(t, fr, ".setup-banner", w)
+	}
 }

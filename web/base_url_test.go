@@ -57,11 +57,15 @@ func TestLoopbackBaseURLRefused(t *testing.T) {
 		r := e.as(role, http.MethodGet, "/auth/me", nil)
 		wantStatus(t, r, http.StatusOK)
 		var me struct {
-			Warnings []struct{ Code, Message, Setting string }
+			Warnings []struct {
+				Code, Message, Setting string
+				Text                   app.Text
+			}
 		}
 		r.json(t, &me)
 		if len(me.Warnings) != 1 || me.Warnings[0].Code != "base_url_loopback" || me.Warnings[0].Setting != "[server] base_url" ||
-			!strings.Contains(me.Warnings[0].Message, "GATEHOUSE_SERVER_BASE_URL") {
+			!strings.Contains(me.Warnings[0].Message, "GATEHOUSE_SERVER_BASE_URL") ||
+			me.Warnings[0].Text.Key != "warning.base_url_loopback" || me.Warnings[0].Text.English() != me.Warnings[0].Message {
 			t.Errorf("/auth/me as %s: warnings %+v, want base_url_loopback with the setting", role, me.Warnings)
 		}
 	}

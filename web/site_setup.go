@@ -31,12 +31,30 @@ type SiteSetupControl interface {
 	LastTestLogin(siteID string) (app.TestLogin, bool)
 }
 
-// setupStepJSON is one step of GET /captive/sites/{siteId}/setup.
+// setupStepJSON is one step of GET /captive/sites/{siteId}/setup: the
+// English words for scripts, and the same as catalogue keys and params
+// for the admin page to word in its reader's language.
 type setupStepJSON struct {
-	ID     string  `json:"id"`
-	OK     bool    `json:"ok"`
-	Detail string  `json:"detail"`
-	Fix    *string `json:"fix"`
+	ID          string     `json:"id"`
+	OK          bool       `json:"ok"`
+	Detail      string     `json:"detail"`
+	Fix         *string    `json:"fix"`
+	DetailParts []app.Text `json:"detail_parts"`
+	FixParts    []app.Text `json:"fix_parts"`
+	Commands    []string   `json:"commands"`
+}
+
+// stepJSON is the JSON of a checklist step.
+func stepJSON(st app.SetupStep) setupStepJSON {
+	out := setupStepJSON{ID: st.ID, OK: st.OK, Detail: st.DetailEnglish(), Fix: stringPtr(st.FixEnglish()),
+		DetailParts: st.Detail, FixParts: st.Fix, Commands: st.Commands}
+	if out.FixParts == nil {
+		out.FixParts = []app.Text{}
+	}
+	if out.Commands == nil {
+		out.Commands = []string{}
+	}
+	return out
 }
 
 // siteSetupJSON is the checklist of a site.
@@ -58,17 +76,19 @@ type hotspotServerJSON struct {
 
 // testLoginJSON answers POST /captive/sites/{siteId}/setup/test-login.
 type testLoginJSON struct {
-	OK       bool    `json:"ok"`
-	Summary  string  `json:"summary"`
-	User     string  `json:"user"`
-	Server   string  `json:"server"`
-	Device   *string `json:"device"`
-	Created  bool    `json:"created"`
-	Found    bool    `json:"found"`
-	LoggedIn bool    `json:"logged_in"`
-	Removed  bool    `json:"removed"`
-	Error    *string `json:"error"`
-	At       string  `json:"at"`
+	OK      bool   `json:"ok"`
+	Summary string `json:"summary"`
+	// SummaryParts is Summary as catalogue keys and params.
+	SummaryParts []app.Text `json:"summary_parts"`
+	User         string     `json:"user"`
+	Server       string     `json:"server"`
+	Device       *string    `json:"device"`
+	Created      bool       `json:"created"`
+	Found        bool       `json:"found"`
+	LoggedIn     bool       `json:"logged_in"`
+	Removed      bool       `json:"removed"`
+	Error        *string    `json:"error"`
+	At           string     `json:"at"`
 }
 
 // siteSetup serves GET /captive/sites/:siteId/setup: the site's checklist,
@@ -107,7 +127,7 @@ func (s *Server) siteSetup(w http.ResponseWriter, r *http.Request, p httprouter.
 	out := siteSetupJSON{SiteID: site.ID, OK: true, Steps: []setupStepJSON{}}
 	for _, st := range app.SetupChecklist(f) {
 		out.OK = out.OK && st.OK
-		out.Steps = append(out.Steps, setupStepJSON{ID: st.ID, OK: st.OK, Detail: st.Detail, Fix: stringPtr(st.Fix)})
+		out.Steps = append(out.Steps, stepJSON(st))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -183,7 +203,7 @@ func (s *Server) testLogin(w http.ResponseWriter, r *http.Request, p httprouter.
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, testLoginJSON{OK: t.OK(), Summary: t.Summary(), User: t.User, Server: t.Server,
+	writeJSON(w, http.StatusOK, testLoginJSON{OK: t.OK(), Summary: app.EnglishOf(t.Summary()), SummaryParts: t.Summary(), User: t.User, Server: t.Server,
 		Device: stringPtr(t.Device), Created: t.Created, Found: t.Found, LoggedIn: t.LoggedIn, Removed: t.Removed,
 		Error: stringPtr(t.Error), At: timeString(t.At)})
 }

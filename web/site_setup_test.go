@@ -44,10 +44,13 @@ func newSelfEnv(t *testing.T) *env {
 
 // setupStep is a decoded checklist step.
 type setupStep struct {
-	ID     string  `json:"id"`
-	OK     bool    `json:"ok"`
-	Detail string  `json:"detail"`
-	Fix    *string `json:"fix"`
+	ID          string     `json:"id"`
+	OK          bool       `json:"ok"`
+	Detail      string     `json:"detail"`
+	Fix         *string    `json:"fix"`
+	DetailParts []app.Text `json:"detail_parts"`
+	FixParts    []app.Text `json:"fix_parts"`
+	Commands    []string   `json:"commands"`
 }
 
 // checklist reads a site's checklist as a map by step id, in order.
@@ -161,6 +164,15 @@ func TestSetupChecklistFreshRouter(t *testing.T) {
 		if !strings.Contains(*api.Fix, want) {
 			t.Errorf("api fix lacks %q:\n%s", want, *api.Fix)
 		}
+	}
+	// The same for the admin page: keys with params, the commands apart.
+	if len(api.DetailParts) != 1 || api.DetailParts[0].Key != "check.api_failed" || api.DetailParts[0].Params["error"] == "" ||
+		len(api.FixParts) != 3 || api.FixParts[1].Key != "check.api_fix_address" || api.FixParts[1].Params["address"] != "127.0.0.1" ||
+		len(api.Commands) != 3 || api.Commands[2] != "/ip service set api address=127.0.0.1/32 disabled=no" {
+		t.Errorf("api step's parts = %+v / %+v / %q", api.DetailParts, api.FixParts, api.Commands)
+	}
+	if app.EnglishOf(api.DetailParts) != api.Detail {
+		t.Errorf("detail %q is not its parts' English %q", api.Detail, app.EnglishOf(api.DetailParts))
 	}
 	if steps["login_page"].OK || !strings.Contains(steps["login_page"].Detail, "Not checked") {
 		t.Errorf("login_page with the router down = %+v, want not checked", steps["login_page"])

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gatehouse/app"
 )
 
 // The admin page's catalogues (web/ui/i18n/*.js) as served: every language
@@ -171,5 +173,19 @@ func TestUII18nKeysUsedExist(t *testing.T) {
 	}
 	if calls < 100 {
 		t.Errorf("found %d t() calls in the admin page's scripts, want the page's words to go through t()", calls)
+	}
+}
+
+// The sentences the server writes for the admin page (app.Text: the setup
+// checklist, the setup banner) are in every catalogue, and English words
+// them exactly as the server does for API clients, placeholders included.
+func TestUII18nServerTexts(t *testing.T) {
+	en := uiCatalogue(t, "en")
+	for key, english := range app.EnglishTexts {
+		if got, ok := en[key]; !ok {
+			t.Errorf("en.js lacks the server's text %q", key)
+		} else if got != english {
+			t.Errorf("en.js words %q as\n  %q\nthe server as\n  %q", key, got, english)
+		}
 	}
 }

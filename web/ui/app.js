@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { h, icon, fill, add } from "./dom.js";
 import { page, toast } from "./kit.js";
 import { t } from "./i18n.js";
+import { serverText } from "./format.js";
 import { startLanguage, accountLanguage, saveLanguage, languageSelect } from "./lang_switch.js";
 import { signIn } from "./views/signin.js";
 import { dashboard } from "./views/dashboard.js";
@@ -134,7 +135,7 @@ function setupBanner(warnings) {
   if (!warnings || !warnings.length) return null;
   return h("div", { class: "setup-banner", role: "region", "aria-label": t("shell.setup_problems") },
     warnings.map((w) => h("div", { class: "alert alert-warn", role: "alert", data: { warning: w.code } },
-      h("strong", { text: t("shell.setup_problem") + " " }), w.message,
+      h("strong", { text: t("shell.setup_problem") + " " }), serverText(w.text, w.message),
       w.setting ? h("p", { class: "small" }, t("shell.setting_to_change") + " ", h("code", { text: w.setting }))
         : null)));
 }

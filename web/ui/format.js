@@ -39,6 +39,19 @@ export function dateTime(iso) {
   return d ? dateTimeFmt().format(d) : "";
 }
 
+/**
+ * serverText words a sentence the server wrote as a catalogue key and
+ * params ({code, params}, app.Text), its {at} as a date and time here;
+ * fallback (the server's English) when no catalogue has the key (a newer
+ * server than this page).
+ */
+export function serverText(text, fallback) {
+  if (!text || !text.code || t(text.code) === text.code) return fallback || "";
+  const params = { ...(text.params || {}) };
+  if (params.at) params.at = dateTime(params.at) || params.at;
+  return t(text.code, params);
+}
+
 /** browserZone is the browser's IANA time zone, or "" when it cannot say. */
 export function browserZone() {
   try {

@@ -7,6 +7,7 @@ import { h, fill } from "../../dom.js";
 import { badge, button, busy, loading, toast } from "../../kit.js";
 import { syncNow } from "./sync.js";
 import { t } from "../../i18n.js";
+import { serverText } from "../../format.js";
 
 /** TITLES: each step's key in the catalogues. */
 const TITLES = {
@@ -58,7 +59,7 @@ export function setupChecklist(ctx, id, box, onChange) {
           h("div", { class: "setup-title" },
             badge(s.ok ? t("setup.done") : t("setup.todo"), s.ok ? "good" : "bad"),
             h("strong", { text: TITLES[s.id] ? t(TITLES[s.id]) : s.id })),
-          h("p", { class: "setup-detail", text: s.detail }),
+          h("p", { class: "setup-detail", text: words(s.detail_parts, s.detail) }),
           fixBox(s),
           stepActions(id, s, act)))));
   }
@@ -75,14 +76,14 @@ export function setupChecklist(ctx, id, box, onChange) {
 function stepActions(id, step, act) {
   const base = "/captive/sites/" + api.seg(id);
   const out = [];
-  if (step.id === "login_page" && !step.ok && !/No portal|Not checked/.test(step.detail)) {
+  if (step.id === "login_page" && !step.ok && !says(step, "check.page_no_portal", "check.not_checked_router", "check.not_checked_server")) {
     const b = button(t("setup.install"), () => act(b, t("setup.installing"), async () => {
       const r = await api.post(base + "/install-login-page");
       return t("setup.installed", { files: r.files.map((f) => f.name).join(", ") });
     }), { kind: "primary", small: true, iconName: "download" });
     out.push(b);
   }
-  if (step.id === "login_method" && step.fix && !/Not checked/.test(step.detail)) {
+  if (step.id === "login_method" && step.fix && !says(step, "check.not_checked_router", "check.not_checked_server")) {
     const b = button(t("setup.pap"), () => act(b, t("setup.enabling"), async () => {
       await api.post(base + "/enable-pap");
       return t("setup.pap_done");
@@ -96,7 +97,7 @@ function stepActions(id, step, act) {
     }), { kind: "primary", small: true, iconName: "refresh" });
     out.push(b);
   }
-  if (step.id === "test_login" && !/Not checked/.test(step.detail)) {
+  if (step.id === "test_login" && !says(step, "check.not_checked_router", "check.not_checked_server")) {
     // Optionally a device on the hotspot (its address) is logged in with
     // the test code and out again.
     const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal",
@@ -110,12 +111,23 @@ function stepActions(id, step, act) {
   return out.length ? h("div", { class: "setup-actions" }, out) : null;
 }
 
-/** fixBox is what to do by hand for a step: a sentence, RouterOS commands, notes. */
+/** words is a step's sentences in the page's language; fallback is the server's English. */
+function words(parts, fallback) {
+  if (!parts || !parts.length) return fallback || "";
+  return parts.map((p) => serverText(p, "")).join(" ");
+}
+
+/** says reports whether step's detail is one of the sentences keys. */
+function says(step, ...keys) {
+  return (step.detail_parts || []).some((p) => keys.includes(p.code));
+}
+
+/** fixBox is what to do by hand for a step: a sentence, RouterOS commands to paste, notes. */
 function fixBox(step) {
   if (!step.fix) return null;
-  const [first, ...rest] = step.fix.split("\n");
-  const cmds = rest.filter((l) => l.startsWith("/"));
-  const notes = rest.filter((l) => !l.startsWith("/"));
+  const parts = step.fix_parts || [];
+  const [first, ...notes] = parts.length ? parts.map((p) => serverText(p, "")) : [step.fix];
+  const cmds = step.commands || [];
   return h("div", { class: "setup-fix" },
     h("p", { text: first }),
     cmds.length ? h("pre", { class: "mono setup-cmds", tabindex: "0", "aria-label": t("setup.commands"),
