@@ -30,11 +30,6 @@ var uiFiles embed.FS
 const uiCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// adminPage serves GET /: the admin page's shell.
-func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
-	s.serveUIFile(w, r, "index.html")
-}
-
 // adminAsset serves GET /ui/*filepath: the page's scripts, styles and images.
 func (s *Server) adminAsset(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 	name := strings.TrimPrefix(path.Clean("/"+p.ByName("filepath")), "/")
@@ -82,6 +77,11 @@ func (s *Server) serveUIFile(w http.ResponseWriter, r *http.Request, name string
 		s.writeError(w, r, &app.Error{Code: app.ENotFound, Reason: app.ReasonResourceMissing, Message: "no such file: " + r.URL.Path})
 		return
 	}
+	s.writeUIFile(w, r, name, f)
+}
+
+// writeUIFile writes f, the admin page's file name.
+func (s *Server) writeUIFile(w http.ResponseWriter, r *http.Request, name string, f uiFile) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", uiCSP)
 	h.Set("Cache-Control", "no-cache") // revalidate: a new binary brings new files
