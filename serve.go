@@ -44,6 +44,9 @@ func cmdServe(fs *flag.FlagSet) action {
 			return err
 		}
 		defer store.Close()
+		if err := firstAdminFromEnv(ctx, c.getenv, store, logger); err != nil {
+			return err
+		}
 		return runServer(ctx, cfg, store, logger, func(net.Addr) {})
 	}
 }
