@@ -22,12 +22,21 @@ const (
 // Error is a failure the caller can act on. Code is one of the E* constants;
 // Reason is the finer machine-readable word shown to API clients (for example
 // "parameter_missing"); Param names the request field at fault, if any.
-// Message is written for people and never contains secrets.
+// Message is written for people and never contains secrets; Text, when
+// set, is the same message as a catalogue key and params, for the admin
+// page to word in its reader's language (app/text.go).
 type Error struct {
 	Code    string
 	Reason  string
 	Message string
 	Param   string
+	Text    *Text
+}
+
+// Refusal is an *Error whose message is a Text: code and reason as given,
+// the message its English.
+func Refusal(code, reason string, text Text) *Error {
+	return &Error{Code: code, Reason: reason, Message: text.English(), Text: &text}
 }
 
 // Error implements error.
@@ -110,6 +119,15 @@ func ErrorParam(err error) string {
 		return e.Param
 	}
 	return ""
+}
+
+// ErrorText returns the Text of err when it is (or wraps) an *Error with
+// one, and nil otherwise.
+func ErrorText(err error) *Text {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Text
+	}
+	return nil
 }
 
 // IsError reports whether err is (or wraps) an *Error.

@@ -143,11 +143,11 @@ func CheckVoid(actor Actor, sale LedgerEntry, saleShift *Shift) error {
 	}
 	switch {
 	case sale.ActorID != actor.ID:
-		return Errorf(EForbidden, "coupon %s was sold by %s; only they, an operator or an admin may void it", sale.Code, sale.ActorName)
+		return Refusal(EForbidden, ReasonPermissionDenied, T("refusal.void_not_seller", "code", sale.Code, "seller", sale.ActorName))
 	case saleShift == nil:
-		return Errorf(EForbidden, "coupon %s was sold outside a shift; an operator or an admin may void it", sale.Code)
+		return Refusal(EForbidden, ReasonPermissionDenied, T("refusal.void_no_shift", "code", sale.Code))
 	case !saleShift.Open():
-		return Errorf(EForbidden, "the shift coupon %s was sold in is closed; an operator or an admin may void it", sale.Code)
+		return Refusal(EForbidden, ReasonPermissionDenied, T("refusal.void_shift_closed", "code", sale.Code))
 	}
 	return nil
 }

@@ -57,7 +57,9 @@ func EnglishOf(texts []Text) string {
 }
 
 // EnglishTexts are the English templates of every Text key gatehouse
-// writes: the setup checklist (check.*) and the admin page's setup banner
+// writes: the setup checklist (check.*), the front desk's refusals
+// (refusal.*, the message of an API error, which the page starts with a
+// capital and ends with a full stop) and the admin page's setup banner
 // (warning.*). Params are written {name}; times are RFC 3339 and named
 // {at} so the page can show them in the reader's form.
 var EnglishTexts = map[string]string{
@@ -110,5 +112,16 @@ var EnglishTexts = map[string]string{
 	"check.test_failed_device":  "At {at} the test login failed logging in device {device}.",
 	"check.test_failed_remove":  "At {at} the test login failed removing the test user (the next sync removes it).",
 	"check.test_router_said":    "The router said: {error}",
+	"refusal.void_not_seller":   "coupon {code} was sold by {seller}; only they, an operator or an admin may void it",
+	"refusal.void_no_shift":     "coupon {code} was sold outside a shift; an operator or an admin may void it",
+	"refusal.void_shift_closed": "the shift coupon {code} was sold in is closed; an operator or an admin may void it",
+	"refusal.shift_open":        "{name} already has an open shift ({shift}); close it first",
+	"refusal.shift_not_yours":   "this is {name}'s shift; only they, an operator or an admin may close it",
+	"refusal.shift_closed":      "this shift was closed at {at}",
+	"refusal.extend_revoked":    "coupon {code} is revoked; hand out a new code",
+	"refusal.extend_ended":      "the session of coupon {code} ended at {at}; hand out a new code",
+	"refusal.release_revoked":   "coupon {code} is revoked",
+	"refusal.release_unused":    "coupon {code} has not been used yet: any device can log in with it",
+	"refusal.release_ended":     "the session of coupon {code} has ended",
 	"warning.base_url_loopback": "Guests cannot reach gatehouse: login.html and printed cards would send them to {base_url}, which only this computer can open, so both are refused. Set {setting} in the config file (or the environment variable {env}) to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse.",
 }

@@ -119,10 +119,9 @@ func (db *DB) SetCouponNote(ctx context.Context, instanceID, couponID, note stri
 	return c, err
 }
 
-func conflict(format string, args ...any) error {
-	e := app.Errorf(app.EConflict, format, args...)
-	e.Reason = app.ReasonResourceConflict
-	return e
+// deskConflict is a desk action refused because of the coupon's state.
+func deskConflict(key string, pairs ...string) error {
+	return app.Refusal(app.EConflict, app.ReasonResourceConflict, app.T(key, pairs...))
 }
 
 // ExtendCoupon gives a coupon by more time. An unused coupon can be
@@ -145,14 +144,14 @@ func (db *DB) ExtendCoupon(ctx context.Context, instanceID, couponID string, by 
 		}
 		switch c.Status(now) {
 		case app.CouponRevoked:
-			return conflict("coupon %s is revoked; hand out a new code", c.Code)
+			return deskConflict("refusal.extend_revoked", "code", c.Code)
 		case app.CouponValid, app.CouponExpired:
 			c.ExpiresAt = later(c.ExpiresAt, now).Add(by)
 			_, err = tx.ExecContext(ctx, `UPDATE coupons SET expires_at = ? WHERE id = ?`, micros(c.ExpiresAt), c.ID)
 			return err
 		}
 		if !c.SessionEnd(ttl).After(now) {
-			return conflict("the session of coupon %s ended at %s; hand out a new code", c.Code, c.SessionEnd(ttl).UTC().Format(time.RFC3339))
+			return deskConflict("refusal.extend_ended", "code", c.Code, "at", c.SessionEnd(ttl).UTC().Format(time.RFC3339))
 		}
 		c.Extra += by
 		setSessionEnd(&c, ttl)
@@ -224,12 +223,12 @@ func releasable(ctx context.Context, tx *sql.Tx, instanceID, couponID string, no
 	}
 	switch c.Status(now) {
 	case app.CouponRevoked:
-		return c, conflict("coupon %s is revoked", c.Code)
+		return c, deskConflict("refusal.release_revoked", "code", c.Code)
 	case app.CouponValid, app.CouponExpired:
-		return c, conflict("coupon %s has not been used yet: any device can log in with it", c.Code)
+		return c, deskConflict("refusal.release_unused", "code", c.Code)
 	}
 	if !c.SessionEnd(ttl).After(now) {
-		return c, conflict("the session of coupon %s has ended", c.Code)
+		return c, deskConflict("refusal.release_ended", "code", c.Code)
 	}
 	return c, nil
 }

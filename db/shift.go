@@ -65,7 +65,7 @@ func (db *DB) OpenShift(ctx context.Context, actor app.Actor, o app.ShiftOpening
 			return err
 		}
 		if open != "" {
-			return app.Errorf(app.EConflict, "%s already has an open shift (%s); close it first", actor.Name, open)
+			return app.Refusal(app.EConflict, app.ReasonResourceConflict, app.T("refusal.shift_open", "name", actor.Name, "shift", open))
 		}
 		id, err := newID()
 		if err != nil {
@@ -97,10 +97,10 @@ func (db *DB) CloseShift(ctx context.Context, actor app.Actor, id string, counte
 			return err
 		}
 		if actor.Role == app.RoleFrontdesk && s.ActorID != actor.ID {
-			return app.Errorf(app.EForbidden, "this is %s's shift; only they, an operator or an admin may close it", s.ActorName)
+			return app.Refusal(app.EForbidden, app.ReasonPermissionDenied, app.T("refusal.shift_not_yours", "name", s.ActorName))
 		}
 		if !s.Open() {
-			return app.Errorf(app.EConflict, "this shift was closed at %s", s.ClosedAt.UTC().Format(time.RFC3339))
+			return app.Refusal(app.EConflict, app.ReasonResourceConflict, app.T("refusal.shift_closed", "at", s.ClosedAt.UTC().Format(time.RFC3339)))
 		}
 		seq, head, err := db.ledgerHead(ctx, tx)
 		if err != nil {

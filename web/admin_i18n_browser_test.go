@@ -83,6 +83,16 @@ func TestAdminI18nBrowser(t *testing.T) {
 	uiNoClipping(t, ctx, "de-desk-shift at 390×844")
 	uiResize(t, ctx, [2]int64{1280, 800})
 
+	// Someone else's sale: the API's refusal, in German.
+	var theirs []map[string]any
+	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "plan_id": day}).json(t, &theirs)
+	code := theirs[0]["code"].(string)
+	uiStep(t, ctx, chromedp.Reload())
+	uiWait(t, ctx, ".table-coupons", code)
+	uiStep(t, ctx, chromedp.Click(chromedp.CSS(`button[aria-label="`+code+` widerrufen"]`)), chromedp.WaitVisible(chromedp.CSS(`dialog[open]`)))
+	uiDialogOK(t, ctx)
+	uiWait(t, ctx, ".alert-error:not([hidden])", "Nicht erlaubt: Code "+code+" wurde von test-admin verkauft; nur diese Person, ein Operator oder ein Administrator darf den Verkauf stornieren.")
+
 	// Close it with 58 € counted against 58 € expected (German money has a
 	// no-break space before the €).
 	uiClick(t, ctx, "Schicht schließen")

@@ -13,6 +13,9 @@ type errorBody struct {
 	Code    string  `json:"code"`
 	Message string  `json:"message"`
 	Param   *string `json:"param"`
+	// Text is Message as a catalogue key and params when the refusal has
+	// one (app.Refusal), for the admin page to word.
+	Text *app.Text `json:"text,omitempty"`
 }
 
 // errorKind maps an app error code to its HTTP status, the contract's error
@@ -49,6 +52,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if param := app.ErrorParam(err); param != "" {
 		body.Param = &param
 	}
+	body.Text = app.ErrorText(err)
 	if kind.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gatehouse"`)
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"database/sql"
 	"encoding/csv"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -57,8 +58,12 @@ func TestShiftsAndLedger(t *testing.T) {
 
 	// João may not void Maria's sale, nor his own made outside a shift;
 	// Maria voids her own; the operator voids João's.
-	wantError(t, e.call(http.MethodDelete, coupons+"/"+a["id"].(string), joao, nil), http.StatusForbidden, "permission_denied", "")
-	wantError(t, e.call(http.MethodDelete, coupons+"/"+d["id"].(string), joao, nil), http.StatusForbidden, "permission_denied", "")
+	refused := e.call(http.MethodDelete, coupons+"/"+a["id"].(string), joao, nil)
+	wantError(t, refused, http.StatusForbidden, "permission_denied", "")
+	wantRefusalText(t, refused, "refusal.void_not_seller", map[string]string{"code": a["code"].(string), "seller": "maria"})
+	refused = e.call(http.MethodDelete, coupons+"/"+d["id"].(string), joao, nil)
+	wantError(t, refused, http.StatusForbidden, "permission_denied", "")
+	wantRefusalText(t, refused, "refusal.void_no_shift", map[string]string{"code": d["code"].(string)})
 	wantStatus(t, e.call(http.MethodDelete, coupons+"/"+c["id"].(string), maria, nil), http.StatusNoContent)
 	wantStatus(t, e.call(http.MethodDelete, coupons+"/"+d["id"].(string), op, nil), http.StatusNoContent)
 	var list []map[string]any
@@ -196,5 +201,23 @@ func TestLedgerVerifyFindsTampering(t *testing.T) {
 	check = e.admin(http.MethodGet, "/captive/ledger/verify", nil).object(t)
 	if check["ok"] != false || check["first_bad_seq"] != float64(2) {
 		t.Fatalf("verify after deleting entry 2 = %v", check)
+	}
+}
+
+// wantRefusalText checks that an error answer carries its message as a
+// catalogue key with params for the admin page, and that the English
+// message is that text's.
+func wantRefusalText(t *testing.T, r response, key string, params map[string]string) {
+	t.Helper()
+	var body struct {
+		Message string
+		Text    *app.Text
+	}
+	r.json(t, &body)
+	if body.Text == nil || body.Text.Key != key || !maps.Equal(body.Text.Params, params) {
+		t.Fatalf("text = %+v, want %s %v; body %s", body.Text, key, params, r.body)
+	}
+	if body.Text.English() != body.Message {
+		t.Errorf("message %q is not the text's English %q", body.Message, body.Text.English())
 	}
 }

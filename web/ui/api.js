@@ -3,6 +3,7 @@
 // out); every failure becomes an ApiError with a message a person can read.
 
 import { t } from "./i18n.js";
+import { serverText } from "./format.js";
 
 const TOKEN_KEY = "gatehouse.token";
 
@@ -18,8 +19,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * wordError is a failed call in words: the refusal in the page's language
+ * when the server sent it as a catalogue key (body.text), else its English
+ * message, as a sentence, with what the status adds.
+ */
 function wordError(status, body) {
   let msg = body && typeof body.message === "string" ? body.message.trim() : "";
+  if (body && body.text) msg = serverText(body.text, msg).trim();
   if (msg) {
     msg = msg[0].toUpperCase() + msg.slice(1);
     if (!/[.!?]$/.test(msg)) msg += ".";
