@@ -55,7 +55,9 @@ export function consentsPanel(inst, sites) {
     }
   }), { iconName: "download" });
   load();
-  return panel(t("consent.title"),
+  const el = panel(t("consent.title"),
     h("p", { class: "muted", text: inst.terms_text ? t("consent.lead_terms") : t("consent.lead_none") }),
     h("div", { class: "list-head" }, form, h("div", { class: "list-actions" }, csv)), err.el, box);
+  el.classList.add("consents");
+  return el;
 }
