@@ -1,8 +1,6 @@
 package web
 
 import (
-	"fmt"
-
 	"gatehouse/app"
 )
 
@@ -10,8 +8,12 @@ import (
 // the base URL guests are sent to is a loopback address.
 const ReasonBaseURLLoopback = "base_url_loopback"
 
-// baseURLSetting names where the base URL is set, for messages.
-const baseURLSetting = "[server] base_url in the config file (or the environment variable GATEHOUSE_SERVER_BASE_URL)"
+// Where the base URL is set, for messages: the config key and the
+// environment variable.
+const (
+	baseURLSetting = "[server] base_url"
+	baseURLEnv     = "GATEHOUSE_SERVER_BASE_URL"
+)
 
 // warningJSON is one problem of the setup the admin page shows as a
 // banner until it is fixed.
@@ -24,21 +26,20 @@ type warningJSON struct {
 	Text app.Text `json:"text"`
 }
 
-// baseURLText explains a loopback base URL and what to set instead.
-func (s *Server) baseURLText() string {
-	return fmt.Sprintf("Guests would be sent to %s, an address only the computer gatehouse runs on can open. "+
-		"Set %s to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse.",
-		s.links.BaseURL, baseURLSetting)
+// baseURLText is key (a warning or refusal about a loopback base URL)
+// with the base URL and where to set it.
+func (s *Server) baseURLText(key string) app.Text {
+	return app.T(key, "base_url", s.links.BaseURL, "setting", baseURLSetting, "env", baseURLEnv)
 }
 
 // requireGuestBaseURL refuses (EConflict base_url_loopback) to hand out
-// what guests would open when the base URL is loopback; what names it.
-func (s *Server) requireGuestBaseURL(what string) error {
+// what guests would open when the base URL is loopback; key is the
+// refusal's text (refusal.cards_base_url, refusal.login_page_base_url).
+func (s *Server) requireGuestBaseURL(key string) error {
 	if !s.loopbackBase {
 		return nil
 	}
-	return &app.Error{Code: app.EConflict, Reason: ReasonBaseURLLoopback,
-		Message: what + " is refused: " + s.baseURLText()}
+	return app.Refusal(app.EConflict, ReasonBaseURLLoopback, s.baseURLText(key))
 }
 
 // setupWarnings are the problems GET /auth/me reports for the admin
@@ -46,10 +47,8 @@ func (s *Server) requireGuestBaseURL(what string) error {
 func (s *Server) setupWarnings() []warningJSON {
 	out := []warningJSON{}
 	if s.loopbackBase {
-		text := app.T("warning."+ReasonBaseURLLoopback, "base_url", s.links.BaseURL,
-			"setting", "[server] base_url", "env", "GATEHOUSE_SERVER_BASE_URL")
-		out = append(out, warningJSON{Code: ReasonBaseURLLoopback, Setting: "[server] base_url",
-			Message: text.English(), Text: text})
+		text := s.baseURLText("warning." + ReasonBaseURLLoopback)
+		out = append(out, warningJSON{Code: ReasonBaseURLLoopback, Setting: baseURLSetting, Message: text.English(), Text: text})
 	}
 	return out
 }

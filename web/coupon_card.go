@@ -145,7 +145,7 @@ func (s *Server) couponCards(w http.ResponseWriter, r *http.Request, p httproute
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.requireGuestBaseURL("Printing cards"); err != nil {
+	if err := s.requireGuestBaseURL("refusal.cards_base_url"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -66,7 +66,7 @@ func (s *Server) hotspotLoginHTML(w http.ResponseWriter, r *http.Request, p http
 		s.writeError(w, r, app.Invalid("site", app.ReasonParameterInvalid, "site %q is not a site of instance %s", siteID, in.ID))
 		return
 	}
-	if err := s.requireGuestBaseURL("Downloading login.html"); err != nil {
+	if err := s.requireGuestBaseURL("refusal.login_page_base_url"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

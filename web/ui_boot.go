@@ -44,5 +44,9 @@ var bootIndex = sync.OnceValue(func() map[string]uiFile {
 // language.
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	w.Header().Add("Vary", "Accept-Language")
-	s.writeUIFile(w, r, "index.html", bootIndex()[portalLanguage(r.Header.Get("Accept-Language"), "en")])
+	page, ok := bootIndex()[portalLanguage(r.Header.Get("Accept-Language"), "en")]
+	if !ok {
+		page = bootIndex()["en"]
+	}
+	s.writeUIFile(w, r, "index.html", page)
 }

@@ -189,3 +189,20 @@ func TestUII18nServerTexts(t *testing.T) {
 		}
 	}
 }
+
+// The admin page's shell speaks every language the portal picks from
+// Accept-Language, and each is index.html with its own two sentences.
+func TestUIBootLanguages(t *testing.T) {
+	for lang := range portalLanguages {
+		page, ok := bootIndex()[lang]
+		if !ok {
+			t.Errorf("no shell in %s", lang)
+			continue
+		}
+		for _, s := range bootTexts[lang] {
+			if !strings.Contains(string(page.data), s) {
+				t.Errorf("the %s shell lacks %q", lang, s)
+			}
+		}
+	}
+}

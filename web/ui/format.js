@@ -39,17 +39,20 @@ export function dateTime(iso) {
   return d ? dateTimeFmt().format(d) : "";
 }
 
+/** knownText reports whether the page's catalogues word text ({key, params}, app.Text). */
+export const knownText = (text) => !!(text && text.key && t(text.key) !== text.key);
+
 /**
  * serverText words a sentence the server wrote as a catalogue key and
- * params ({code, params}, app.Text), its {at} as a date and time here;
+ * params ({key, params}, app.Text), its {at} as a date and time here;
  * fallback (the server's English) when no catalogue has the key (a newer
  * server than this page).
  */
 export function serverText(text, fallback) {
-  if (!text || !text.code || t(text.code) === text.code) return fallback || "";
+  if (!knownText(text)) return fallback || "";
   const params = { ...(text.params || {}) };
   if (params.at) params.at = dateTime(params.at) || params.at;
-  return t(text.code, params);
+  return t(text.key, params);
 }
 
 /** browserZone is the browser's IANA time zone, or "" when it cannot say. */

@@ -672,6 +672,8 @@ export default {
   "refusal.release_revoked": "Code {code} ist widerrufen.",
   "refusal.release_unused": "Code {code} wurde noch nicht benutzt: Jedes Gerät kann sich damit anmelden.",
   "refusal.release_ended": "Die Sitzung von Code {code} ist beendet.",
+  "refusal.cards_base_url": "Karten drucken wird abgelehnt: Sie würden Gäste zu {base_url} schicken, einer Adresse, die nur der Computer öffnen kann, auf dem gatehouse läuft. Setzen Sie {setting} in der Konfigurationsdatei (oder die Umgebungsvariable {env}) auf die Adresse, unter der die Geräte der Gäste gatehouse erreichen, zum Beispiel http://192.168.88.10:8080, und starten Sie gatehouse neu.",
+  "refusal.login_page_base_url": "Das Herunterladen von login.html wird abgelehnt: Die Seite würde Gäste zu {base_url} schicken, einer Adresse, die nur der Computer öffnen kann, auf dem gatehouse läuft. Setzen Sie {setting} in der Konfigurationsdatei (oder die Umgebungsvariable {env}) auf die Adresse, unter der die Geräte der Gäste gatehouse erreichen, zum Beispiel http://192.168.88.10:8080, und starten Sie gatehouse neu.",
   "warning.base_url_loopback": "Gäste können gatehouse nicht erreichen: login.html und gedruckte Karten würden sie zu {base_url} schicken, das nur dieser Computer öffnen kann; deshalb wird beides abgelehnt. Setzen Sie {setting} in der Konfigurationsdatei (oder die Umgebungsvariable {env}) auf die Adresse, unter der die Geräte der Gäste gatehouse erreichen, zum Beispiel http://192.168.88.10:8080, und starten Sie gatehouse neu.",
   "sync.now": "Jetzt abgleichen",
   "sync.comparing": "Wird verglichen…",

@@ -672,6 +672,8 @@ export default {
   "refusal.release_revoked": "coupon {code} is revoked",
   "refusal.release_unused": "coupon {code} has not been used yet: any device can log in with it",
   "refusal.release_ended": "the session of coupon {code} has ended",
+  "refusal.cards_base_url": "Printing cards is refused: guests would be sent to {base_url}, an address only the computer gatehouse runs on can open. Set {setting} in the config file (or the environment variable {env}) to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse.",
+  "refusal.login_page_base_url": "Downloading login.html is refused: guests would be sent to {base_url}, an address only the computer gatehouse runs on can open. Set {setting} in the config file (or the environment variable {env}) to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse.",
   "warning.base_url_loopback": "Guests cannot reach gatehouse: login.html and printed cards would send them to {base_url}, which only this computer can open, so both are refused. Set {setting} in the config file (or the environment variable {env}) to the address guests' devices reach gatehouse at, for example http://192.168.88.10:8080, and restart gatehouse.",
   "sync.now": "Sync now",
   "sync.comparing": "Comparing…",

@@ -672,6 +672,8 @@ export default {
   "refusal.release_revoked": "El código {code} está revocado.",
   "refusal.release_unused": "El código {code} aún no se ha usado: cualquier dispositivo puede conectarse con él.",
   "refusal.release_ended": "La sesión del código {code} ha terminado.",
+  "refusal.cards_base_url": "No se pueden imprimir tarjetas: enviarían a los clientes a {base_url}, una dirección que solo puede abrir el ordenador donde funciona gatehouse. Ponga en {setting} del archivo de configuración (o en la variable de entorno {env}) la dirección con la que los dispositivos de los clientes llegan a gatehouse, por ejemplo http://192.168.88.10:8080, y reinicie gatehouse.",
+  "refusal.login_page_base_url": "No se puede descargar login.html: enviaría a los clientes a {base_url}, una dirección que solo puede abrir el ordenador donde funciona gatehouse. Ponga en {setting} del archivo de configuración (o en la variable de entorno {env}) la dirección con la que los dispositivos de los clientes llegan a gatehouse, por ejemplo http://192.168.88.10:8080, y reinicie gatehouse.",
   "warning.base_url_loopback": "Los clientes no pueden llegar a gatehouse: login.html y las tarjetas impresas los enviarían a {base_url}, que solo este ordenador puede abrir, así que ambos se rechazan. Ponga en {setting} del archivo de configuración (o en la variable de entorno {env}) la dirección con la que los dispositivos de los clientes llegan a gatehouse, por ejemplo http://192.168.88.10:8080, y reinicie gatehouse.",
   "sync.now": "Sincronizar ahora",
   "sync.comparing": "Comparando…",

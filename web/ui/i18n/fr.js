@@ -672,6 +672,8 @@ export default {
   "refusal.release_revoked": "Le code {code} est révoqué.",
   "refusal.release_unused": "Le code {code} n'a pas encore été utilisé : n'importe quel appareil peut s'y connecter.",
   "refusal.release_ended": "La session du code {code} est terminée.",
+  "refusal.cards_base_url": "L'impression des cartes est refusée : elles enverraient les clients vers {base_url}, une adresse que seul l'ordinateur où tourne gatehouse peut ouvrir. Réglez {setting} dans le fichier de configuration (ou la variable d'environnement {env}) sur l'adresse à laquelle les appareils des clients joignent gatehouse, par exemple http://192.168.88.10:8080, puis redémarrez gatehouse.",
+  "refusal.login_page_base_url": "Le téléchargement de login.html est refusé : il enverrait les clients vers {base_url}, une adresse que seul l'ordinateur où tourne gatehouse peut ouvrir. Réglez {setting} dans le fichier de configuration (ou la variable d'environnement {env}) sur l'adresse à laquelle les appareils des clients joignent gatehouse, par exemple http://192.168.88.10:8080, puis redémarrez gatehouse.",
   "warning.base_url_loopback": "Les clients ne peuvent pas joindre gatehouse : login.html et les cartes imprimées les enverraient vers {base_url}, que seul cet ordinateur peut ouvrir ; les deux sont donc refusés. Réglez {setting} dans le fichier de configuration (ou la variable d'environnement {env}) sur l'adresse à laquelle les appareils des clients joignent gatehouse, par exemple http://192.168.88.10:8080, puis redémarrez gatehouse.",
   "sync.now": "Synchroniser",
   "sync.comparing": "Comparaison…",

@@ -672,6 +672,8 @@ export default {
   "refusal.release_revoked": "O código {code} está revogado.",
   "refusal.release_unused": "O código {code} ainda não foi usado: qualquer dispositivo pode ligar-se com ele.",
   "refusal.release_ended": "A sessão do código {code} terminou.",
+  "refusal.cards_base_url": "A impressão de cartões é recusada: enviariam os hóspedes para {base_url}, um endereço que só o computador onde o gatehouse funciona consegue abrir. Defina {setting} no ficheiro de configuração (ou a variável de ambiente {env}) com o endereço pelo qual os dispositivos dos hóspedes chegam ao gatehouse, por exemplo http://192.168.88.10:8080, e reinicie o gatehouse.",
+  "refusal.login_page_base_url": "A transferência do login.html é recusada: enviaria os hóspedes para {base_url}, um endereço que só o computador onde o gatehouse funciona consegue abrir. Defina {setting} no ficheiro de configuração (ou a variável de ambiente {env}) com o endereço pelo qual os dispositivos dos hóspedes chegam ao gatehouse, por exemplo http://192.168.88.10:8080, e reinicie o gatehouse.",
   "warning.base_url_loopback": "Os hóspedes não conseguem chegar ao gatehouse: o login.html e os cartões impressos iriam enviá-los para {base_url}, que só este computador consegue abrir, por isso ambos são recusados. Defina {setting} no ficheiro de configuração (ou a variável de ambiente {env}) com o endereço pelo qual os dispositivos dos hóspedes chegam ao gatehouse, por exemplo http://192.168.88.10:8080, e reinicie o gatehouse.",
   "sync.now": "Sincronizar agora",
   "sync.comparing": "A comparar…",

@@ -7,7 +7,7 @@ import { h, fill } from "../../dom.js";
 import { badge, button, busy, loading, toast } from "../../kit.js";
 import { syncNow } from "./sync.js";
 import { t } from "../../i18n.js";
-import { serverText } from "../../format.js";
+import { serverText, knownText } from "../../format.js";
 
 /** TITLES: each step's key in the catalogues. */
 const TITLES = {
@@ -76,14 +76,15 @@ export function setupChecklist(ctx, id, box, onChange) {
 function stepActions(id, step, act) {
   const base = "/captive/sites/" + api.seg(id);
   const out = [];
-  if (step.id === "login_page" && !step.ok && !says(step, "check.page_no_portal", "check.not_checked_router", "check.not_checked_server")) {
+  if (step.id === "login_page" && !step.ok && !says(step, ["check.page_no_portal", "check.not_checked_router", "check.not_checked_server"])) {
     const b = button(t("setup.install"), () => act(b, t("setup.installing"), async () => {
       const r = await api.post(base + "/install-login-page");
       return t("setup.installed", { files: r.files.map((f) => f.name).join(", ") });
     }), { kind: "primary", small: true, iconName: "download" });
     out.push(b);
   }
-  if (step.id === "login_method" && step.fix && !says(step, "check.not_checked_router", "check.not_checked_server")) {
+  // Enable PAP where the fix asks for it (not for the mac-cookie hint alone).
+  if (step.id === "login_method" && says(step, ["check.method_none_fix", "check.method_chap_fix"], "fix_parts")) {
     const b = button(t("setup.pap"), () => act(b, t("setup.enabling"), async () => {
       await api.post(base + "/enable-pap");
       return t("setup.pap_done");
@@ -97,7 +98,7 @@ function stepActions(id, step, act) {
     }), { kind: "primary", small: true, iconName: "refresh" });
     out.push(b);
   }
-  if (step.id === "test_login" && !says(step, "check.not_checked_router", "check.not_checked_server")) {
+  if (step.id === "test_login" && !says(step, ["check.not_checked_router", "check.not_checked_server"])) {
     // Optionally a device on the hotspot (its address) is logged in with
     // the test code and out again.
     const ip = h("input", { type: "text", name: "test_ip", class: "mono setup-ip", inputmode: "decimal",
@@ -111,22 +112,30 @@ function stepActions(id, step, act) {
   return out.length ? h("div", { class: "setup-actions" }, out) : null;
 }
 
-/** words is a step's sentences in the page's language; fallback is the server's English. */
+/**
+ * words is a step's sentences in the page's language; fallback (the
+ * server's English) when there are none or one is not in the catalogues.
+ */
 function words(parts, fallback) {
-  if (!parts || !parts.length) return fallback || "";
+  if (!parts || !parts.length || !parts.every(knownText)) return fallback || "";
   return parts.map((p) => serverText(p, "")).join(" ");
 }
 
-/** says reports whether step's detail is one of the sentences keys. */
-function says(step, ...keys) {
-  return (step.detail_parts || []).some((p) => keys.includes(p.code));
+/** says reports whether step's detail (or, with from "fix_parts", its fix) has one of the sentences keys. */
+function says(step, keys, from = "detail_parts") {
+  return (step[from] || []).some((p) => keys.includes(p.key));
 }
 
 /** fixBox is what to do by hand for a step: a sentence, RouterOS commands to paste, notes. */
 function fixBox(step) {
   if (!step.fix) return null;
   const parts = step.fix_parts || [];
-  const [first, ...notes] = parts.length ? parts.map((p) => serverText(p, "")) : [step.fix];
+  if (!parts.length || !parts.every(knownText)) { // a newer server's sentence: its English, as it wrote it
+    const [first, ...rest] = step.fix.split("\n");
+    return h("div", { class: "setup-fix" }, h("p", { text: first }),
+      rest.map((l) => h(l.startsWith("/") ? "pre" : "p", { class: l.startsWith("/") ? "mono setup-cmds" : "muted", text: l })));
+  }
+  const [first, ...notes] = parts.map((p) => serverText(p, ""));
   const cmds = step.commands || [];
   return h("div", { class: "setup-fix" },
     h("p", { text: first }),
