@@ -46,8 +46,10 @@ func firstAdminFromEnv(ctx context.Context, getenv func(string) string, store *d
 		return err
 	}
 	if len(admins) > 0 {
-		if getenv(envAdminPassword) != "" {
-			logger.Warn("an admin account exists, so " + envAdminPassword + " is ignored: remove it from the environment")
+		for _, name := range []string{envAdminPassword, envAdminPasswordFile} {
+			if getenv(name) != "" {
+				logger.Warn("an admin account exists, so " + name + " is ignored: remove it from the environment")
+			}
 		}
 		return nil
 	}
@@ -76,14 +78,16 @@ func firstAdminFromEnv(ctx context.Context, getenv func(string) string, store *d
 }
 
 // envAdminSecret is the first admin's password and the variable it came
-// from: GATEHOUSE_ADMIN_PASSWORD, else the first line of the file
-// GATEHOUSE_ADMIN_PASSWORD_FILE names.
+// from: GATEHOUSE_ADMIN_PASSWORD or the first line of the file
+// GATEHOUSE_ADMIN_PASSWORD_FILE names (one of them, not both).
 func envAdminSecret(getenv func(string) string) (password, source string, err error) {
-	if p := getenv(envAdminPassword); p != "" {
+	p, path := getenv(envAdminPassword), getenv(envAdminPasswordFile)
+	switch {
+	case p != "" && path != "":
+		return "", "", fmt.Errorf("set %s or %s, not both", envAdminPassword, envAdminPasswordFile)
+	case p != "":
 		return p, envAdminPassword, nil
-	}
-	path := getenv(envAdminPasswordFile)
-	if path == "" {
+	case path == "":
 		return "", "", nil
 	}
 	data, err := os.ReadFile(path)
@@ -91,5 +95,8 @@ func envAdminSecret(getenv func(string) string) (password, source string, err er
 		return "", "", fmt.Errorf("%s: %w", envAdminPasswordFile, err)
 	}
 	line, _, _ := strings.Cut(string(data), "\n")
-	return strings.TrimRight(line, "\r"), envAdminPasswordFile, nil
+	if line = strings.TrimRight(line, "\r"); line == "" {
+		return "", "", fmt.Errorf("%s: the first line of %s is empty; it must hold the password", envAdminPasswordFile, path)
+	}
+	return line, envAdminPasswordFile, nil
 }

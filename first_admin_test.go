@@ -58,6 +58,10 @@ func TestFirstAdminFromEnvironment(t *testing.T) {
 	}
 	c.stop()
 
+	empty := filepath.Join(t.TempDir(), "empty")
+	if err := os.WriteFile(empty, []byte("\n"+password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		env  []string
 		want string
@@ -67,6 +71,9 @@ func TestFirstAdminFromEnvironment(t *testing.T) {
 		{[]string{"GATEHOUSE_ADMIN_USERNAME=tom", "GATEHOUSE_ADMIN_PASSWORD=short"}, "GATEHOUSE_ADMIN_PASSWORD: the password must be at least 10 characters"},
 		{[]string{"GATEHOUSE_ADMIN_USERNAME=bad name", "GATEHOUSE_ADMIN_PASSWORD=" + password}, "GATEHOUSE_ADMIN_USERNAME: username must be"},
 		{[]string{"GATEHOUSE_ADMIN_USERNAME=tom", "GATEHOUSE_ADMIN_PASSWORD_FILE=/nonexistent/secret"}, "GATEHOUSE_ADMIN_PASSWORD_FILE: open /nonexistent/secret"},
+		{[]string{"GATEHOUSE_ADMIN_USERNAME=tom", "GATEHOUSE_ADMIN_PASSWORD_FILE=" + empty}, "the first line of " + empty + " is empty"},
+		{[]string{"GATEHOUSE_ADMIN_USERNAME=tom", "GATEHOUSE_ADMIN_PASSWORD=" + password, "GATEHOUSE_ADMIN_PASSWORD_FILE=" + secret},
+			"set GATEHOUSE_ADMIN_PASSWORD or GATEHOUSE_ADMIN_PASSWORD_FILE, not both"},
 	} {
 		cmd := exec.Command(g.path, "serve", "-data-dir", t.TempDir(), "-listen", "127.0.0.1:0")
 		cmd.Env = childEnv(tc.env...)
