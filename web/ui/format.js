@@ -2,7 +2,7 @@
 // page's language (i18n.js: its locale()) and the browser's time zone (the
 // API speaks UTC).
 
-import { t, tn, tIn, locale } from "./i18n.js";
+import { t, tn, tIn, locale, intlTag } from "./i18n.js";
 
 const formats = new Map(); // Intl formatters by kind, locale and options, made once
 
@@ -208,7 +208,7 @@ export function amount(minor, currency, { lang, signed } = {}) {
   if (!currency) return String(minor);
   const major = minor / 10 ** fractionDigits(currency);
   try {
-    return cached(Intl.NumberFormat, lang || locale(),
+    return cached(Intl.NumberFormat, lang ? intlTag(lang) : locale(),
       { style: "currency", currency, signDisplay: signed ? "exceptZero" : "auto" }).format(major);
   } catch {
     return `${major} ${currency}`;
@@ -250,7 +250,7 @@ export function clock(iso, now = new Date()) {
 }
 
 const unitFmt = (lang, unit, n) =>
-  cached(Intl.NumberFormat, lang || locale(), { style: "unit", unit, maximumFractionDigits: 2 }).format(n);
+  cached(Intl.NumberFormat, lang ? intlTag(lang) : locale(), { style: "unit", unit, maximumFractionDigits: 2 }).format(n);
 
 const unlimited = (lang) => (lang ? tIn(lang, "format.unlimited") : t("format.unlimited"));
 

@@ -24,12 +24,24 @@ let current = "en";
 export const lang = () => current;
 
 /**
+ * REGION_OF are the tags of catalogues written for one country where Intl's
+ * default for the bare language is another's: the Portuguese words are
+ * Portugal's (ficheiro, registo), and Intl's "pt" is Brazil's (dates, and
+ * plurals: "0 anulação" there, "0 anulações" in Portugal).
+ */
+const REGION_OF = { pt: "pt-PT" };
+
+/** intlTag is the tag Intl formats language code's words with ("pt" → "pt-PT"). */
+export const intlTag = (code) => REGION_OF[code] || code;
+
+/**
  * locale is the tag Intl formats with: the browser's own tag when it is of
- * the language chosen ("de-AT", "en-GB"), else the language ("de").
+ * the language chosen ("de-AT", "en-GB", "pt-BR"), else the catalogue's
+ * ("pt-PT", "de").
  */
 export function locale() {
   const own = browserTags().find((tag) => tag.toLowerCase().split("-")[0] === current);
-  return own || current;
+  return own || intlTag(current);
 }
 
 function browserTags() {
@@ -104,7 +116,7 @@ export function tn(key, count, params) {
 
 /** tnIn is tn in language code. */
 export function tnIn(code, key, count, params) {
-  const loc = code === current ? locale() : code || "en";
+  const loc = code === current ? locale() : intlTag(code || "en");
   let form = "other";
   try {
     form = new Intl.PluralRules(loc).select(count) === "one" ? "one" : "other";
