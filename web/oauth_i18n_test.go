@@ -36,3 +36,25 @@ func TestPortalLanguagesComplete(t *testing.T) {
 		}
 	}
 }
+
+// The guest's language is the most wanted one of Accept-Language the
+// portal speaks, by q-value (q=0 refuses a language), with a region
+// counting as its language; else the instance's locale, else English.
+func TestPortalLanguage(t *testing.T) {
+	for _, c := range []struct{ accept, locale, want string }{
+		{"", "fr-FR", "fr"},
+		{"", "", "en"},
+		{"de-DE,de;q=0.9,en;q=0.8", "en", "de"},
+		{"PT-br", "en", "pt"},
+		{"ja,fr;q=0.1,de;q=0.9", "en", "de"},
+		{"fr;q=0, es;q=0.2", "en", "es"},
+		{"fr;q=0", "pt-PT", "pt"},
+		{"zz, *;q=0.5", "", "en"},
+		{"en;q=abc, de;q=0.5", "", "en"},
+		{" es-419 ; q=0.7 , fr ; q=0.6", "", "es"},
+	} {
+		if got := portalLanguage(c.accept, c.locale); got != c.want {
+			t.Errorf("portalLanguage(%q, %q) = %q, want %q", c.accept, c.locale, got, c.want)
+		}
+	}
+}
