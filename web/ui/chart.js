@@ -155,8 +155,11 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
     const x = (t) => plot.x0 + ((t - from) / span) * (plot.x1 - plot.x0);
     const fmt = hourFmt();
     hourTicks(from, to, plot.x1 - plot.x0, fmt).forEach((t) => {
-      el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }),
-        xLabel(plot, width, x(t), fmt.format(t)));
+      el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }));
+      // A label that would have to move off its hour to stay inside the
+      // chart is left out: moved, it reaches the next hour's label.
+      const text = fmt.format(t), half = (text.length * CHAR) / 2;
+      if (x(t) - half >= plot.x0 - 6 && x(t) + half <= width) el.append(xLabel(plot, width, x(t), text));
     });
     for (const run of runs(points, slot)) {
       const line = run.map((p, i) => `${i ? "L" : "M"}${x(p.at).toFixed(1)},${plot.y(p.value).toFixed(1)}`).join("");
