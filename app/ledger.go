@@ -140,7 +140,9 @@ type LedgerFilter struct {
 	Actor        string    // actor id or name
 	ShiftID      string
 	Kind         string // LedgerSale, LedgerVoid or ""
-	AfterSeq     int64  // entries after this sequence number (paging)
+	AfterSeq     int64  // entries after this sequence number (paging forward)
+	BeforeSeq    int64  // entries before this sequence number (paging back); 0: no bound
+	Newest       bool   // newest first (descending sequence) instead of oldest first
 	Limit        int    // 0: DefaultLedgerLimit; at most MaxLedgerLimit; -1: no limit (exports)
 }
 
@@ -156,6 +158,9 @@ func (f LedgerFilter) Validate() error {
 	}
 	if f.AfterSeq < 0 {
 		return Invalid("after", ReasonParameterInvalid, "after must be a sequence number (0 or more)")
+	}
+	if f.BeforeSeq < 0 {
+		return Invalid("before", ReasonParameterInvalid, "before must be a sequence number (1 or more)")
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
 		return Invalid("until", ReasonParameterInvalid, "until must not be before since")

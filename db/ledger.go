@@ -28,6 +28,9 @@ func scanLedgerEntry(sc scanner) (app.LedgerEntry, error) {
 // ledgerWhere is the WHERE clause of a filter.
 func ledgerWhere(f app.LedgerFilter) (string, []any) {
 	where, args := []string{"seq > ?"}, []any{f.AfterSeq}
+	if f.BeforeSeq > 0 {
+		where, args = append(where, "seq < ?"), append(args, f.BeforeSeq)
+	}
 	if !f.Since.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, micros(f.Since))
 	}
@@ -67,6 +70,9 @@ func (db *DB) EachLedgerEntry(ctx context.Context, f app.LedgerFilter, fn func(a
 	}
 	where, args := ledgerWhere(f)
 	query := `SELECT ` + ledgerColumns + ` FROM ledger WHERE ` + where + ` ORDER BY seq`
+	if f.Newest {
+		query += ` DESC`
+	}
 	if f.Limit > 0 {
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)

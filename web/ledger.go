@@ -42,7 +42,8 @@ type ledgerCheckJSON struct {
 }
 
 // ledgerFilter reads the query of GET /captive/ledger: since and until
-// (RFC 3339), actor, shift, kind, after and limit.
+// (RFC 3339), actor, shift, kind, after, before, order (asc or desc) and
+// limit.
 func ledgerFilter(r *http.Request) (app.LedgerFilter, error) {
 	q := r.URL.Query()
 	f := app.LedgerFilter{Actor: q.Get("actor"), ShiftID: q.Get("shift"), Kind: q.Get("kind")}
@@ -58,6 +59,18 @@ func ledgerFilter(r *http.Request) (app.LedgerFilter, error) {
 			return f, app.Invalid("after", app.ReasonParameterInvalid, "after must be a sequence number (0 or more)")
 		}
 	}
+	if v := q.Get("before"); v != "" {
+		if f.BeforeSeq, err = strconv.ParseInt(v, 10, 64); err != nil || f.BeforeSeq < 1 {
+			return f, app.Invalid("before", app.ReasonParameterInvalid, "before must be a sequence number (1 or more)")
+		}
+	}
+	switch q.Get("order") {
+	case "", "asc":
+	case "desc":
+		f.Newest = true
+	default:
+		return f, app.Invalid("order", app.ReasonParameterInvalid, "order must be asc (oldest first) or desc (newest first)")
+	}
 	if f.Limit, err = queryLimit(q, app.MaxLedgerLimit); err != nil {
 		return f, err
 	}
@@ -65,8 +78,9 @@ func ledgerFilter(r *http.Request) (app.LedgerFilter, error) {
 }
 
 // listLedger serves GET /captive/ledger: the sales ledger in sequence
-// order, as JSON (a page: limit, then after=<last seq>) or, with Accept:
-// text/csv, every matching entry.
+// order, as JSON (a page: limit, then after=<last seq>; newest first with
+// order=desc, then before=<last seq>) or, with Accept: text/csv, every
+// matching entry.
 func (s *Server) listLedger(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	f, err := ledgerFilter(r)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +100,33 @@ func TestShiftsAndLedger(t *testing.T) {
 	if len(list) != 2 || list[0]["seq"] != float64(3) {
 		t.Errorf("page after 2 = %v", list)
 	}
+	// Newest first, paged back with before; filters apply the same way.
+	seqs := func(query string) []float64 {
+		var page []map[string]any
+		e.call(http.MethodGet, "/captive/ledger?"+query, op, nil).json(t, &page)
+		out := []float64{}
+		for _, x := range page {
+			out = append(out, x["seq"].(float64))
+		}
+		return out
+	}
+	for query, want := range map[string][]float64{
+		"order=desc&limit=4":          {6, 5, 4, 3},
+		"order=desc&limit=4&before=3": {2, 1},
+		"order=desc&after=2&before=5": {4, 3},
+		"order=asc&limit=2":           {1, 2},
+	} {
+		if got := seqs(query); !slices.Equal(got, want) {
+			t.Errorf("ledger?%s = %v, want %v", query, got, want)
+		}
+	}
+	sales := seqs("kind=sale")
+	slices.Reverse(sales)
+	if got := seqs("order=desc&kind=sale"); len(sales) < 3 || !slices.Equal(got, sales) {
+		t.Errorf("sales newest first = %v, want %v", got, sales)
+	}
+	wantError(t, e.call(http.MethodGet, "/captive/ledger?order=newest", op, nil), http.StatusBadRequest, "parameter_invalid", "order")
+	wantError(t, e.call(http.MethodGet, "/captive/ledger?before=0", op, nil), http.StatusBadRequest, "parameter_invalid", "before")
 	check := e.call(http.MethodGet, "/captive/ledger/verify", op, nil).object(t)
 	if check["ok"] != true || check["entries"] != float64(6) || check["first_bad_seq"] != nil {
 		t.Fatalf("verify = %v", check)

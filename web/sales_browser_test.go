@@ -178,9 +178,13 @@ func TestSalesBrowser(t *testing.T) {
 	if got := uiText(t, admin, ".verify-result"); !strings.Contains(got, fmt.Sprintf("%d entries", seeded+5)) || !strings.Contains(got, head) {
 		t.Errorf("the ledger check reads %q, want %d entries and the head %s", got, seeded+5, head)
 	}
-	uiLedgerPage(t, admin, 1, 50)
+	// Newest first: the last sales are on the first page, older ones next.
+	entries := seeded + 5
+	uiLedgerPage(t, admin, entries, entries-49)
 	uiClick(t, admin, "Next page")
-	uiLedgerPage(t, admin, 51, min(100, seeded+5))
+	uiLedgerPage(t, admin, entries-50, max(1, entries-99))
+	uiClick(t, admin, "Previous page")
+	uiLedgerPage(t, admin, entries, entries-49)
 	uiPick(t, admin, `.ledger-filters select[name=kind]`, "void")
 	uiClick(t, admin, "Show")
 	run(t, admin, chromedp.Poll[bool](`(() => { const r = document.querySelectorAll(".ledger-entries tbody tr"); return r.length === 1 && r[0].textContent.includes(`+jsQuote(voided)+`); })()`,

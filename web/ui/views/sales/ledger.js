@@ -1,5 +1,5 @@
-// ledger.js: the sales ledger in a panel: its entries in order, 50 at a
-// time, filtered by kind, clerk and dates (or one shift's entries), the
+// ledger.js: the sales ledger in a panel: its entries newest first, 50 at
+// a time, filtered by kind, clerk and dates (or one shift's entries), the
 // CSV export of every entry the filters select, and "Verify ledger", which
 // recomputes the hash chain and names the first entry that breaks it.
 
@@ -31,13 +31,16 @@ export function ledgerPanel(ctx, { shift } = {}) {
   const err = errorBox();
   const box = h("div", { class: "ledger-entries" }, loading());
   const pager = h("div", { class: "pager" });
-  const state = { filter: {}, starts: [0] }; // starts: the "after" of each page so far
+  // Newest first: starts are the "before" of each page so far (0: from the newest).
+  const state = { filter: {}, starts: [0] };
   const filters = shift ? null : filterForm(err, (f) => { state.filter = f; state.starts = [0]; load(); });
 
   async function load() {
     err.clear();
     const q = ledgerQuery(state.filter, shift);
-    q.set("after", String(state.starts[state.starts.length - 1]));
+    q.set("order", "desc");
+    const before = state.starts[state.starts.length - 1];
+    if (before) q.set("before", String(before));
     q.set("limit", String(PAGE + 1));
     let rows;
     try {
