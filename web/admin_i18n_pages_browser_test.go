@@ -18,7 +18,8 @@ import (
 
 // i18nPages is what the admin pages of the language tests show: an admin
 // "marta", a fake router's site, a portal with terms, a schedule, four
-// codes with a guest online on the first, an operator token.
+// codes with a guest online on the first, an operator token, a priced
+// plan with one code sold, a notification group and a sign-in provider.
 type i18nPages struct {
 	e                          *env
 	password, site, inst, code string
@@ -47,6 +48,14 @@ func newI18nPages(t *testing.T) i18nPages {
 	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
 	wantStatus(t, e.admin(http.MethodPost, "/captive/tokens", map[string]any{"name": "Sicherungsskript", "role": "operator"}),
 		http.StatusCreated)
+	// A notification group and a sign-in provider.
+	ngCreate(t, e, map[string]any{"name": "Rezeption", "emails": []string{"rezeption@example.com"}})
+	wantStatus(t, e.admin(http.MethodPost, "/captive/auth-integrations", map[string]any{"name": "Google Gäste", "type": "google",
+		"config": map[string]any{"client_id": "g-123", "client_secret": "geheim-geheim"}}), http.StatusCreated)
+	// A priced plan and one code sold with it.
+	plan := createPlan(t, e, map[string]any{"name": "Tagespass", "session_minutes": 1440, "price": 800, "currency": "EUR"})["id"].(string)
+	wantStatus(t, e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 1, "plan_id": plan}),
+		http.StatusCreated)
 
 	return i18nPages{e: e, password: password, site: site, inst: inst, code: code}
 }
@@ -64,7 +73,7 @@ func (f i18nPages) shots() []i18nPage {
 	site, inst, code := f.site, f.inst, f.code
 	return []i18nPage{
 		{uiShot{name: "de-dashboard", hash: "#/dashboard", ready: ".stat-value"}, "Übersicht",
-			[]string{"Standorte online", "von 1 Standort", "Ausgegebene Gutscheine", "3 unbenutzte Codes übrig",
+			[]string{"Standorte online", "von 1 Standort", "Ausgegebene Gutscheine", "4 unbenutzte Codes übrig",
 				"Nächster geplanter Stapel:", "Letzter Kontakt", "Umsatz pro Tag"}},
 		{uiShot{name: "de-sites", hash: "#/sites", ready: ".table"}, "Standorte",
 			[]string{"Router hinzufügen", "Letzter Kontakt", "Letzter Fehler"}},
@@ -94,19 +103,30 @@ func (f i18nPages) shots() []i18nPage {
 			"Hotel Alpenblick", []string{"Einwilligungsbelege", "Jede Anmeldung über dieses Portal", "Keine Belege an diesen Tagen.",
 				"CSV herunterladen"}},
 		{uiShot{name: "de-reports", hash: "#/reports", ready: ".report-panel .table", prep: `scrollTo(0, 0)`}, "Berichte",
-			[]string{"Bericht anzeigen", "Zeitzone", "Nutzung", "Erstellte Codes", "Keine Verkäufe an diesen Tagen."}},
+			[]string{"Bericht anzeigen", "Zeitzone", "Nutzung", "Erstellte Codes", "Tagespass"}},
 		{uiShot{name: "de-guest-data", hash: "#/guest-data", ready: ".stored-list", prep: `scrollTo(0, 0)`}, "Gästedaten",
 			[]string{"Was gatehouse über Gäste speichert", "Gast suchen", "MAC-Adresse oder E-Mail", "Suchen"}},
 		{uiShot{name: "de-tokens", hash: "#/tokens", ready: ".table", prep: `scrollTo(0, 0)`}, "API-Tokens",
 			[]string{"Neues Token", "Token erstellen", "Läuft ab nach", "30 Tage", "Sicherungsskript", "aktiv", "Widerrufen"}},
+		{uiShot{name: "de-coupons", hash: "#/coupons?instance=" + inst, ready: ".table-coupons", prep: `scrollTo(0, 0)`},
+			"Gutscheine", []string{"Tagespass", "8,00\u00a0€"}},
+		{uiShot{name: "de-plans", hash: "#/plans", ready: ".table", prep: `scrollTo(0, 0)`}, "Tarife",
+			[]string{"Tagespass", "1 Tag"}},
+		{uiShot{name: "de-sales", hash: "#/sales", ready: ".ledger-entries .table", prep: `scrollTo(0, 0)`}, "Verkäufe",
+			[]string{"Tagespass", "Verkauf"}},
+		{uiShot{name: "de-notifications", hash: "#/notifications", ready: "main .panel", prep: `scrollTo(0, 0)`},
+			"Benachrichtigungsgruppen", []string{"Rezeption", "rezeption@example.com"}},
+		{uiShot{name: "de-integrations", hash: "#/integrations", ready: "main .panel", prep: `scrollTo(0, 0)`},
+			"Anmeldedienste", []string{"Google Gäste"}},
 	}
 }
 
 // TestAdminI18nPagesBrowser is an operator's pages in German: the
 // dashboard, the sites, a site's setup checklist, the schedules, the
 // guests online, the portals (a portal's details, look and consent
-// receipts), the reports, the guest data (a guest found) and the API
-// tokens. An admin whose account keeps German signs in; each page
+// receipts), the reports, the guest data (a guest found), the API
+// tokens, the coupons, plans, sales, notification groups and sign-in
+// providers. An admin whose account keeps German signs in; each page
 // speaks German, and at 1280×800 and 390×844 nothing is cut off or wider
 // than the screen. Screenshots admin-de-<page>-<w>x<h>.png go to
 // $GATEHOUSE_SCREENSHOTS, or to a temporary directory.
@@ -200,7 +220,10 @@ func uiPageFits(t *testing.T, ctx context.Context, dir string, shot uiShot) {
 		}
 		uiNoClipping(t, ctx, fmt.Sprintf("%s at %d×%d", shot.name, size[0], size[1]))
 		if w := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > int(size[0]) {
-			t.Errorf("%s at %d px is %d px wide", shot.name, size[0], w)
+			wide := run(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")]
+				.filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+				.slice(-4).map((el) => el.tagName.toLowerCase() + "." + el.className + " " + Math.round(el.getBoundingClientRect().right)).join(", ")`))
+			t.Errorf("%s at %d px is %d px wide: %s", shot.name, size[0], w, wide)
 		}
 	}
 	uiResize(t, ctx, [2]int64{1280, 800})
