@@ -39,6 +39,38 @@ type Shift struct {
 	OpenSeq int64
 }
 
+// ShiftFilter selects shifts; zero fields select every shift.
+type ShiftFilter struct {
+	ActorID string // only this actor's shifts
+	Status  string // ShiftOpen, ShiftClosed or ""
+	// Before is a shift's id: only shifts older than it (the next page
+	// after it, newest first).
+	Before string
+	Limit  int // at most this many; 0: all
+}
+
+// Shift statuses of a ShiftFilter.
+const (
+	ShiftOpen   = "open"
+	ShiftClosed = "closed"
+)
+
+// MaxShiftLimit is the largest page of shifts.
+const MaxShiftLimit = 200
+
+// Validate checks f; its errors are EInvalid naming the query parameter.
+func (f ShiftFilter) Validate() error {
+	switch f.Status {
+	case "", ShiftOpen, ShiftClosed:
+	default:
+		return Invalid("status", ReasonParameterInvalid, "status must be open or closed")
+	}
+	if f.Limit < 0 || f.Limit > MaxShiftLimit {
+		return Invalid("limit", ReasonParameterInvalid, "limit must be between 1 and %d", MaxShiftLimit)
+	}
+	return nil
+}
+
 // Open reports whether the shift is still open.
 func (s Shift) Open() bool { return s.ClosedAt == nil }
 
@@ -161,9 +193,10 @@ type ShiftStore interface {
 	// its Z-report. Only its owner, an operator or an admin may close it
 	// (EForbidden); ENotFound; EConflict when it is already closed.
 	CloseShift(ctx context.Context, actor Actor, id string, counted map[string]int64) (ZReport, error)
-	// ListShifts returns shifts, newest first: all of them, or only
-	// actorID's when it is not "".
-	ListShifts(ctx context.Context, actorID string) ([]Shift, error)
+	// ListShifts returns the shifts f selects, newest first, each as its
+	// report (its totals so far while open). EInvalid for an unknown
+	// f.Before.
+	ListShifts(ctx context.Context, f ShiftFilter) ([]ZReport, error)
 	// ShiftReport returns a shift's report (a Z-report once closed).
 	// ENotFound.
 	ShiftReport(ctx context.Context, id string) (ZReport, error)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"gatehouse/app"
@@ -121,17 +122,51 @@ func (db *DB) CloseShift(ctx context.Context, actor app.Actor, id string, counte
 	return rep, err
 }
 
-// ListShifts implements app.ShiftStore.
-func (db *DB) ListShifts(ctx context.Context, actorID string) ([]app.Shift, error) {
-	out := []app.Shift{}
-	err := db.read(ctx, "list shifts", func(tx *sql.Tx) (err error) {
-		if actorID == "" {
-			out, err = queryAll(ctx, tx, `SELECT `+shiftColumns+` FROM shifts ORDER BY opened_at DESC, id DESC`, scanShift)
-		} else {
-			out, err = queryAll(ctx, tx, `SELECT `+shiftColumns+` FROM shifts WHERE actor_id = ?
-				ORDER BY opened_at DESC, id DESC`, scanShift, actorID)
+// ListShifts implements app.ShiftStore. Each shift's report reads its own
+// range of the ledger's primary key, so a page of shifts costs what their
+// entries do.
+func (db *DB) ListShifts(ctx context.Context, f app.ShiftFilter) ([]app.ZReport, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ActorID != "" {
+		where, args = append(where, "actor_id = ?"), append(args, f.ActorID)
+	}
+	switch f.Status {
+	case app.ShiftOpen:
+		where = append(where, "closed_at IS NULL")
+	case app.ShiftClosed:
+		where = append(where, "closed_at IS NOT NULL")
+	}
+	query := `SELECT ` + shiftColumns + ` FROM shifts WHERE `
+	out := []app.ZReport{}
+	err := db.read(ctx, "list shifts", func(tx *sql.Tx) error {
+		if f.Before != "" {
+			before, err := getShift(ctx, tx, f.Before)
+			if err != nil {
+				return app.Invalid("before", app.ReasonParameterInvalid, "before must be the id of a shift (the last of the page before)")
+			}
+			where = append(where, "(opened_at < ? OR (opened_at = ? AND id < ?))")
+			args = append(args, micros(before.OpenedAt), micros(before.OpenedAt), before.ID)
 		}
-		return err
+		q := query + strings.Join(where, " AND ") + ` ORDER BY opened_at DESC, id DESC`
+		if f.Limit > 0 {
+			q += ` LIMIT ?`
+			args = append(args, f.Limit)
+		}
+		list, err := queryAll(ctx, tx, q, scanShift, args...)
+		if err != nil {
+			return err
+		}
+		for _, s := range list {
+			rep, err := shiftReport(ctx, tx, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, rep)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -190,6 +191,48 @@ func TestShiftsAndLedger(t *testing.T) {
 	if err != nil || len(rows) != 7 || rows[0][0] != "seq" || rows[6][12] != head {
 		t.Errorf("CSV = %v (%v)", rows, err)
 	}
+
+	// The list of shifts carries each one's totals and pages newest first:
+	// João's new shift (one sale so far), then Maria's closed one.
+	r = e.call(http.MethodPost, "/captive/shifts", joao, map[string]any{})
+	wantStatus(t, r, http.StatusCreated)
+	joaoShift := r.object(t)["shift"].(map[string]any)["id"].(string)
+	sell(joao, hour)
+	shifts := func(auth, query string) (ids []string, items []map[string]any) {
+		t.Helper()
+		e.call(http.MethodGet, "/captive/shifts"+query, auth, nil).json(t, &items)
+		for _, it := range items {
+			ids = append(ids, it["id"].(string))
+		}
+		return ids, items
+	}
+	ids, items := shifts(op, "")
+	if !slices.Equal(ids, []string{joaoShift, mariaShift}) {
+		t.Fatalf("shifts = %v, want joao's then maria's", ids)
+	}
+	jt, mt := items[0]["totals"].([]any), items[1]["totals"].([]any)
+	if len(jt) != 1 || jt[0].(map[string]any)["sales"] != float64(1) || jt[0].(map[string]any)["difference"] != nil || items[0]["entries"] != float64(1) {
+		t.Errorf("joao's open shift in the list = %v", items[0])
+	}
+	if !reflect.DeepEqual(mt, again["totals"]) || items[1]["entries"] != again["entries"] {
+		t.Errorf("maria's shift in the list = %v, want the totals of its report %v", items[1], again["totals"])
+	}
+	for query, want := range map[string][]string{
+		"?limit=1":                     {joaoShift},
+		"?limit=1&before=" + joaoShift: {mariaShift},
+		"?before=" + mariaShift:        nil,
+		"?status=closed":               {mariaShift},
+		"?status=open&limit=5":         {joaoShift},
+	} {
+		if got, _ := shifts(op, query); !slices.Equal(got, want) {
+			t.Errorf("shifts%s = %v, want %v", query, got, want)
+		}
+	}
+	if got, _ := shifts(maria, ""); !slices.Equal(got, []string{mariaShift}) {
+		t.Errorf("maria's shifts = %v, want only hers", got)
+	}
+	wantError(t, e.call(http.MethodGet, "/captive/shifts?before=nope", op, nil), http.StatusBadRequest, "parameter_invalid", "before")
+	wantError(t, e.call(http.MethodGet, "/captive/shifts?limit=201", op, nil), http.StatusBadRequest, "parameter_invalid", "limit")
 }
 
 // Editing the ledger behind gatehouse's back (the triggers dropped) is

@@ -165,11 +165,32 @@ func TestSalesBrowser(t *testing.T) {
 		uiShot{name: "zreport-paper-58mm", hash: printHash, ready: ".print-area .z-report", prep: pick("58mm"), print: true},
 		uiShot{name: "zreport-paper-a4", hash: printHash, ready: ".print-area .z-report", prep: pick("a4"), print: true})
 
+	// A night clerk ran 20 shifts since: Maria's is on the second page.
+	night := e.session("nacht", e.createAdmin("nacht", app.RoleFrontdesk))
+	for range 20 {
+		r := e.call(http.MethodPost, "/captive/shifts", night, map[string]any{})
+		wantStatus(t, r, http.StatusCreated)
+		id := r.object(t)["shift"].(map[string]any)["id"].(string)
+		wantStatus(t, e.call(http.MethodPost, "/captive/shifts/"+id+"/close", night, map[string]any{}), http.StatusOK)
+	}
+
 	// The admin: the shift and the ledger in Sales.
 	admin := uiTab(t, browser, 1280, 800)
 	uiSignIn(t, admin, "boss", bossPW)
 	uiNav(t, admin, "sales")
+	uiWait(t, admin, ".panel", "nacht")
+	if n := run(t, admin, chromedp.Evaluate[int](`document.querySelector(".panel .table").querySelectorAll("tbody tr").length`)); n != 20 ||
+		strings.Contains(uiText(t, admin, ".table"), "maria") {
+		t.Errorf("the first page of shifts has %d rows (want 20, all the night clerk's)", n)
+	}
+	uiClick(t, admin, "Show older shifts")
 	uiWait(t, admin, ".panel", "maria")
+	if n := run(t, admin, chromedp.Evaluate[int](`document.querySelector(".panel .table").querySelectorAll("tbody tr").length`)); n != 21 {
+		t.Errorf("after Show older shifts: %d rows, want 21", n)
+	}
+	if n := run(t, admin, chromedp.Evaluate[int](`[...document.querySelectorAll("button")].filter((b) => b.textContent.includes("Show older shifts")).length`)); n != 0 {
+		t.Errorf("Show older shifts is still offered at the last page")
+	}
 	if got := uiText(t, admin, ".table"); !strings.Contains(got, "€10.00") || !strings.Contains(got, "+€9.00 over") {
 		t.Errorf("the shifts table reads %q, want maria's net €10.00 and +€9.00 over", got)
 	}

@@ -142,35 +142,43 @@ func (s *Server) closeShift(w http.ResponseWriter, r *http.Request, p httprouter
 	writeJSON(w, http.StatusOK, shiftReportToJSON(rep))
 }
 
+// shiftListItemJSON is one shift of GET /captive/shifts: the shift with
+// its totals per currency (so far, while open) and its entry count.
+type shiftListItemJSON struct {
+	shiftJSON
+	Totals  []zTotalJSON `json:"totals"`
+	Entries int          `json:"entries"`
+}
+
 // listShifts serves GET /captive/shifts, newest first: a clerk's own, or
 // with ?mine=true anyone's own; operators and admins see everyone's.
-// ?status=open keeps open shifts.
+// ?status=open keeps open shifts; ?limit=N&before=<id of the last shift>
+// pages. Each shift carries its totals.
 func (s *Server) listShifts(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 	mine, err := queryBool(r, "mine")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	status := r.URL.Query().Get("status")
-	if status != "" && status != "open" && status != "closed" {
-		s.writeError(w, r, app.Invalid("status", app.ReasonParameterInvalid, "status must be open or closed"))
+	q := r.URL.Query()
+	f := app.ShiftFilter{Status: q.Get("status"), Before: q.Get("before")}
+	if f.Limit, err = queryLimit(q, app.MaxShiftLimit); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	p, _ := principalFrom(r.Context())
-	owner := ""
 	if mine || !p.Role.Can(app.ActReadShifts) {
-		owner = p.actor().ID
+		f.ActorID = p.actor().ID
 	}
-	list, err := s.store.ListShifts(r.Context(), owner)
+	list, err := s.store.ListShifts(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := []shiftJSON{}
-	for _, sh := range list {
-		if status == "" || (status == "open") == sh.Open() {
-			out = append(out, shiftToJSON(sh))
-		}
+	out := make([]shiftListItemJSON, len(list))
+	for i, rep := range list {
+		full := shiftReportToJSON(rep)
+		out[i] = shiftListItemJSON{shiftJSON: full.Shift, Totals: full.Totals, Entries: full.Entries}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

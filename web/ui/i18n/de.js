@@ -376,7 +376,7 @@ export default {
   "salespage.from_to": "{from} bis {to}.",
   "salespage.open_since": "Offen seit {time}.",
   "salespage.print_x": "X-Bericht drucken",
-  "salespage.show_more": "{n} weitere zeigen",
+  "salespage.show_older": "Ältere Schichten zeigen",
   "salespage.shifts": "Schichten",
   "salespage.no_shifts": "Noch keine Schichten. Mitarbeiter öffnen eine auf der Gutscheinseite, bevor sie verkaufen.",
   "salespage.not_loaded": "Die Schichten konnten nicht geladen werden.",

@@ -376,7 +376,7 @@ export default {
   "salespage.from_to": "{from} to {to}.",
   "salespage.open_since": "Open since {time}.",
   "salespage.print_x": "Print X-report",
-  "salespage.show_more": "Show {n} more",
+  "salespage.show_older": "Show older shifts",
   "salespage.shifts": "Shifts",
   "salespage.no_shifts": "No shifts yet. A clerk opens one on the coupons page before selling.",
   "salespage.not_loaded": "The shifts could not be loaded.",

@@ -376,7 +376,7 @@ export default {
   "salespage.from_to": "Del {from} al {to}.",
   "salespage.open_since": "Abierto desde el {time}.",
   "salespage.print_x": "Imprimir informe X",
-  "salespage.show_more": "Mostrar {n} más",
+  "salespage.show_older": "Mostrar turnos anteriores",
   "salespage.shifts": "Turnos",
   "salespage.no_shifts": "Aún no hay turnos. Un empleado abre uno en la página de cupones antes de vender.",
   "salespage.not_loaded": "No se pudieron cargar los turnos.",

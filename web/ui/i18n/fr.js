@@ -376,7 +376,7 @@ export default {
   "salespage.from_to": "Du {from} au {to}.",
   "salespage.open_since": "Ouvert depuis le {time}.",
   "salespage.print_x": "Imprimer le rapport X",
-  "salespage.show_more": "Afficher {n} de plus",
+  "salespage.show_older": "Afficher les services précédents",
   "salespage.shifts": "Services",
   "salespage.no_shifts": "Pas encore de service. Un employé en ouvre un sur la page des bons avant de vendre.",
   "salespage.not_loaded": "Les services n'ont pas pu être chargés.",

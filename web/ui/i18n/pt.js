@@ -376,7 +376,7 @@ export default {
   "salespage.from_to": "De {from} a {to}.",
   "salespage.open_since": "Aberto desde {time}.",
   "salespage.print_x": "Imprimir relatório X",
-  "salespage.show_more": "Mostrar mais {n}",
+  "salespage.show_older": "Mostrar turnos anteriores",
   "salespage.shifts": "Turnos",
   "salespage.no_shifts": "Ainda não há turnos. Um funcionário abre um na página de vouchers antes de vender.",
   "salespage.not_loaded": "Não foi possível carregar os turnos.",
