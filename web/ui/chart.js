@@ -154,13 +154,11 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
     const span = to - from;
     const x = (t) => plot.x0 + ((t - from) / span) * (plot.x1 - plot.x0);
     const fmt = hourFmt();
-    hourTicks(from, to, plot.x1 - plot.x0, fmt).forEach((t) => {
-      el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }));
-      // A label that would have to move off its hour to stay inside the
-      // chart is left out: moved, it reaches the next hour's label.
-      const text = fmt.format(t), half = (text.length * CHAR) / 2;
-      if (x(t) - half >= plot.x0 - 6 && x(t) + half <= width) el.append(xLabel(plot, width, x(t), text));
-    });
+    const ticks = hourTicks(from, to, plot.x1 - plot.x0, fmt);
+    for (const t of ticks) el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }));
+    for (const l of hourLabels(ticks.map((t) => ({ x: x(t), text: fmt.format(t) })), plot, width)) {
+      el.append(xLabel(plot, width, l.x, l.text));
+    }
     for (const run of runs(points, slot)) {
       const line = run.map((p, i) => `${i ? "L" : "M"}${x(p.at).toFixed(1)},${plot.y(p.value).toFixed(1)}`).join("");
       if (run.length === 1) {
@@ -175,6 +173,26 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
     return el;
   };
   return chartBox(draw, null);
+}
+
+/**
+ * hourLabels are the hour labels that fit: one near an edge moves inside
+ * the chart (xLabel), and where a moved label would touch its neighbour,
+ * the moved one is left out rather than the one on its hour.
+ */
+function hourLabels(labels, plot, width) {
+  const span = (l) => {
+    const half = (l.text.length * CHAR) / 2;
+    const at = Math.min(Math.max(l.x, plot.x0 + half - 6), width - half);
+    return { ...l, left: at - half, right: at + half, moved: at !== l.x };
+  };
+  const kept = [];
+  for (const l of labels.map(span)) {
+    const prev = kept[kept.length - 1];
+    if (!prev || l.left >= prev.right + 4) kept.push(l);
+    else if (prev.moved && !l.moved) kept[kept.length - 1] = l;
+  }
+  return kept;
 }
 
 /** runs splits points where a slot is missing. */
