@@ -39,10 +39,14 @@ type Site struct {
 
 // SiteStatus is what gatehouse last learned about a router.
 type SiteStatus struct {
-	State           string
-	LastSeenAt      *time.Time
-	LastSyncAt      *time.Time
-	LastError       string
+	State      string
+	LastSeenAt *time.Time
+	LastSyncAt *time.Time
+	LastError  string
+	// LastErrorText is LastError as a catalogue key and params, when the
+	// error has one (routeros' and the reconciler's own words), for the
+	// admin page; nil otherwise.
+	LastErrorText   *Text
 	Identity        string
 	RouterOSVersion string
 	// HotspotHosts are the names and addresses of the router's hotspot

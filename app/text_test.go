@@ -10,7 +10,7 @@ import (
 )
 
 // textKeyLiteral is a Text key written in Go source: "check.api_ok".
-var textKeyLiteral = regexp.MustCompile(`"((?:check|refusal|warning)\.[a-z_]+)"`)
+var textKeyLiteral = regexp.MustCompile(`"((?:check|refusal|warning|router)\.[a-z_]+)"`)
 
 // Every Text key the code writes has an English template (so the message
 // of a refusal is never its bare key), and every template is written by

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,7 +16,7 @@ var _ app.SiteStore = (*DB)(nil)
 
 const siteColumns = `id, name, host, port, username, password, tls, tls_fingerprint,
 	hotspot_server, state, last_seen_at, last_sync_at, last_error, identity,
-	routeros_version, hotspot_hosts, cpu_load, uptime_seconds, created_at, updated_at, drift_count`
+	routeros_version, hotspot_hosts, cpu_load, uptime_seconds, created_at, updated_at, drift_count, last_error_text`
 
 // ListSites returns every site, oldest first, with passwords decrypted.
 // It returns only internal errors.
@@ -62,11 +63,11 @@ func (db *DB) CreateSite(ctx context.Context, s app.Site) (app.Site, error) {
 		}
 		st := s.Status
 		_, err = tx.ExecContext(ctx, `INSERT INTO sites (`+siteColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 			s.ID, s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint,
 			s.HotspotServer, st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt),
 			st.LastError, st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
-			nullInt(st.CPULoad), nullSeconds(st.Uptime), micros(now), micros(now))
+			nullInt(st.CPULoad), nullSeconds(st.Uptime), micros(now), micros(now), textJSON(st.LastErrorText))
 		if err != nil {
 			return err
 		}
@@ -104,11 +105,11 @@ func (db *DB) UpdateSite(ctx context.Context, id string, change func(*app.Site) 
 		st := s.Status
 		_, err = tx.ExecContext(ctx, `UPDATE sites SET name = ?, host = ?, port = ?,
 			username = ?, password = ?, tls = ?, tls_fingerprint = ?, hotspot_server = ?,
-			state = ?, last_seen_at = ?, last_sync_at = ?, last_error = ?, identity = ?,
+			state = ?, last_seen_at = ?, last_sync_at = ?, last_error = ?, last_error_text = ?, identity = ?,
 			routeros_version = ?, hotspot_hosts = ?, cpu_load = ?, uptime_seconds = ?, updated_at = ?
 			WHERE id = ?`,
 			s.Name, s.Host, s.Port, s.Username, pw, s.TLS, s.TLSFingerprint, s.HotspotServer,
-			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
+			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError, textJSON(st.LastErrorText),
 			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
 			nullInt(st.CPULoad), nullSeconds(st.Uptime), micros(now), s.ID)
 		if err != nil {
@@ -166,10 +167,10 @@ func (db *DB) SetSiteStatus(ctx context.Context, id string, st app.SiteStatus) e
 			return app.NotFound("site", id)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE sites SET state = ?, last_seen_at = ?,
-			last_sync_at = ?, last_error = ?, identity = ?, routeros_version = ?, hotspot_hosts = ?,
+			last_sync_at = ?, last_error = ?, last_error_text = ?, identity = ?, routeros_version = ?, hotspot_hosts = ?,
 			cpu_load = ?, uptime_seconds = ?
 			WHERE id = ?`,
-			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError,
+			st.State, nullMicros(st.LastSeenAt), nullMicros(st.LastSyncAt), st.LastError, textJSON(st.LastErrorText),
 			st.Identity, st.RouterOSVersion, strings.Join(st.HotspotHosts, " "),
 			nullInt(st.CPULoad), nullSeconds(st.Uptime), cid)
 		if err != nil {
@@ -199,15 +200,21 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 		pw               []byte
 		seen, synced     sql.NullInt64
 		created, updated int64
-		hosts            string
+		hosts, errText   string
 		load, uptime     sql.NullInt64
 	)
 	err := sc.Scan(&s.ID, &s.Name, &s.Host, &s.Port, &s.Username, &pw, &s.TLS,
 		&s.TLSFingerprint, &s.HotspotServer, &s.Status.State, &seen, &synced,
 		&s.Status.LastError, &s.Status.Identity, &s.Status.RouterOSVersion, &hosts, &load, &uptime, &created, &updated,
-		&s.Status.DriftCount)
+		&s.Status.DriftCount, &errText)
 	if err != nil {
 		return app.Site{}, err
+	}
+	if errText != "" {
+		var t app.Text
+		if json.Unmarshal([]byte(errText), &t) == nil {
+			s.Status.LastErrorText = &t
+		}
 	}
 	if hosts != "" {
 		s.Status.HotspotHosts = strings.Fields(hosts)
@@ -226,6 +233,15 @@ func (db *DB) scanSite(sc scanner) (app.Site, error) {
 		return app.Site{}, fmt.Errorf("password of site %s: %w", s.ID, err)
 	}
 	return s, nil
+}
+
+// textJSON stores an optional Text as JSON, ” for none.
+func textJSON(t *app.Text) string {
+	if t == nil {
+		return ""
+	}
+	data, _ := json.Marshal(t)
+	return string(data)
 }
 
 // nullSeconds stores an optional duration in whole seconds.

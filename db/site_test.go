@@ -239,5 +239,14 @@ func TestSetSiteStatus(t *testing.T) {
 	if want := (app.SiteStatus{State: app.SiteUnknown, LastError: "dial tcp: timeout"}); !reflect.DeepEqual(got.Status, want) {
 		t.Errorf("status: got %+v, want %+v", got.Status, want)
 	}
+	// The error as a catalogue key with params comes back as it went in.
+	text := app.T("router.cannot_connect", "router", "192.0.2.1:8728", "cause", "dial tcp: timeout")
+	if err := db.SetSiteStatus(t.Context(), s.ID, app.SiteStatus{LastError: text.English(), LastErrorText: &text}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.Site(t.Context(), s.ID)
+	if got.Status.LastErrorText == nil || !reflect.DeepEqual(*got.Status.LastErrorText, text) || got.Status.LastError != text.English() {
+		t.Errorf("status with an error text: got %+v", got.Status)
+	}
 	wantCode(t, db.SetSiteStatus(t.Context(), s.ID, app.SiteStatus{State: "sleepy"}), app.EInvalid, "state")
 }

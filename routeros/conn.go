@@ -60,7 +60,7 @@ func (cn *conn) login(ctx context.Context, user, password string, timeout time.D
 		case "!re", "!empty":
 		case "!done":
 			if len(traps) > 0 {
-				return errors.New("login as " + strconv.Quote(user) + " refused: " + strings.Join(traps, "; "))
+				return &loginRefused{user: user, reason: strings.Join(traps, "; ")}
 			}
 			if s.attrs["ret"] != "" {
 				return errors.New("router wants the pre-6.43 challenge login, which is not supported")
@@ -109,4 +109,12 @@ func checkWords(words []string) error {
 		}
 	}
 	return nil
+}
+
+// loginRefused is the router's !trap to /login: a wrong user name or
+// password, or a user without the api policy; reason is its text.
+type loginRefused struct{ user, reason string }
+
+func (e *loginRefused) Error() string {
+	return "login as " + strconv.Quote(e.user) + " refused: " + e.reason
 }

@@ -43,8 +43,8 @@ func (b *backoff) check(now time.Time, addr string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if now.Before(b.retryAt) {
-		return unavailable(b.err, "router %s unreachable, next attempt in %s: %v",
-			addr, b.retryAt.Sub(now).Round(time.Millisecond), b.err)
+		return unavailable(b.err, app.T("router.unreachable_retry", "router", addr,
+			"wait", b.retryAt.Sub(now).Round(time.Millisecond).String(), "cause", causeText(b.err)))
 	}
 	return nil
 }
@@ -101,7 +101,10 @@ func (c *Client) connect(ctx context.Context, cn *conn) error {
 		if n := c.backoff.failed(start, err); n == 1 {
 			c.log.Warn("router unreachable, backing off", "error", err, "retry_in", c.backoff.delay(1))
 		}
-		return unavailable(err, "cannot connect to router %s: %v", c.addr, err)
+		if lr, ok := errors.AsType[*loginRefused](err); ok {
+			return unavailable(err, app.T("router.login_refused", "router", c.addr, "user", lr.user, "reason", lr.reason))
+		}
+		return unavailable(err, app.T("router.cannot_connect", "router", c.addr, "cause", causeText(err)))
 	}
 	if n := c.backoff.succeeded(); n > 0 {
 		c.log.Info("router reachable again", "failed_attempts", n)

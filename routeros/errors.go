@@ -71,17 +71,24 @@ func trapError(addr string, msgs []string) error {
 	case strings.HasPrefix(first, "no such item"):
 		e.Code, e.Reason = app.ENotFound, ReasonNoSuchItem
 	}
-	e.Message = "router " + addr + " says: " + strings.Join(msgs, "; ")
+	text := app.T("router.says", "router", addr, "message", strings.Join(msgs, "; "))
+	e.Message, e.Text = text.English(), &text
 	return &routerError{app: e, traps: msgs}
 }
 
-// unavailable returns an EUnavailable error whose message is the formatted
-// text; cause (may be nil) stays reachable through errors.Is and errors.As.
-func unavailable(cause error, format string, args ...any) error {
-	return &routerError{
-		app:   &app.Error{Code: app.EUnavailable, Reason: ReasonUnavailable, Message: fmt.Sprintf(format, args...)},
-		cause: cause,
+// unavailable returns an EUnavailable error whose message is text (a
+// router.* key of app.EnglishTexts, for the admin page to word); cause (may
+// be nil) stays reachable through errors.Is and errors.As.
+func unavailable(cause error, text app.Text) error {
+	return &routerError{app: app.Refusal(app.EUnavailable, ReasonUnavailable, text), cause: cause}
+}
+
+// causeText is an error's text for a {cause} param; "" for none.
+func causeText(err error) string {
+	if err == nil {
+		return ""
 	}
+	return err.Error()
 }
 
 // badCommand is the EInvalid error for words that cannot be sent.
@@ -106,18 +113,17 @@ func (e *protocolError) Error() string { return "unexpected reply from router: "
 // for each command whose reply was still due: EUnavailable, saying what
 // happened and that the command may have been applied.
 func connError(ctx context.Context, addr string, timeout time.Duration, err error) error {
-	const unknown = "; the command may or may not have been applied"
 	if ctx.Err() != nil {
 		cause := context.Cause(ctx)
 		if cause == errClosed {
-			return unavailable(cause, "call to router %s aborted: client closed%s", addr, unknown)
+			return unavailable(cause, app.T("router.call_aborted", "router", addr))
 		}
-		return unavailable(cause, "call to router %s cancelled: %v%s", addr, cause, unknown)
+		return unavailable(cause, app.T("router.call_cancelled", "router", addr, "cause", causeText(cause)))
 	}
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
-		return unavailable(err, "router %s did not answer within %v%s", addr, timeout, unknown)
+		return unavailable(err, app.T("router.no_answer", "router", addr, "timeout", timeout.String()))
 	}
-	return unavailable(err, "connection to router %s lost: %v%s", addr, err, unknown)
+	return unavailable(err, app.T("router.connection_lost", "router", addr, "cause", causeText(err)))
 }
 
 // notSent is the error for commands never written to the router because
@@ -127,15 +133,15 @@ func notSent(ctx context.Context, addr string, last error) error {
 	if ctx.Err() != nil {
 		cause := context.Cause(ctx)
 		if cause == errClosed {
-			return unavailable(cause, "command not sent to router %s: client closed", addr)
+			return unavailable(cause, app.T("router.not_sent_closed", "router", addr))
 		}
-		return unavailable(cause, "command not sent to router %s: %v", addr, cause)
+		return unavailable(cause, app.T("router.not_sent", "router", addr, "cause", causeText(cause)))
 	}
 	if last != nil {
 		if _, ok := errors.AsType[*routerError](last); ok {
 			return last // already says what is wrong with the router
 		}
-		return unavailable(last, "command not sent to router %s: %v", addr, last)
+		return unavailable(last, app.T("router.not_sent", "router", addr, "cause", causeText(last)))
 	}
-	return unavailable(nil, "command not sent to router %s: no connection", addr)
+	return unavailable(nil, app.T("router.not_sent_no_connection", "router", addr))
 }

@@ -93,6 +93,11 @@ func TestRouterDownAtStart(t *testing.T) {
 	if site.Status.State != app.SiteOffline || site.Status.LastError == "" {
 		t.Fatalf("status = %+v, want offline with an error", site.Status)
 	}
+	// The admin page words it from a key: which failure, with the router.
+	if tx := site.Status.LastErrorText; tx == nil || (tx.Key != "router.cannot_connect" && tx.Key != "router.unreachable_retry") ||
+		tx.Params["router"] == "" || tx.Params["cause"] == "" || !strings.Contains(site.Status.LastError, tx.English()) {
+		t.Errorf("last error text = %+v, want the failed connection, as said in %q", tx, site.Status.LastError)
+	}
 	if err := r.router.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -203,6 +203,9 @@ func TestUnknownParameterNamesMenu(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("last_error: %s", site.Status.LastError)
+	if tx := site.Status.LastErrorText; tx == nil || tx.Key != "router.changes_refused" || tx.English() != site.Status.LastError {
+		t.Errorf("last error text = %+v, want router.changes_refused", tx)
+	}
 	for _, want := range []string{menuProfile, "unknown parameter", "session-timeout", "shared-users", app.ProfileName(r.instance.ID)} {
 		if !strings.Contains(site.Status.LastError, want) {
 			t.Errorf("last_error %q does not mention %q", site.Status.LastError, want)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"sync"
 	"time"
 
@@ -179,15 +180,16 @@ func (w *siteWorker) record(res app.SyncResult, err error) {
 	switch {
 	case app.ErrorCode(err) == app.EUnavailable:
 		st.State = app.SiteOffline
-		st.LastError = err.Error()
+		st.LastError, st.LastErrorText = err.Error(), app.ErrorText(err)
 		w.logger.Warn("router unreachable", "err", err)
 	case err != nil:
 		st.LastSeenAt = &now
-		st.LastError = err.Error()
+		st.LastError, st.LastErrorText = err.Error(), app.ErrorText(err)
 		w.logger.Warn("reconcile failed", "err", err)
 	case len(res.Errors) > 0:
 		st.LastSeenAt = &now
-		st.LastError = fmt.Sprintf("%d changes refused by the router, first: %s", len(res.Errors), res.Errors[0])
+		text := app.T("router.changes_refused", "count", strconv.Itoa(len(res.Errors)), "first", res.Errors[0])
+		st.LastError, st.LastErrorText = text.English(), &text
 		w.logger.Warn("reconcile incomplete", "refused", len(res.Errors), "first", res.Errors[0])
 	default:
 		st.LastSeenAt, st.LastSyncAt = &now, &now

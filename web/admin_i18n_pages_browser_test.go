@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,7 +20,8 @@ import (
 // i18nPages is what the admin pages of the language tests show: an admin
 // "marta", a fake router's site, a portal with terms, a schedule, four
 // codes with a guest online on the first, an operator token, a priced
-// plan with one code sold, a notification group and a sign-in provider.
+// plan with one code sold, a notification group, a sign-in provider and a
+// second site whose router is down.
 type i18nPages struct {
 	e                          *env
 	password, site, inst, code string
@@ -48,6 +50,15 @@ func newI18nPages(t *testing.T) i18nPages {
 	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil), http.StatusOK)
 	wantStatus(t, e.admin(http.MethodPost, "/captive/tokens", map[string]any{"name": "Sicherungsskript", "role": "operator"}),
 		http.StatusCreated)
+	// A second router that is down: its last error in the reader's words.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cellar := createSite(t, e, map[string]any{"name": "Keller", "host": "127.0.0.1", "port": down, "username": "api", "password": "pw"})["id"].(string)
+	wantStatus(t, e.admin(http.MethodPost, "/captive/sites/"+cellar+"/sync", nil), http.StatusServiceUnavailable)
 	// A notification group and a sign-in provider.
 	ngCreate(t, e, map[string]any{"name": "Rezeption", "emails": []string{"rezeption@example.com"}})
 	wantStatus(t, e.admin(http.MethodPost, "/captive/auth-integrations", map[string]any{"name": "Google Gäste", "type": "google",
@@ -73,10 +84,10 @@ func (f i18nPages) shots() []i18nPage {
 	site, inst, code := f.site, f.inst, f.code
 	return []i18nPage{
 		{uiShot{name: "de-dashboard", hash: "#/dashboard", ready: ".stat-value"}, "Übersicht",
-			[]string{"Standorte online", "von 1 Standort", "Ausgegebene Gutscheine", "4 unbenutzte Codes übrig",
+			[]string{"Standorte online", "von 2 Standorten", "Ausgegebene Gutscheine", "4 unbenutzte Codes übrig",
 				"Nächster geplanter Stapel:", "Letzter Kontakt", "Umsatz pro Tag"}},
 		{uiShot{name: "de-sites", hash: "#/sites", ready: ".table"}, "Standorte",
-			[]string{"Router hinzufügen", "Letzter Kontakt", "Letzter Fehler"}},
+			[]string{"Router hinzufügen", "Letzter Kontakt", "Letzter Fehler", "Keller", "Router 127.0.0.1:"}},
 		{uiShot{name: "de-site-setup", hash: "#/sites/" + site, ready: ".setup-list",
 			prep: `document.querySelector(".setup").parentElement.scrollIntoView()`}, "Lobby",
 			[]string{"Verbindung testen", "Einrichtungs-Checkliste", "von 6 Schritten erledigt", "Anmeldeseite installieren",

@@ -39,6 +39,9 @@ type siteStatusJSON struct {
 	// DriftCount counts items of gatehouse's someone else changed on the
 	// router (an extension).
 	DriftCount int64 `json:"drift_count"`
+	// LastErrorText is last_error as a catalogue key and params when
+	// gatehouse wrote it (an extension), null otherwise.
+	LastErrorText *app.Text `json:"last_error_text"`
 }
 
 // siteRequest is the contract's SiteRequest; on update absent fields keep
@@ -123,6 +126,7 @@ func siteToJSON(site app.Site) siteJSON {
 			CPULoad:         st.CPULoad,
 			Uptime:          secondsPtr(st.Uptime),
 			DriftCount:      st.DriftCount,
+			LastErrorText:   st.LastErrorText,
 		},
 		CreatedAt: timeString(site.CreatedAt),
 	}

@@ -299,3 +299,6 @@ export function language(code) {
     return code || "";
   }
 }
+
+/** lastError is a site status's last error in the page's language when gatehouse wrote it, else as the router said it. */
+export const lastError = (status) => serverText(status.last_error_text, status.last_error || "");

@@ -7,7 +7,7 @@
 import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, busy } from "../kit.js";
-import { relative, dateTime, dateTimeIn, shortDuration, browserZone, number, percent } from "../format.js";
+import { relative, dateTime, dateTimeIn, shortDuration, browserZone, number, percent, lastError } from "../format.js";
 import { printOne } from "../coupon_desk.js";
 import { dashboardCharts } from "./dashboard/charts.js";
 import { t, tn } from "../i18n.js";
@@ -86,7 +86,7 @@ function siteTable(list) {
     { label: "CPU", cell: (s) => s.status?.cpu_load != null ? percent(s.status.cpu_load) : dash() },
     { label: t("dash.uptime"), cell: (s) => s.status?.uptime != null ? shortDuration(s.status.uptime) : dash() },
     { label: t("dash.last_error"), className: "col-error", cell: (s) => s.status?.last_error
-      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: t("dash.none") }) },
+      ? h("span", { class: "error-text", text: lastError(s.status) }) : h("span", { class: "muted", text: t("dash.none") }) },
   ], sorted, { empty: t("guestpage.no_routers_add"), caption: t("dash.sites_caption") });
 }
 

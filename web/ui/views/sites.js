@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { h, fill, add } from "../dom.js";
 import { page, panel, table, stateBadge, loading, button, linkButton, errorBox, busy, confirmDialog, toast, emptyState }
   from "../kit.js";
-import { relative, dateTime } from "../format.js";
+import { relative, dateTime, lastError } from "../format.js";
 import { walledGarden } from "./sites/walled_garden.js";
 import { guestList } from "../guest_list.js";
 import { setupChecklist } from "./sites/setup.js";
@@ -37,7 +37,7 @@ export async function sites(ctx) {
     { label: t("dash.state"), cell: (s) => stateBadge(s.status?.state || "unknown") },
     { label: t("dash.last_contact"), cell: (s) => s.status?.last_seen_at ? relative(s.status.last_seen_at) : t("dash.never") },
     { label: t("dash.last_error"), className: "col-error", cell: (s) => s.status?.last_error
-      ? h("span", { class: "error-text", text: s.status.last_error }) : h("span", { class: "muted", text: t("dash.none") }) },
+      ? h("span", { class: "error-text", text: lastError(s.status) }) : h("span", { class: "muted", text: t("dash.none") }) },
   ], list, { caption: t("sitepage.routers") })));
 }
 
@@ -130,7 +130,7 @@ function drawStatus(ctx, p, box, site) {
       fact(t("sitepage.last_sync"), since(st.last_sync_at))),
     driftNote(site, ctx.can("audit.read")),
     st.last_error
-      ? h("div", { class: "alert alert-error" }, h("strong", { text: t("sitepage.last_error") + " " }), st.last_error) : null);
+      ? h("div", { class: "alert alert-error" }, h("strong", { text: t("sitepage.last_error") + " " }), lastError(st)) : null);
 }
 
 function deletePanel(ctx, id, site) {
@@ -170,7 +170,7 @@ function syncWords(r, site) {
   }
   if (!online) {
     return h("div", { class: "alert alert-error", role: "alert" },
-      h("strong", { text: t("sitepage.offline") + " " }), site.status?.last_error || "");
+      h("strong", { text: t("sitepage.offline") + " " }), site.status ? lastError(site.status) : "");
   }
   const version = site.status.routeros_version && "RouterOS " + site.status.routeros_version;
   const who = [site.status.identity, version].filter(Boolean).join(", ");
