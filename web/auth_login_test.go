@@ -276,7 +276,7 @@ func TestFrontdeskCannotReachAdminCalls(t *testing.T) {
 	e := newEnv(t, "")
 	desk := e.session("desk", e.createAdmin("desk", app.RoleFrontdesk))
 	inst := createInstance(t, e, map[string]any{"name": "Lobby", "strategy": "coupon", "session_ttl": 3600})["id"].(string)
-	doc, err := openapi3.NewLoader().LoadFromData(web.OpenAPIDocument)
+	doc, err := openapi3.NewLoader().LoadFromData(web.OpenAPIDocument())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/rsa"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"gatehouse/app"
+	"gatehouse/web"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -140,6 +144,28 @@ func TestPublicEndpointsAndErrors(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(string(r.body), "openapi: 3.0.3") {
 		t.Fatal("openapi.yaml not served")
+	}
+	// Stored gzipped: sent so to a client that takes gzip, unpacked to one that does not.
+	for _, enc := range []string{"gzip", "identity", "gzip;q=0, identity"} {
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/openapi.yaml", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		gz := res.Header.Get("Content-Encoding") == "gzip"
+		if gz {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("Accept-Encoding %s: %v", enc, err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		if gz != (enc == "gzip") || !bytes.Equal(body, web.OpenAPIDocument()) || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %s: gzip %v, %d bytes, Vary %q", enc, gz, len(body), res.Header.Get("Vary"))
+		}
 	}
 	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy"} {
 		if r.header.Get(h) == "" {

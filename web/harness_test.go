@@ -31,7 +31,7 @@ import (
 // requests to operations; built once for all tests.
 var contract = sync.OnceValues(func() (routers.Router, error) {
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(web.OpenAPIDocument)
+	doc, err := loader.LoadFromData(web.OpenAPIDocument())
 	if err != nil {
 		return nil, err
 	}

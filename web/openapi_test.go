@@ -29,7 +29,7 @@ var routeParam = regexp.MustCompile(`[:*]([A-Za-z]+)`)
 // TestRoutesAreDocumented keeps routes.go and openapi.yaml in step: every
 // route is documented and every documented operation is served.
 func TestRoutesAreDocumented(t *testing.T) {
-	doc := loadDoc(t, OpenAPIDocument)
+	doc := loadDoc(t, OpenAPIDocument())
 	key := make([]byte, 32)
 	// Only the route table is read: nothing of the services is called.
 	deps := Deps{Store: struct{ Store }{}, Routers: struct{ RouterControl }{}, Runner: struct{ ScheduleRunner }{}}
@@ -68,7 +68,7 @@ func TestDocumentKeepsTheContract(t *testing.T) {
 		t.Fatalf("the contract's copy: %v", err)
 	}
 	want := loadDoc(t, contract)
-	got := loadDoc(t, OpenAPIDocument)
+	got := loadDoc(t, OpenAPIDocument())
 	for path, item := range want.Paths.Map() {
 		gotItem := got.Paths.Find(path)
 		if gotItem == nil {
@@ -116,5 +116,16 @@ func TestContractCopyIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(shared, kept) {
 		t.Errorf("%s differs from the shared contract: copy it again", contractPath)
+	}
+}
+
+// The binary embeds openapi.yaml gzipped; the two must say the same.
+func TestOpenAPIGzipIsCurrent(t *testing.T) {
+	source, err := os.ReadFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(OpenAPIDocument(), source) {
+		t.Fatal("web/openapi.yaml.gz is not web/openapi.yaml: run go generate ./web")
 	}
 }
