@@ -49,13 +49,14 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request, _ httprouter.Pa
 	h := w.Header()
 	h.Set("Content-Type", "application/yaml; charset=utf-8")
 	h.Add("Vary", "Accept-Encoding")
-	body := OpenAPIDocument
+	body := openAPIGzip
 	if acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		body = func() []byte { return openAPIGzip }
+	} else {
+		body = OpenAPIDocument()
 	}
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body())
+	_, _ = w.Write(body)
 }
 
 // acceptsGzip reports whether the request's Accept-Encoding names gzip
