@@ -361,6 +361,9 @@ func gardenStep(f SetupFacts) SetupStep {
 	st := SetupStep{ID: StepWalledGarden}
 	stat := f.Site.Status
 	switch {
+	case stat.LastError != "" && stat.LastErrorText != nil: // gatehouse's own words: the page words them too
+		st.Detail = []Text{T("check.sync_failed_as"), *stat.LastErrorText}
+		st.Fix = []Text{T("check.sync_failed_fix")}
 	case stat.LastError != "":
 		st.Detail = []Text{T("check.sync_failed", "error", stat.LastError)}
 		st.Fix = []Text{T("check.sync_failed_fix")}

@@ -122,3 +122,19 @@ func TestTextEnglish(t *testing.T) {
 		t.Errorf("summary = %q", got)
 	}
 }
+
+// A sync that failed in gatehouse's own words (a Text) is shown as that
+// Text after "The last sync failed:", so the page words all of it; other
+// errors are quoted as they are.
+func TestGardenStepLastError(t *testing.T) {
+	text := T("router.cannot_connect", "router", "192.168.88.1:8728", "cause", "connection refused")
+	st := gardenStep(SetupFacts{Site: Site{Status: SiteStatus{LastError: "sync: " + text.English(), LastErrorText: &text}}})
+	if st.OK || len(st.Detail) != 2 || st.Detail[0].Key != "check.sync_failed_as" || st.Detail[1].Key != "router.cannot_connect" ||
+		st.DetailEnglish() != "The last sync failed: cannot connect to router 192.168.88.1:8728: connection refused" {
+		t.Errorf("with a Text: %+v", st)
+	}
+	st = gardenStep(SetupFacts{Site: Site{Status: SiteStatus{LastError: "database is locked"}}})
+	if len(st.Detail) != 1 || st.DetailEnglish() != "The last sync failed: database is locked" {
+		t.Errorf("without: %+v", st)
+	}
+}

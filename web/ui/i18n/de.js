@@ -646,6 +646,7 @@ export default {
   "check.method_no_cookie": "Wiederkehrende Gäste müssen ihren Code erneut eingeben, sobald das Cookie des Browsers weg ist: {profiles} hat kein mac-cookie in login-by.",
   "check.method_cookie_fix": "Optional: Fügen Sie mac-cookie zu login-by des Profils hinzu ({command}); die Benutzerprofile von gatehouse behalten add-mac-cookie=yes von RouterOS bei.",
   "check.sync_failed": "Der letzte Abgleich ist fehlgeschlagen: {error}",
+  "check.sync_failed_as": "Der letzte Abgleich ist fehlgeschlagen:",
   "check.sync_failed_fix": "Klicken Sie auf „Jetzt abgleichen“; lehnt der Router weiterhin einen Eintrag ab, nennt ihn die Fehlermeldung.",
   "check.sync_never": "gatehouse hat diesen Router noch nicht abgeglichen.",
   "check.sync_never_fix": "Klicken Sie auf „Jetzt abgleichen“.",

@@ -646,6 +646,7 @@ export default {
   "check.method_no_cookie": "Returning guests must type their code again once the browser's cookie is gone: {profiles} has no mac-cookie in login-by.",
   "check.method_cookie_fix": "Optional: add mac-cookie to the profile's login-by ({command}); gatehouse's user profiles keep RouterOS' add-mac-cookie=yes.",
   "check.sync_failed": "The last sync failed: {error}",
+  "check.sync_failed_as": "The last sync failed:",
   "check.sync_failed_fix": "Press \"Sync now\"; if the router still refuses a row, the error names it.",
   "check.sync_never": "gatehouse has not synced this router yet.",
   "check.sync_never_fix": "Press \"Sync now\".",

@@ -646,6 +646,7 @@ export default {
   "check.method_no_cookie": "Los clientes que vuelven deben escribir otra vez su código cuando desaparece la cookie del navegador: {profiles} no tiene mac-cookie en login-by.",
   "check.method_cookie_fix": "Opcional: añada mac-cookie a login-by del perfil ({command}); los perfiles de usuario de gatehouse mantienen add-mac-cookie=yes de RouterOS.",
   "check.sync_failed": "La última sincronización falló: {error}",
+  "check.sync_failed_as": "La última sincronización falló:",
   "check.sync_failed_fix": "Pulse «Sincronizar ahora»; si el router sigue rechazando una entrada, el error indica cuál.",
   "check.sync_never": "gatehouse aún no ha sincronizado este router.",
   "check.sync_never_fix": "Pulse «Sincronizar ahora».",

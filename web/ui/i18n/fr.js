@@ -646,6 +646,7 @@ export default {
   "check.method_no_cookie": "Les clients qui reviennent doivent ressaisir leur code une fois le cookie du navigateur disparu : {profiles} n'a pas mac-cookie dans login-by.",
   "check.method_cookie_fix": "Facultatif : ajoutez mac-cookie au login-by du profil ({command}) ; les profils utilisateur de gatehouse gardent le add-mac-cookie=yes de RouterOS.",
   "check.sync_failed": "La dernière synchronisation a échoué : {error}",
+  "check.sync_failed_as": "La dernière synchronisation a échoué :",
   "check.sync_failed_fix": "Cliquez sur « Synchroniser » ; si le routeur refuse encore une entrée, l'erreur indique laquelle.",
   "check.sync_never": "gatehouse n'a pas encore synchronisé ce routeur.",
   "check.sync_never_fix": "Cliquez sur « Synchroniser ».",

@@ -646,6 +646,7 @@ export default {
   "check.method_no_cookie": "Os hóspedes que voltam têm de escrever de novo o código quando o cookie do navegador desaparece: {profiles} não tem mac-cookie em login-by.",
   "check.method_cookie_fix": "Opcional: adicione mac-cookie ao login-by do perfil ({command}); os perfis de utilizador do gatehouse mantêm o add-mac-cookie=yes do RouterOS.",
   "check.sync_failed": "A última sincronização falhou: {error}",
+  "check.sync_failed_as": "A última sincronização falhou:",
   "check.sync_failed_fix": "Prima «Sincronizar agora»; se o router continuar a recusar uma entrada, o erro indica qual.",
   "check.sync_never": "O gatehouse ainda não sincronizou este router.",
   "check.sync_never_fix": "Prima «Sincronizar agora».",
