@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -197,31 +196,9 @@ func driftRouter(t *testing.T, e *env, fake *routerostest.Router, inst, site str
 	var coupons []map[string]any
 	e.admin(http.MethodPost, "/captive/instances/"+inst+"/coupons", map[string]any{"count": 2, "minutes_valid": 60}).json(t, &coupons)
 	wantStatus(t, e.admin(http.MethodPost, "/captive/walled-garden/"+site, map[string]any{"name": "Payments", "ip_address": "203.0.113.0/24"}), http.StatusCreated)
-	// Two passes in a row with nothing to do: the passes the changes
-	// kicked off in the background are over, and none repairs the edits
-	// below before the dry run sees them.
-	deadline := time.Now().Add(5 * time.Second)
-	for idle := 0; idle < 2; {
-		res := e.admin(http.MethodPost, "/captive/sites/"+site+"/sync", nil).object(t)
-		idle++
-		if res["added"] != float64(0) || res["updated"] != float64(0) || res["removed"] != float64(0) {
-			idle = 0
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the router did not settle: %v", res)
-		}
-	}
+	settleRouter(t, e, site)
 	code := coupons[0]["code"].(string)
-	for _, u := range fake.Rows("/ip/hotspot/user") {
-		if u["name"] == code {
-			fake.SetRow("/ip/hotspot/user", u[".id"], map[string]string{"limit-uptime": "5h"})
-		}
-	}
-	for _, g := range fake.Rows("/ip/hotspot/walled-garden/ip") {
-		if g["dst-address"] == "203.0.113.0/24" {
-			fake.RemoveRow("/ip/hotspot/walled-garden/ip", g[".id"])
-		}
-	}
+	editBehindGatehouse(fake, code)
 	return code
 }
 
