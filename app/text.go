@@ -1,9 +1,6 @@
 package app
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Text is a sentence gatehouse writes for a person reading the admin page:
 // a key into the admin page's message catalogues (web/ui/i18n/<lang>.js),
@@ -35,14 +32,11 @@ func (t Text) English() string {
 	if len(t.Params) == 0 {
 		return tmpl
 	}
+	// Placeholders end in "}", so none is a prefix of another and the
+	// pairs' order does not matter; each is replaced once, in one pass.
 	pairs := make([]string, 0, 2*len(t.Params))
-	names := make([]string, 0, len(t.Params))
-	for name := range t.Params {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		pairs = append(pairs, "{"+name+"}", t.Params[name])
+	for name, value := range t.Params {
+		pairs = append(pairs, "{"+name+"}", value)
 	}
 	return strings.NewReplacer(pairs...).Replace(tmpl)
 }

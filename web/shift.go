@@ -75,7 +75,7 @@ type zTotalJSON struct {
 
 func shiftReportToJSON(rep app.ZReport) shiftReportJSON {
 	out := shiftReportJSON{Kind: "x", Shift: shiftToJSON(rep.Shift), Entries: rep.Entries,
-		Lines: make([]zLineJSON, len(rep.Lines)), Totals: make([]zTotalJSON, len(rep.Totals))}
+		Lines: make([]zLineJSON, len(rep.Lines))}
 	if !rep.Shift.Open() {
 		out.Kind = "z"
 	}
@@ -86,8 +86,15 @@ func shiftReportToJSON(rep app.ZReport) shiftReportJSON {
 	for i, l := range rep.Lines {
 		out.Lines[i] = zLineJSON{PlanID: l.PlanID, PlanName: l.PlanName, Currency: l.Currency, tallyJSON: tallyToJSON(l.Tally)}
 	}
-	for i, t := range rep.Totals {
-		out.Totals[i] = zTotalJSON{Currency: t.Currency, tallyJSON: tallyToJSON(t.Tally), Net: t.Net(),
+	out.Totals = zTotalsToJSON(rep.Totals)
+	return out
+}
+
+// zTotalsToJSON is a report's totals per currency.
+func zTotalsToJSON(totals []app.ZTotal) []zTotalJSON {
+	out := make([]zTotalJSON, len(totals))
+	for i, t := range totals {
+		out[i] = zTotalJSON{Currency: t.Currency, tallyJSON: tallyToJSON(t.Tally), Net: t.Net(),
 			ExpectedCash: t.ExpectedCash, CountedCash: t.CountedCash, Difference: t.Difference}
 	}
 	return out
@@ -177,8 +184,7 @@ func (s *Server) listShifts(w http.ResponseWriter, r *http.Request, _ httprouter
 	}
 	out := make([]shiftListItemJSON, len(list))
 	for i, rep := range list {
-		full := shiftReportToJSON(rep)
-		out[i] = shiftListItemJSON{shiftJSON: full.Shift, Totals: full.Totals, Entries: full.Entries}
+		out[i] = shiftListItemJSON{shiftJSON: shiftToJSON(rep.Shift), Totals: zTotalsToJSON(rep.Totals), Entries: rep.Entries}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
