@@ -21,10 +21,6 @@ var captivePortalProbes = []string{
 	"nmcheck.gnome.org",             // GNOME NetworkManager
 }
 
-// CaptivePortalProbes returns the detection hosts that the walled garden
-// never lets through. The caller may not change the slice.
-func CaptivePortalProbes() []string { return captivePortalProbes }
-
 // ProbeLetThrough returns the first captive-portal detection host that a
 // walled-garden host pattern would let through, exactly or by wildcard
 // ("*.gstatic.com", "*apple.com"); ok is false when it lets none through.

@@ -172,7 +172,7 @@ const (
 // listed: the server is not behind the hotspot.
 //
 // www.gstatic.com is deliberately missing: it is Chrome's and Android's
-// captive-portal probe (see CaptivePortalProbes). Google's sign-in pages
+// captive-portal probe (see ProbeLetThrough). Google's sign-in pages
 // take their scripts and styles from ssl.gstatic.com and fonts from
 // fonts.gstatic.com; a page that also wants www.gstatic.com loads without
 // those extras, and a guest whose sign-in still fails there finishes it in

@@ -118,13 +118,6 @@ func (l *failureLimiter) sweep(now time.Time) {
 	l.swept = now
 }
 
-// size is the number of keys the limiter remembers.
-func (l *failureLimiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.failures)
-}
-
 // recent drops the failures of key that left the window (under mu).
 func (l *failureLimiter) recent(key string, now time.Time) []time.Time {
 	list := l.failures[key]
