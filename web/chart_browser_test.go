@@ -7,8 +7,9 @@ import (
 )
 
 // TestChartHourLabels draws the guests-online chart (web/ui/chart.js) for
-// a day ending at every half hour, at phone widths and a desktop's, in
-// the browser: its hour labels never overlap and stay inside the chart.
+// a day ending at every half hour, and a chart of 30 days' sales, at phone
+// widths and a desktop's, in the browser: the labels under the axis never
+// overlap and stay inside the chart, and the days keep today's.
 // The dashboard's own check sees only the hour the test runs at.
 func TestChartHourLabels(t *testing.T) {
 	chrome := needChromium(t)
@@ -49,6 +50,31 @@ func TestChartHourLabels(t *testing.T) {
 				}
 				host.remove();
 			}
+		}
+		// A chart of 30 days, counted from today (the last): today keeps its label.
+		const { barChart } = await import("/ui/chart.js");
+		const days = [...Array(30).keys()].map((i) => new Date(2026, 10, 5 + i).toLocaleDateString("en-US", { month: "short", day: "numeric" }));
+		const hosts = [300, 320, 340, 360, 380, 400, 700, 1000].map((width) => {
+			const host = document.createElement("div");
+			host.style.width = width + "px";
+			host.append(barChart({ categories: days.map((d) => ({ label: d, title: d })), series: [{ name: "1 day", values: days.map((_, i) => i % 7) }],
+				format: String, key: true, fromEnd: true, label: "test", yTitle: "Net sales (EUR)" }));
+			document.body.append(host);
+			return [width, host];
+		});
+		for (let n = 0; n < 20 && hosts.some(([, host]) => !host.querySelector("svg")); n++) await frame();
+		for (const [width, host] of hosts) {
+			const svg = host.querySelector("svg"), box = svg.getBoundingClientRect();
+			const labels = [...svg.querySelectorAll(".x-tick")].map((el) => ({ text: el.textContent, r: el.getBoundingClientRect() }));
+			const when = width + " px, 30 days: ";
+			if (labels.length < 2 || labels[labels.length - 1].text !== days[29]) out.push(when + "labels " + labels.map((l) => l.text).join(", "));
+			for (const [i, a] of labels.entries()) {
+				if (a.r.left < box.left - 0.5 || a.r.right > box.right + 0.5) out.push(when + a.text + " outside the chart");
+				for (const b of labels.slice(i + 1)) {
+					if (a.r.right > b.r.left && b.r.right > a.r.left) out.push(when + a.text + " overlaps " + b.text);
+				}
+			}
+			host.remove();
 		}
 		return out;
 	})()`, chromedp.EvalAwaitPromise))

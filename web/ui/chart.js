@@ -115,6 +115,7 @@ export function barChart({ categories, series, format, whole, label, yTitle, xTi
     const bar = Math.max(2, Math.min(band * 0.72, 42));
     const chars = Math.max(...categories.map((c) => c.label.length));
     const n = every(categories.length, plot.x1 - plot.x0, chars);
+    const labels = [];
     categories.forEach((c, i) => {
       const x = plot.x0 + band * i + (band - bar) / 2;
       let base = 0;
@@ -127,10 +128,9 @@ export function barChart({ categories, series, format, whole, label, yTitle, xTi
           height: Math.max(0.5, plot.y(base) - plot.y(base + v)) }, svg("title", null, tip)));
         base += v;
       });
-      if ((fromEnd ? categories.length - 1 - i : i) % n === 0) {
-        el.append(xLabel(plot, width, plot.x0 + band * (i + 0.5), c.label));
-      }
+      if ((fromEnd ? categories.length - 1 - i : i) % n === 0) labels.push({ x: plot.x0 + band * (i + 0.5), text: c.label });
     });
+    for (const l of fitLabels(labels, plot, width, fromEnd ? labels.length - 1 : 0)) el.append(xLabel(plot, width, l.x, l.text));
     return el;
   };
   const named = series.length > 1 || key;
@@ -156,7 +156,7 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
     const fmt = hourFmt();
     const ticks = hourTicks(from, to, plot.x1 - plot.x0, fmt);
     for (const t of ticks) el.append(svg("line", { class: "x-grid", x1: x(t), x2: x(t), y1: plot.top, y2: plot.y0 }));
-    for (const l of hourLabels(ticks.map((t) => ({ x: x(t), text: fmt.format(t) })), plot, width)) {
+    for (const l of fitLabels(ticks.map((t) => ({ x: x(t), text: fmt.format(t) })), plot, width)) {
       el.append(xLabel(plot, width, l.x, l.text));
     }
     for (const run of runs(points, slot)) {
@@ -176,23 +176,23 @@ export function lineChart({ points, from, to, slot, format, whole, label, yTitle
 }
 
 /**
- * hourLabels are the hour labels that fit: one near an edge moves inside
- * the chart (xLabel), and where a moved label would touch its neighbour,
- * the moved one is left out rather than the one on its hour.
+ * fitLabels are the labels under the axis ({x, text}) that fit: one near an
+ * edge moves inside the chart (xLabel), and where labels would touch, the
+ * one kept is, in this order, the anchor (index into labels: the day a
+ * chart of days counts from), one in its place rather than a moved one,
+ * and the one further left.
  */
-function hourLabels(labels, plot, width) {
-  const span = (l) => {
+function fitLabels(labels, plot, width, anchor = -1) {
+  const spans = labels.map((l, i) => {
     const half = (l.text.length * CHAR) / 2;
     const at = Math.min(Math.max(l.x, plot.x0 + half - 6), width - half);
-    return { ...l, left: at - half, right: at + half, moved: at !== l.x };
-  };
+    return { ...l, left: at - half, right: at + half, rank: i === anchor ? 0 : at === l.x ? 1 : 2, i };
+  });
   const kept = [];
-  for (const l of labels.map(span)) {
-    const prev = kept[kept.length - 1];
-    if (!prev || l.left >= prev.right + 4) kept.push(l);
-    else if (prev.moved && !l.moved) kept[kept.length - 1] = l;
+  for (const l of [...spans].sort((a, b) => a.rank - b.rank || a.i - b.i)) {
+    if (kept.every((k) => l.left >= k.right + 4 || k.left >= l.right + 4)) kept.push(l);
   }
-  return kept;
+  return kept.sort((a, b) => a.i - b.i);
 }
 
 /** runs splits points where a slot is missing. */
